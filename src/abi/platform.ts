@@ -1,0 +1,30 @@
+// QEMU virt (riscv64) platform facts and MCS timing constants (ABI sheet §14, §15).
+
+export const TIMER_CLOCK_HZ = 10_000_000;
+export const TICKS_PER_US = 10;
+export const KERNEL_WCET_US = 10;
+export const CONFIG_KERNEL_WCET_SCALE = 1;
+export const MIN_BUDGET_US = 2 * KERNEL_WCET_US * CONFIG_KERNEL_WCET_SCALE;
+export const MIN_BUDGET = MIN_BUDGET_US * TICKS_PER_US;
+/** (2^64 - 1) / 10 / 8 µs, computed exactly. */
+export const MAX_PERIOD_US = 230584300921369395n;
+export const CONFIG_BOOT_THREAD_TIME_SLICE_MS = 5;
+
+export const RAM_BASE = 0x8000_0000;
+export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
+/** OpenSBI's no-map reserved region at the bottom of RAM. */
+export const SBI_RESERVED_BASE = 0x8000_0000;
+export const SBI_RESERVED_SIZE = 0x20_0000;
+export const KERNEL_ELF_PADDR = 0x8020_0000;
+export const CLINT_BASE = 0x0200_0000;
+export const CLINT_SIZE = 0x1_0000;
+export const PLIC_BASE = 0x0c00_0000;
+export const PLIC_SIZE = 0x0400_0000;
+export const UART0_BASE = 0x1000_0000;
+export const UART0_SIZE = 0x100;
+export const UART0_IRQ = 10;
+export const PADDR_USER_DEVICE_TOP = 2 ** 39;
+
+export const maxIRQ = 96;
+export const KERNEL_TIMER_IRQ = 96;
+export const irqInvalid = 0;

@@ -1,0 +1,321 @@
+// Boot (seL4 src/kernel/boot.c, src/arch/riscv/kernel/boot.c): build the root task's objects,
+// address space and CSpace, describe the remaining memory as untyped caps, and write the boot
+// info frame at its byte layout in RAM (BOOT-1..BOOT-10).
+//
+// Physical layout (QEMU virt): OpenSBI's 2 MiB at the bottom of RAM, the kernel image at
+// 0x80200000 (its last 16 KiB is boot code, reclaimed as untyped after boot), the root task image
+// right after it, and the root server objects at the top of the highest free region, aligned to
+// the size of the root CNode, exactly where seL4's init_freemem puts them.
+
+import * as A from "../abi/index.ts";
+import { a0, FaultIP, NextIP, SSTATUS, SSTATUS_SPIE } from "../abi/registers.ts";
+import { cteInsert } from "./cdt.ts";
+import { refillNew } from "./sched.ts";
+import { ks } from "./state.ts";
+import { ASIDPool, clearCap, CNode, Cte, SchedContext, Tcb } from "./structures.ts";
+import {
+  PTE_A,
+  PTE_D,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+  ptIndex,
+  pteNew,
+  readPte,
+  writePte,
+  ptePaddr,
+} from "./vspace.ts";
+
+export const KERNEL_IMAGE_SIZE = 0x30000;
+export const KERNEL_BOOT_CODE_SIZE = 0x4000;
+/** Virtual address where the root task image is mapped, and its entry point. */
+export const ROOT_IMAGE_VADDR = 0x10000;
+export const DEFAULT_ROOT_IMAGE_PAGES = 16;
+const PAGE = 4096;
+
+export interface BootConfig {
+  /** Pages in the root task's image (a TS root task has no ELF; this stands for it). */
+  imagePages?: number;
+}
+
+export interface BootResult {
+  rootTcb: Tcb;
+  bootInfoVaddr: number;
+  entry: number;
+  ipcBufferVaddr: number;
+}
+
+interface Region {
+  start: number;
+  end: number;
+}
+
+/** Naturally aligned power-of-two chunks of [start, end), 2^4..2^38 bytes, ascending. */
+export function splitRegion(r: Region): { paddr: number; sizeBits: number }[] {
+  const out: { paddr: number; sizeBits: number }[] = [];
+  let start = r.start;
+  while (r.end - start >= 16) {
+    let bits = Math.floor(Math.log2(r.end - start));
+    while (2 ** bits > r.end - start) bits--;
+    let align = 0;
+    while (align < 38 && start % 2 ** (align + 1) === 0) align++;
+    const sizeBits = Math.min(bits, align, A.seL4_MaxUntypedBits);
+    out.push({ paddr: start, sizeBits });
+    start += 2 ** sizeBits;
+  }
+  return out;
+}
+
+export function bootKernel(config: BootConfig): BootResult {
+  const mem = ks.machine.memory;
+  const ramBase = mem.ramBase;
+  const ramEnd = mem.ramEnd;
+  const imagePages = config.imagePages ?? DEFAULT_ROOT_IMAGE_PAGES;
+
+  const kernelStart = A.KERNEL_ELF_PADDR;
+  const kernelEnd = kernelStart + KERNEL_IMAGE_SIZE;
+  const bootCode: Region = { start: kernelEnd - KERNEL_BOOT_CODE_SIZE, end: kernelEnd };
+  const imagePaddr = kernelEnd;
+  const imageEnd = imagePaddr + imagePages * PAGE;
+
+  // Virtual region of the root task: image, IPC buffer, boot info.
+  const vStart = ROOT_IMAGE_VADDR;
+  const vImageEnd = vStart + imagePages * PAGE;
+  const ipcVaddr = vImageEnd;
+  const biVaddr = vImageEnd + PAGE;
+  const vEnd = biVaddr + PAGE;
+  const l1Tables = countRegions(vStart, vEnd, 30);
+  const l0Tables = countRegions(vStart, vEnd, 21);
+  const nPaging = l1Tables + l0Tables;
+
+  // init_freemem / create_rootserver_objects.
+  const cnodeBits = A.CONFIG_ROOT_CNODE_SIZE_BITS + A.seL4_SlotBits;
+  const size =
+    2 ** cnodeBits +
+    2 ** A.seL4_TCBBits +
+    4 * PAGE +
+    2 ** A.seL4_VSpaceBits +
+    2 ** A.seL4_MinSchedContextBits +
+    nPaging * PAGE;
+  const rsStart = Math.floor((ramEnd - size) / 2 ** cnodeBits) * 2 ** cnodeBits;
+  let next = rsStart;
+  const alloc = (bits: number, n = 1): number => {
+    const p = next;
+    next += n * 2 ** bits;
+    return p;
+  };
+  const cnodePaddr = alloc(cnodeBits);
+  const vspacePaddr = alloc(A.seL4_VSpaceBits);
+  const asidPoolPaddr = alloc(A.seL4_ASIDPoolBits);
+  const ipcPaddr = alloc(A.seL4_PageBits);
+  const biPaddr = alloc(A.seL4_BootInfoFrameBits);
+  const pagingPaddr = alloc(A.seL4_PageTableBits, nPaging);
+  const tcbPaddr = alloc(A.seL4_TCBBits);
+  const scPaddr = alloc(A.seL4_MinSchedContextBits);
+  const rsEnd = rsStart + size;
+  mem.zero(rsStart, size);
+
+  // Root CNode and the caps that name the root server objects (all originals, BOOT-10).
+  const cnode = new CNode(cnodePaddr, A.CONFIG_ROOT_CNODE_SIZE_BITS);
+  ks.objects.set(cnodePaddr, cnode);
+  const slots = cnode.slots;
+  const root = (i: number): Cte => slots[i];
+  const original = (c: Cte): Cte => {
+    c.revocable = true;
+    c.firstBadged = true;
+    return c;
+  };
+  let c = original(root(A.seL4_CapInitThreadCNode));
+  c.type = A.cap_cnode_cap;
+  c.obj = cnode;
+  c.ptr = cnodePaddr;
+  c.sizeBits = A.CONFIG_ROOT_CNODE_SIZE_BITS;
+  c.guardSize = 64 - A.CONFIG_ROOT_CNODE_SIZE_BITS;
+
+  c = original(root(A.seL4_CapDomain));
+  c.type = A.cap_domain_cap;
+  c = original(root(A.seL4_CapIRQControl));
+  c.type = A.cap_irq_control_cap;
+  c = original(root(A.seL4_CapASIDControl));
+  c.type = A.cap_asid_control_cap;
+
+  // Address space: root table with ASID 1 in pool 0 (BOOT-4).
+  const pool = new ASIDPool(asidPoolPaddr);
+  ks.objects.set(asidPoolPaddr, pool);
+  ks.asidTable[0] = pool;
+  pool.entries[1] = vspacePaddr;
+  c = original(root(A.seL4_CapInitThreadASIDPool));
+  c.type = A.cap_asid_pool_cap;
+  c.obj = pool;
+  c.ptr = asidPoolPaddr;
+  c.extra = 0;
+  c = original(root(A.seL4_CapInitThreadVSpace));
+  c.type = A.cap_page_table_cap;
+  c.ptr = vspacePaddr;
+  c.isMapped = true;
+  c.mappedASID = 1;
+  c.mappedAddr = 0;
+
+  let slot = A.seL4_NumInitialCaps;
+  const pagingStart = slot;
+  let nextTable = pagingPaddr;
+  const addTable = (vaddr: number, level: number): void => {
+    const t = nextTable;
+    nextTable += PAGE;
+    const parent = walkTo(vspacePaddr, vaddr, level + 1);
+    writePte(parent + 8 * ptIndex(vaddr, level + 1), pteNew(t, PTE_V));
+    const pc = original(root(slot++));
+    pc.type = A.cap_page_table_cap;
+    pc.ptr = t;
+    pc.isMapped = true;
+    pc.mappedASID = 1;
+    pc.mappedAddr = vaddr - (vaddr % 2 ** (12 + 9 * (level + 1)));
+  };
+  for (let v = alignDown(vStart, 30); v < vEnd; v += 2 ** 30) addTable(v, 1);
+  for (let v = alignDown(vStart, 21); v < vEnd; v += 2 ** 21) addTable(v, 0);
+  const pagingEnd = slot;
+  const extraBIStart = slot; // no extra boot info: the kernel is handed no device tree here
+  const schedControlStart = slot;
+  c = original(root(slot++));
+  c.type = A.cap_sched_control_cap;
+  const schedControlEnd = slot;
+
+  const leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+  const mapFrame = (c: Cte, paddr: number, vaddr: number): void => {
+    c.type = A.cap_frame_cap;
+    c.ptr = paddr;
+    c.sizeBits = A.seL4_PageBits;
+    c.rights = A.VMReadWrite;
+    c.mappedASID = 1;
+    c.mappedAddr = vaddr;
+    const table = walkTo(vspacePaddr, vaddr, 0);
+    writePte(table + 8 * ptIndex(vaddr, 0), pteNew(paddr, leaf));
+  };
+  const imageFramesStart = slot;
+  for (let i = 0; i < imagePages; i++)
+    mapFrame(original(root(slot++)), imagePaddr + i * PAGE, vStart + i * PAGE);
+  const imageFramesEnd = slot;
+  mapFrame(original(root(A.seL4_CapInitThreadIPCBuffer)), ipcPaddr, ipcVaddr);
+  mapFrame(original(root(A.seL4_CapBootInfoFrame)), biPaddr, biVaddr);
+
+  // Root scheduling context: 5 ms round robin (BOOT-2).
+  const sc = new SchedContext(scPaddr, A.seL4_MinSchedContextBits, 2);
+  ks.objects.set(scPaddr, sc);
+  c = original(root(A.seL4_CapInitThreadSC));
+  c.type = A.cap_sched_context_cap;
+  c.obj = sc;
+  c.ptr = scPaddr;
+  c.sizeBits = A.seL4_MinSchedContextBits;
+
+  // Root thread (BOOT-1).
+  const tcb = new Tcb(tcbPaddr);
+  ks.objects.set(tcbPaddr, tcb);
+  tcb.priority = 255;
+  tcb.mcp = 255;
+  tcb.name = "rootserver";
+  tcb.ipcBuffer = ipcVaddr;
+  tcb.regs[2 * SSTATUS] = SSTATUS_SPIE;
+  tcb.regs[2 * a0] = biVaddr;
+  tcb.regs[2 * FaultIP] = vStart;
+  tcb.regs[2 * NextIP] = vStart;
+  cteInsert(root(A.seL4_CapInitThreadCNode), root(A.seL4_CapInitThreadCNode), tcb.cte[A.tcbCTable]);
+  cteInsert(root(A.seL4_CapInitThreadVSpace), root(A.seL4_CapInitThreadVSpace), tcb.cte[A.tcbVTable]);
+  cteInsert(root(A.seL4_CapInitThreadIPCBuffer), root(A.seL4_CapInitThreadIPCBuffer), tcb.cte[A.tcbBuffer]);
+  c = original(root(A.seL4_CapInitThreadTCB));
+  c.type = A.cap_thread_cap;
+  c.obj = tcb;
+  c.ptr = tcbPaddr;
+  ks.curTime = ks.machine.clock.now;
+  sc.tcb = tcb;
+  tcb.sc = sc;
+  refillNew(sc, A.MIN_REFILLS, A.CONFIG_BOOT_THREAD_TIME_SLICE_MS * 1000 * A.TICKS_PER_US, 0);
+  tcb.state = A.ThreadState_Running;
+
+  // Untypeds (BOOT-7, BOOT-8): device gaps, the reclaimed boot code, then free RAM.
+  const untypedStart = slot;
+  const descs: { paddr: number; sizeBits: number; isDevice: boolean }[] = [];
+  const devTop = A.PADDR_USER_DEVICE_TOP;
+  const kernelDevices: Region[] = [
+    { start: A.CLINT_BASE, end: A.CLINT_BASE + A.CLINT_SIZE },
+    { start: A.PLIC_BASE, end: A.PLIC_BASE + A.PLIC_SIZE },
+    { start: ramBase + A.SBI_RESERVED_SIZE, end: ramEnd },
+  ];
+  let cursor = 0;
+  for (const d of kernelDevices) {
+    for (const u of splitRegion({ start: cursor, end: d.start })) descs.push({ ...u, isDevice: true });
+    cursor = d.end;
+  }
+  for (const u of splitRegion({ start: cursor, end: devTop })) descs.push({ ...u, isDevice: true });
+  for (const u of splitRegion(bootCode)) descs.push({ ...u, isDevice: false });
+  for (const r of [
+    { start: imageEnd, end: rsStart },
+    { start: rsEnd, end: ramEnd },
+  ]) {
+    for (const u of splitRegion(r)) descs.push({ ...u, isDevice: false });
+  }
+  const kept = descs.slice(0, Math.min(descs.length, A.CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS, 4096 - slot));
+  for (const u of kept) {
+    c = original(root(slot++));
+    c.type = A.cap_untyped_cap;
+    c.ptr = u.paddr;
+    c.sizeBits = u.sizeBits;
+    c.isDevice = u.isDevice;
+    c.freeIndex = 2 ** u.sizeBits;
+  }
+  const untypedEnd = slot;
+
+  // The boot info frame, byte for byte (BOOT-9).
+  const w = (off: number, v: number): void =>
+    mem.writeWordHiLo(biPaddr + off, Math.floor(v / 2 ** 32) >>> 0, v >>> 0);
+  const region = (off: number, s: number, e: number): void => {
+    w(off, s);
+    w(off + 8, e);
+  };
+  w(A.BI_extraLen, 0);
+  w(A.BI_nodeID, 0);
+  w(A.BI_numNodes, 1);
+  w(A.BI_numIOPTLevels, 0);
+  w(A.BI_ipcBuffer, ipcVaddr);
+  region(A.BI_empty, untypedEnd, 2 ** A.CONFIG_ROOT_CNODE_SIZE_BITS);
+  region(A.BI_sharedFrames, 0, 0);
+  region(A.BI_userImageFrames, imageFramesStart, imageFramesEnd);
+  region(A.BI_userImagePaging, pagingStart, pagingEnd);
+  region(A.BI_ioSpaceCaps, 0, 0);
+  region(A.BI_extraBIPages, extraBIStart, extraBIStart);
+  w(A.BI_initThreadCNodeSizeBits, A.CONFIG_ROOT_CNODE_SIZE_BITS);
+  w(A.BI_initThreadDomain, 0);
+  region(A.BI_schedcontrol, schedControlStart, schedControlEnd);
+  region(A.BI_untyped, untypedStart, untypedEnd);
+  kept.forEach((u, i) => {
+    const off = biPaddr + A.BI_untypedList + i * A.UNTYPED_DESC_BYTES;
+    mem.writeWordHiLo(off, Math.floor(u.paddr / 2 ** 32) >>> 0, u.paddr >>> 0);
+    mem.write8(off + 8, u.sizeBits);
+    mem.write8(off + 9, u.isDevice ? 1 : 0);
+  });
+
+  ks.curThread = tcb;
+  ks.curSC = sc;
+  ks.reprogram = true;
+  ks.machine.satp = vspacePaddr;
+  ks.machine.sfenceVma();
+  return { rootTcb: tcb, bootInfoVaddr: biVaddr, entry: vStart, ipcBufferVaddr: ipcVaddr };
+}
+
+function countRegions(start: number, end: number, bits: number): number {
+  return Math.ceil(end / 2 ** bits) - Math.floor(start / 2 ** bits);
+}
+
+function alignDown(v: number, bits: number): number {
+  return Math.floor(v / 2 ** bits) * 2 ** bits;
+}
+
+/** The table at `level` (2 = root) on the walk to `vaddr`; tables above it must exist. */
+function walkTo(root: number, vaddr: number, level: number): number {
+  let table = root;
+  for (let l = 2; l > level; l--) table = ptePaddr(readPte(table + 8 * ptIndex(vaddr, l)));
+  return table;
+}
+
+export { clearCap };

@@ -1,0 +1,15 @@
+// A TS thread whose function returned: it suspends itself, as a C thread whose return address
+// points at a seL4_TCB_Suspend stub would (CONTRACT: "When fn returns, the thread suspends
+// itself"). Entered like any other trap.
+
+import type { Kernel } from "./kernel.ts";
+import { setKernelState } from "./state.ts";
+import { activateThread, schedule, suspend } from "./thread.ts";
+
+export function suspendCurrentThread(k: Kernel): void {
+  setKernelState(k.state);
+  k.state.entries++;
+  suspend(k.state.curThread);
+  schedule();
+  activateThread();
+}

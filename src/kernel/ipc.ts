@@ -1,0 +1,199 @@
+// Endpoint and notification queues and IPC cancellation (seL4 src/object/endpoint.c,
+// notification.c, reply.c). Message transfer itself arrives with the IPC work; what exists now is
+// what deletion and CancelBadgedSends need: taking blocked threads off queues in seL4's way.
+
+import {
+  seL4_Fault_NullFault,
+  ThreadState_BlockedOnNotification,
+  ThreadState_BlockedOnReceive,
+  ThreadState_BlockedOnReply,
+  ThreadState_BlockedOnSend,
+  ThreadState_Inactive,
+  ThreadState_Restart,
+} from "../abi/index.ts";
+import { ks } from "./state.ts";
+import {
+  type Cte,
+  Endpoint,
+  EPState_Idle,
+  EPState_Send,
+  Notification,
+  NtfnState_Idle,
+  NtfnState_Waiting,
+  type Reply,
+  type Tcb,
+} from "./structures.ts";
+import { possibleSwitchTo, rescheduleRequired, setThreadState } from "./thread.ts";
+
+type Queue = Endpoint | Notification;
+
+export function queueAppend(q: Queue, t: Tcb): void {
+  t.epNext = null;
+  t.epPrev = q.tail;
+  if (q.tail === null) q.head = t;
+  else q.tail.epNext = t;
+  q.tail = t;
+}
+
+export function queueRemove(q: Queue, t: Tcb): void {
+  if (t.epPrev === null) q.head = t.epNext;
+  else t.epPrev.epNext = t.epNext;
+  if (t.epNext === null) q.tail = t.epPrev;
+  else t.epNext.epPrev = t.epPrev;
+  t.epPrev = null;
+  t.epNext = null;
+}
+
+/** reply_unlink: break the link between a reply object and the thread waiting on it. */
+export function replyUnlink(reply: Reply, t: Tcb): void {
+  reply.tcb = null;
+  t.replyObject = null;
+  setThreadState(t, ThreadState_Inactive);
+}
+
+/** reply_remove: a caller waiting on `reply` gives up the call (DEL-6). */
+export function replyRemove(reply: Reply, t: Tcb): void {
+  // Call-stack unwinding and SC return arrive with IPC; the caller always ends Inactive.
+  if (reply.prev !== null) reply.prev.next = reply.next;
+  if (reply.next !== null) reply.next.prev = reply.prev;
+  reply.prev = null;
+  reply.next = null;
+  reply.nextSC = null;
+  replyUnlink(reply, t);
+}
+
+/** cancelIPC: take `t` out of whatever IPC it is blocked in (seL4 endpoint.c). */
+export function cancelIPC(t: Tcb): void {
+  switch (t.state) {
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnReceive: {
+      const ep = t.blockingObject as Endpoint;
+      queueRemove(ep, t);
+      if (ep.head === null) ep.state = EPState_Idle;
+      if (t.state === ThreadState_BlockedOnReceive && t.replyObject !== null) {
+        const r = t.replyObject;
+        r.tcb = null;
+        t.replyObject = null;
+      }
+      t.blockingObject = null;
+      setThreadState(t, ThreadState_Inactive);
+      return;
+    }
+    case ThreadState_BlockedOnNotification: {
+      const n = t.blockingObject as Notification;
+      queueRemove(n, t);
+      if (n.head === null) n.state = NtfnState_Idle;
+      t.blockingObject = null;
+      setThreadState(t, ThreadState_Inactive);
+      return;
+    }
+    case ThreadState_BlockedOnReply:
+      if (t.replyObject !== null) replyRemove(t.replyObject, t);
+      t.faultType = seL4_Fault_NullFault;
+      return;
+    default:
+      return;
+  }
+}
+
+function restartQueued(t: Tcb): void {
+  t.epPrev = null;
+  t.epNext = null;
+  t.blockingObject = null;
+  if (t.faultType === seL4_Fault_NullFault) {
+    setThreadState(t, ThreadState_Restart);
+    possibleSwitchTo(t);
+  } else {
+    setThreadState(t, ThreadState_Inactive);
+  }
+}
+
+/** cancelAllIPC (DEL-4): every queued thread restarts, or goes Inactive if it carries a fault. */
+export function cancelAllIPC(ep: Endpoint): void {
+  let t = ep.head;
+  if (t === null) return;
+  ep.head = null;
+  ep.tail = null;
+  ep.state = EPState_Idle;
+  while (t !== null) {
+    const next: Tcb | null = t.epNext;
+    if (t.state === ThreadState_BlockedOnReceive && t.replyObject !== null) {
+      t.replyObject.tcb = null;
+      t.replyObject = null;
+    }
+    restartQueued(t);
+    t = next;
+  }
+  rescheduleRequired();
+}
+
+/** cancelAllSignals (DEL-5). */
+export function cancelAllSignals(n: Notification): void {
+  if (n.state !== NtfnState_Waiting) return;
+  let t = n.head;
+  n.head = null;
+  n.tail = null;
+  n.state = NtfnState_Idle;
+  while (t !== null) {
+    const next: Tcb | null = t.epNext;
+    t.epPrev = null;
+    t.epNext = null;
+    t.blockingObject = null;
+    setThreadState(t, ThreadState_Restart);
+    possibleSwitchTo(t);
+    t = next;
+  }
+  rescheduleRequired();
+}
+
+/** cancelBadgedSends (CN-22): restart the senders that used this badge. */
+export function cancelBadgedSends(ep: Endpoint, badgeHi: number, badgeLo: number): void {
+  let t = ep.head;
+  if (t === null || ep.state === 2) return;
+  while (t !== null) {
+    const next: Tcb | null = t.epNext;
+    if (t.blockingIPCBadgeHi === badgeHi && t.blockingIPCBadgeLo === badgeLo) {
+      queueRemove(ep, t);
+      restartQueued(t);
+    }
+    t = next;
+  }
+  if (ep.head === null) ep.state = EPState_Idle;
+  rescheduleRequired();
+}
+
+/** unbindNotification / unbindMaybeNotification. */
+export function unbindNotification(t: Tcb): void {
+  const n = t.boundNotification;
+  if (n !== null) {
+    n.boundTCB = null;
+    t.boundNotification = null;
+  }
+}
+export function unbindMaybeNotification(n: Notification): void {
+  const t = n.boundTCB;
+  if (t !== null) {
+    n.boundTCB = null;
+    t.boundNotification = null;
+  }
+}
+
+/**
+ * Sending on an endpoint before message transfer exists: with only the root thread running no
+ * receiver can be waiting, so a blocking send queues the sender (BlockedOnSend) and a
+ * non-blocking one is dropped, as seL4 does when nobody receives.
+ */
+export function sendIPCPending(cap: Cte, blocking: boolean, isCall: boolean): void {
+  if (!blocking) return;
+  const ep = cap.obj as Endpoint;
+  const t = ks.curThread;
+  t.blockingObject = ep;
+  t.blockingIPCBadgeHi = cap.dataHi;
+  t.blockingIPCBadgeLo = cap.dataLo;
+  t.blockingIPCCanGrant = (cap.rights & 4) !== 0;
+  t.blockingIPCCanGrantReply = (cap.rights & 8) !== 0;
+  t.blockingIPCIsCall = isCall;
+  setThreadState(t, ThreadState_BlockedOnSend);
+  queueAppend(ep, t);
+  ep.state = EPState_Send;
+}

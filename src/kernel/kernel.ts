@@ -1,0 +1,125 @@
+// The kernel as the rest of the system sees it: a state machine entered only through traps.
+//
+// Principles:
+// - Every entry (syscall, interrupt, exception) runs to completion, then `schedule()` and
+//   `activateThread()` pick the thread to return to, exactly seL4's control flow.
+// - The kernel never throws on user input: bad input becomes the seL4 error or fault.
+// - Only simulated time: the machine's clock, charged a modelled cost per kernel entry.
+
+import { seL4_Fault_UserException, seL4_Fault_VMFault, ThreadState_IdleThreadState } from "../abi/index.ts";
+import { a7, FaultIP, NextIP } from "../abi/registers.ts";
+import type { Machine } from "../machine/machine.ts";
+import { bootKernel, type BootConfig, type BootResult } from "./boot.ts";
+import type { KernelEvents } from "./events.ts";
+import { handleFault } from "./faults.ts";
+import { checkBudget, updateTimestamp } from "./sched.ts";
+import { current_fault, KernelState, setKernelState } from "./state.ts";
+import { SchedContext, Tcb } from "./structures.ts";
+import { handleInterruptEntry, handleSyscall, handleUnknownSyscall, syscallNumber } from "./syscall.ts";
+import { activateThread, schedule } from "./thread.ts";
+
+/** Modelled cost of a kernel entry and exit, in cycles of the 1 GHz core. */
+export const KERNEL_ENTRY_CYCLES = 300;
+
+export class Kernel {
+  readonly state: KernelState;
+
+  constructor(
+    readonly machine: Machine,
+    events: KernelEvents | null = null,
+  ) {
+    this.state = new KernelState(machine, events);
+    const idle = new Tcb(0);
+    idle.state = ThreadState_IdleThreadState;
+    idle.name = "idle_thread";
+    idle.sc = new SchedContext(0, 7, 2);
+    this.state.idleThread = idle;
+    this.state.curThread = idle;
+    this.state.curSC = idle.sc;
+  }
+
+  boot(config: BootConfig = {}): BootResult {
+    setKernelState(this.state);
+    const r = bootKernel(config);
+    schedule();
+    activateThread();
+    return r;
+  }
+
+  /** The thread the machine should run next (the idle thread when none can run). */
+  get currentThread(): Tcb {
+    return this.state.curThread;
+  }
+
+  get isIdle(): boolean {
+    return this.state.curThread === this.state.idleThread;
+  }
+
+  get halted(): boolean {
+    return this.state.halted;
+  }
+
+  private enter(): void {
+    setKernelState(this.state);
+    this.state.entries++;
+    this.state.workUnitsCompleted = 0;
+    this.machine.clock.charge(KERNEL_ENTRY_CYCLES);
+  }
+
+  /** `ecall` by the current thread at the pc held in NextIP (INV-1). */
+  syscallTrap(): void {
+    this.enter();
+    const t = this.state.curThread;
+    const r = t.regs;
+    const pcLo = r[2 * NextIP];
+    const pcHi = r[2 * NextIP + 1];
+    r[2 * FaultIP] = pcLo;
+    r[2 * FaultIP + 1] = pcHi;
+    const nextLo = pcLo + 4;
+    r[2 * NextIP] = nextLo >>> 0;
+    r[2 * NextIP + 1] = nextLo > 0xffffffff ? (pcHi + 1) >>> 0 : pcHi;
+    const sys = syscallNumber(r[2 * a7 + 1], r[2 * a7]);
+    if (sys >= -11 && sys <= -1) handleSyscall(sys);
+    else handleUnknownSyscall(r[2 * a7 + 1], r[2 * a7]);
+  }
+
+  /** An interrupt (timer or PLIC) while the current thread was at NextIP. */
+  interruptTrap(): void {
+    this.enter();
+    this.faultIPFromPC();
+    handleInterruptEntry();
+  }
+
+  /** A synchronous exception other than ecall and page faults (UserException). */
+  userExceptionTrap(cause: number): void {
+    this.enter();
+    this.faultIPFromPC();
+    current_fault.type = seL4_Fault_UserException;
+    current_fault.w1 = cause;
+    this.handleFaultEntry();
+  }
+
+  /** A page or access fault at `addr`; access 0 load, 1 store, 2 instruction fetch. */
+  vmFaultTrap(addr: number, access: number): void {
+    this.enter();
+    this.faultIPFromPC();
+    current_fault.type = seL4_Fault_VMFault;
+    current_fault.w0Hi = Math.floor(addr / 2 ** 32) >>> 0;
+    current_fault.w0Lo = addr >>> 0;
+    current_fault.w1 = access;
+    this.handleFaultEntry();
+  }
+
+  private faultIPFromPC(): void {
+    const r = this.state.curThread.regs;
+    r[2 * FaultIP] = r[2 * NextIP];
+    r[2 * FaultIP + 1] = r[2 * NextIP + 1];
+  }
+
+  private handleFaultEntry(): void {
+    updateTimestamp();
+    if (checkBudget()) handleFault(this.state.curThread);
+    schedule();
+    activateThread();
+  }
+}

@@ -1,0 +1,88 @@
+// What happens to an object when its final cap goes (DEL-4..DEL-12), per object type. Kept apart
+// from objecttype.ts so that the generic cap logic does not depend on IPC and scheduling code.
+
+import { ThreadState_BlockedOnReceive, ThreadState_BlockedOnReply } from "../../abi/index.ts";
+import { cteDeleteOne } from "../delete.ts";
+import {
+  cancelAllIPC,
+  cancelAllSignals,
+  cancelIPC,
+  replyRemove,
+  unbindMaybeNotification,
+  unbindNotification,
+} from "../ipc.ts";
+import { ks } from "../state.ts";
+import type { Cte, Endpoint, Notification, Reply, SchedContext, Tcb } from "../structures.ts";
+import { suspend } from "../thread.ts";
+import { deleteASIDPool, unmapFrame, unmapPageTable } from "../vspace.ts";
+
+function schedContextUnbindTCB(sc: SchedContext): void {
+  const t = sc.tcb;
+  if (t === null) return;
+  suspend(t);
+  t.sc = null;
+  sc.tcb = null;
+}
+
+export const finaliseObjectHooks = {
+  endpoint(ep: Endpoint): void {
+    cancelAllIPC(ep);
+  },
+  notification(n: Notification): void {
+    if (n.sc !== null) {
+      n.sc.notification = null;
+      n.sc = null;
+    }
+    unbindMaybeNotification(n);
+    cancelAllSignals(n);
+  },
+  reply(r: Reply): void {
+    const t = r.tcb;
+    if (t === null) return;
+    if (t.state === ThreadState_BlockedOnReply) replyRemove(r, t);
+    else if (t.state === ThreadState_BlockedOnReceive) cancelIPC(t);
+  },
+  tcb(t: Tcb): void {
+    unbindNotification(t);
+    const sc = t.sc;
+    if (sc !== null) {
+      sc.tcb = null;
+      t.sc = null;
+      if (sc.yieldFrom !== null) {
+        sc.yieldFrom.yieldTo = null;
+        sc.yieldFrom = null;
+      }
+    }
+    suspend(t);
+  },
+  schedContext(sc: SchedContext): void {
+    schedContextUnbindTCB(sc);
+    if (sc.notification !== null) {
+      sc.notification.sc = null;
+      sc.notification = null;
+    }
+    if (sc.reply !== null) {
+      sc.reply.nextSC = null;
+      sc.reply = null;
+    }
+    if (sc.yieldFrom !== null) {
+      sc.yieldFrom.yieldTo = null;
+      sc.yieldFrom = null;
+    }
+    sc.refillMax = 0;
+    sc.sporadic = false;
+  },
+  irqHandler(irq: number): void {
+    const slot = ks.irqSlots[irq];
+    if (slot !== undefined) cteDeleteOne(slot);
+  },
+  unmapFrame(cap: Cte): void {
+    unmapFrame(cap);
+  },
+  unmapPageTable(cap: Cte): void {
+    unmapPageTable(cap);
+  },
+  deleteASIDPool(cap: Cte): void {
+    deleteASIDPool(cap);
+  },
+};

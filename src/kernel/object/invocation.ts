@@ -1,0 +1,79 @@
+// decodeInvocation (seL4 src/object/objecttype.c): dispatch an invocation by the type of the
+// invoked cap. Object types whose invocations are not built yet answer IllegalOperation, which is
+// what seL4 answers for a label the object does not understand.
+
+import {
+  cap_cnode_cap,
+  cap_domain_cap,
+  cap_endpoint_cap,
+  cap_notification_cap,
+  cap_null_cap,
+  cap_reply_cap,
+  cap_sched_context_cap,
+  cap_sched_control_cap,
+  cap_thread_cap,
+  cap_untyped_cap,
+  cap_zombie_cap,
+  seL4_CapRights_Write,
+  seL4_IllegalOperation,
+  seL4_InvalidCapability,
+  ThreadState_Restart,
+} from "../../abi/index.ts";
+import { sendSignal } from "../notification.ts";
+import { sendIPCPending } from "../ipc.ts";
+import { current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
+import type { Cte, Notification } from "../structures.ts";
+import { setThreadState } from "../thread.ts";
+import { inv } from "../msg.ts";
+import { decodeCNodeInvocation } from "./cnode.ts";
+import { decodeUntypedInvocation } from "./untyped.ts";
+
+function invalidCap(n: number): Exception {
+  current_syscall_error.type = seL4_InvalidCapability;
+  current_syscall_error.invalidCapNumber = n;
+  return EXCEPTION_SYSCALL_ERROR;
+}
+
+export function decodeInvocation(
+  label: number,
+  length: number,
+  slot: Cte,
+  cap: Cte,
+  _block: boolean,
+  _call: boolean,
+  firstPhase: boolean,
+): Exception {
+  switch (cap.type) {
+    case cap_null_cap:
+    case cap_zombie_cap:
+      return invalidCap(0);
+    case cap_endpoint_cap:
+      if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0);
+      setThreadState(inv.thread, ThreadState_Restart);
+      sendIPCPending(cap, _block, _call);
+      return EXCEPTION_NONE;
+    case cap_notification_cap:
+      if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0);
+      setThreadState(inv.thread, ThreadState_Restart);
+      sendSignal(cap.obj as Notification, cap.dataHi, cap.dataLo);
+      return EXCEPTION_NONE;
+    case cap_reply_cap:
+      setThreadState(inv.thread, ThreadState_Restart);
+      return EXCEPTION_NONE;
+    case cap_cnode_cap:
+      if (firstPhase) return invalidCap(0);
+      return decodeCNodeInvocation(label, length, cap);
+    case cap_untyped_cap:
+      return decodeUntypedInvocation(label, length, slot);
+    case cap_thread_cap:
+    case cap_domain_cap:
+    case cap_sched_control_cap:
+    case cap_sched_context_cap:
+      if (firstPhase) return invalidCap(0);
+      current_syscall_error.type = seL4_IllegalOperation;
+      return EXCEPTION_SYSCALL_ERROR;
+    default:
+      current_syscall_error.type = seL4_IllegalOperation;
+      return EXCEPTION_SYSCALL_ERROR;
+  }
+}

@@ -1,0 +1,370 @@
+// The system call path (seL4 src/api/syscall.c, MCS): handleSyscall, handleInvocation, the
+// receive half, Yield, the debug syscalls and interrupt entry (INV-1..INV-15).
+
+import {
+  cap_endpoint_cap,
+  cap_notification_cap,
+  cap_reply_cap,
+  cap_thread_cap,
+  IPCBUF_MSG,
+  msgInfoLabel,
+  msgInfoLength,
+  n_msgRegisters,
+  seL4_Fault_UnknownSyscall,
+  seL4_MsgMaxLength,
+  seL4_SysCall,
+  seL4_SysDebugCapIdentify,
+  seL4_SysDebugDumpScheduler,
+  seL4_SysDebugHalt,
+  seL4_SysDebugNameThread,
+  seL4_SysDebugPutChar,
+  seL4_SysDebugSnapshot,
+  seL4_SysNBRecv,
+  seL4_SysNBSend,
+  seL4_SysNBSendRecv,
+  seL4_SysNBSendWait,
+  seL4_SysNBWait,
+  seL4_SysRecv,
+  seL4_SysReplyRecv,
+  seL4_SysSend,
+  seL4_SysWait,
+  seL4_SysYield,
+  ThreadState_BlockedOnNotification,
+  ThreadState_BlockedOnReceive,
+  ThreadState_Restart,
+  ThreadState_Running,
+  KERNEL_TIMER_IRQ,
+  seL4_CapRights_Read,
+} from "../abi/index.ts";
+import { a0, a1, a6, a7, t0 } from "../abi/registers.ts";
+import { lookupResult, lookupSlot, setMissingCapability } from "./cspace.ts";
+import { handleFault } from "./faults.ts";
+import { queueAppend } from "./ipc.ts";
+import {
+  inv,
+  lookupExtraCaps,
+  lookupIPCBuffer,
+  replyFromKernelError,
+  replyFromKernelSuccessEmpty,
+  setCapFault,
+  setReg,
+} from "./msg.ts";
+import { decodeInvocation } from "./object/invocation.ts";
+import { checkBudget, chargeBudget, isRoundRobin, refillHead, scActive, updateTimestamp } from "./sched.ts";
+import {
+  current_fault,
+  EXCEPTION_NONE,
+  EXCEPTION_PREEMPTED,
+  EXCEPTION_SYSCALL_ERROR,
+  ks,
+  type Exception,
+} from "./state.ts";
+import {
+  type Cte,
+  type Endpoint,
+  EPState_Recv,
+  type Notification,
+  NtfnState_Active,
+  NtfnState_Idle,
+  NtfnState_Waiting,
+  type Tcb,
+} from "./structures.ts";
+import { activateThread, isRunnable, isSchedulable, schedule, setThreadState } from "./thread.ts";
+
+/** checkBudgetRestart (INV-3): no budget means the syscall is re-issued later. */
+function checkBudgetRestart(): boolean {
+  const ok = checkBudget();
+  if (!ok && isRunnable(ks.curThread)) setThreadState(ks.curThread, ThreadState_Restart);
+  return ok;
+}
+
+/** mcsPreemptionPoint: after a preempted operation, account time as seL4 does. */
+function mcsPreemptionPoint(): void {
+  if (isSchedulable(ks.curThread)) checkBudget();
+  else if (scActive(ks.curSC)) chargeBudget(ks.consumed, false);
+  else ks.consumed = 0;
+}
+
+function handleInvocation(
+  isCall: boolean,
+  isBlocking: boolean,
+  firstPhase: boolean,
+  cptrReg: number,
+): Exception {
+  const thread = ks.curThread;
+  const regs = thread.regs;
+  const infoLo = regs[2 * a1];
+  const infoHi = regs[2 * a1 + 1];
+  const cptrLo = regs[2 * cptrReg];
+  const cptrHi = regs[2 * cptrReg + 1];
+  if (lookupSlot(thread, cptrHi, cptrLo) !== EXCEPTION_NONE) {
+    setCapFault(cptrHi, cptrLo, false);
+    if (isBlocking) handleFault(thread);
+    return EXCEPTION_NONE;
+  }
+  const slot = lookupResult.slot as Cte;
+  const buffer = lookupIPCBuffer(false, thread);
+  inv.thread = thread;
+  inv.buffer = buffer;
+  if (lookupExtraCaps(thread, buffer, infoLo) !== EXCEPTION_NONE) {
+    if (isBlocking) handleFault(thread);
+    return EXCEPTION_NONE;
+  }
+  let length = msgInfoLength(infoLo);
+  if (length > seL4_MsgMaxLength) length = seL4_MsgMaxLength;
+  if (length > n_msgRegisters && buffer < 0) length = n_msgRegisters;
+  const status = decodeInvocation(
+    msgInfoLabel(infoLo, infoHi),
+    length,
+    slot,
+    slot,
+    isBlocking,
+    isCall,
+    firstPhase,
+  );
+  if (status === EXCEPTION_PREEMPTED) return status;
+  if (status === EXCEPTION_SYSCALL_ERROR) {
+    if (isCall) replyFromKernelError(thread);
+    return EXCEPTION_NONE;
+  }
+  if (thread.state === ThreadState_Restart) {
+    if (isCall) replyFromKernelSuccessEmpty(thread);
+    setThreadState(thread, ThreadState_Running);
+  }
+  return EXCEPTION_NONE;
+}
+
+function recvFault(t: Tcb, cptrHi: number, cptrLo: number): void {
+  setCapFault(cptrHi, cptrLo, true);
+  handleFault(t);
+}
+
+function handleRecv(isBlocking: boolean, canReply: boolean): void {
+  const t = ks.curThread;
+  const cptrLo = t.regs[2 * a0];
+  const cptrHi = t.regs[2 * a0 + 1];
+  if (lookupSlot(t, cptrHi, cptrLo) !== EXCEPTION_NONE) return recvFault(t, cptrHi, cptrLo);
+  const cap = lookupResult.slot as Cte;
+  switch (cap.type) {
+    case cap_endpoint_cap: {
+      if ((cap.rights & seL4_CapRights_Read) === 0) {
+        setMissingCapability(0);
+        return recvFault(t, cptrHi, cptrLo);
+      }
+      if (canReply) {
+        const rLo = t.regs[2 * a6];
+        const rHi = t.regs[2 * a6 + 1];
+        if (lookupSlot(t, rHi, rLo) !== EXCEPTION_NONE) return recvFault(t, rHi, rLo);
+        if ((lookupResult.slot as Cte).type !== cap_reply_cap) {
+          setMissingCapability(0);
+          return recvFault(t, rHi, rLo);
+        }
+      }
+      // Message transfer arrives with the IPC work. Until then no sender can be queued (only the
+      // root thread runs), so a blocking receive waits in the queue and a poll finds nothing.
+      if (isBlocking) {
+        const ep = cap.obj as Endpoint;
+        t.blockingObject = ep;
+        t.replyObject = null;
+        setThreadState(t, ThreadState_BlockedOnReceive);
+        queueAppend(ep, t);
+        ep.state = EPState_Recv;
+      } else {
+        setReg(t, a0, 0, 0);
+      }
+      return;
+    }
+    case cap_notification_cap: {
+      const n = cap.obj as Notification;
+      if ((cap.rights & seL4_CapRights_Read) === 0 || (n.boundTCB !== null && n.boundTCB !== t)) {
+        setMissingCapability(0);
+        return recvFault(t, cptrHi, cptrLo);
+      }
+      receiveSignal(t, n, isBlocking);
+      return;
+    }
+    default:
+      setMissingCapability(0);
+      return recvFault(t, cptrHi, cptrLo);
+  }
+}
+
+function receiveSignal(t: Tcb, n: Notification, isBlocking: boolean): void {
+  if (n.state === NtfnState_Active) {
+    setReg(t, a0, n.msgHi, n.msgLo);
+    n.msgHi = 0;
+    n.msgLo = 0;
+    n.state = NtfnState_Idle;
+    return;
+  }
+  if (!isBlocking) {
+    setReg(t, a0, 0, 0);
+    return;
+  }
+  t.blockingObject = n;
+  setThreadState(t, ThreadState_BlockedOnNotification);
+  queueAppend(n, t);
+  n.state = NtfnState_Waiting;
+}
+
+function handleYield(): void {
+  const sc = ks.curSC;
+  const consumed = sc.consumed + ks.consumed;
+  chargeBudget(isRoundRobin(sc) ? refillHead(sc).rAmount : refillHead(sc).rAmount, false);
+  sc.consumed = consumed;
+}
+
+/** Dispatch of a syscall number in [-11, -1] (handleSyscall). */
+export function handleSyscall(sys: number): void {
+  updateTimestamp();
+  if (checkBudgetRestart()) {
+    let ret: Exception = EXCEPTION_NONE;
+    switch (sys) {
+      case seL4_SysSend:
+        ret = handleInvocation(false, true, false, a0);
+        break;
+      case seL4_SysNBSend:
+        ret = handleInvocation(false, false, false, a0);
+        break;
+      case seL4_SysCall:
+        ret = handleInvocation(true, true, false, a0);
+        break;
+      case seL4_SysRecv:
+        handleRecv(true, true);
+        break;
+      case seL4_SysWait:
+        handleRecv(true, false);
+        break;
+      case seL4_SysNBWait:
+        handleRecv(false, false);
+        break;
+      case seL4_SysReplyRecv:
+        ret = handleInvocation(false, false, true, a6);
+        if (ret === EXCEPTION_NONE) handleRecv(true, true);
+        break;
+      case seL4_SysNBSendRecv:
+        ret = handleInvocation(false, false, true, t0);
+        if (ret === EXCEPTION_NONE) handleRecv(true, true);
+        break;
+      case seL4_SysNBSendWait:
+        ret = handleInvocation(false, false, true, a6);
+        if (ret === EXCEPTION_NONE) handleRecv(true, false);
+        break;
+      case seL4_SysNBRecv:
+        handleRecv(false, true);
+        break;
+      case seL4_SysYield:
+        handleYield();
+        break;
+    }
+    if (ret !== EXCEPTION_NONE) {
+      mcsPreemptionPoint();
+      handleInterruptIfPending();
+    }
+  }
+  schedule();
+  activateThread();
+}
+
+/** handleUnknownSyscall: the debug syscalls, else an UnknownSyscall fault (INV-2). */
+export function handleUnknownSyscall(sysHi: number, sysLo: number): void {
+  const t = ks.curThread;
+  const sys = sysHi === 0xffffffff ? sysLo - 0x1_0000_0000 : sysHi === 0 ? sysLo : 0x7fffffff;
+  switch (sys) {
+    case seL4_SysDebugPutChar:
+      ks.events?.putChar(t.regs[2 * a0] & 0xff);
+      return;
+    case seL4_SysDebugDumpScheduler:
+    case seL4_SysDebugSnapshot:
+      ks.events?.diagnostic(
+        `Debug ${sys === seL4_SysDebugSnapshot ? "snapshot" : "dump scheduler"} from "${t.name}"`,
+      );
+      return;
+    case seL4_SysDebugHalt:
+      ks.events?.diagnostic(`Debug halt syscall from user thread "${t.name}"`);
+      ks.halted = true;
+      ks.events?.halt(t);
+      return;
+    case seL4_SysDebugCapIdentify: {
+      const ok = lookupSlot(t, t.regs[2 * a0 + 1], t.regs[2 * a0]) === EXCEPTION_NONE;
+      setReg(t, a0, 0, ok ? (lookupResult.slot as Cte).type : 0);
+      return;
+    }
+    case seL4_SysDebugNameThread:
+      debugNameThread(t);
+      return;
+  }
+  updateTimestamp();
+  if (checkBudgetRestart()) {
+    current_fault.type = seL4_Fault_UnknownSyscall;
+    current_fault.w0Hi = sysHi;
+    current_fault.w0Lo = sysLo;
+    handleFault(t);
+  }
+  schedule();
+  activateThread();
+}
+
+function halt(reason: string): void {
+  ks.events?.diagnostic(reason);
+  ks.halted = true;
+  ks.events?.halt(ks.curThread);
+}
+
+/** seL4_DebugNameThread: anything wrong halts the kernel, as seL4 does. */
+function debugNameThread(t: Tcb): void {
+  const ok = lookupSlot(t, t.regs[2 * a0 + 1], t.regs[2 * a0]) === EXCEPTION_NONE;
+  const cap = lookupResult.slot;
+  if (!ok || cap === null || cap.type !== cap_thread_cap)
+    return halt("SysDebugNameThread: cap is not a TCB, halting");
+  const buffer = lookupIPCBuffer(true, t);
+  if (buffer < 0) return halt("SysDebugNameThread: Failed to lookup IPC buffer, halting");
+  const u8 = ks.machine.memory.u8;
+  const start = buffer * 4 + 8 * IPCBUF_MSG;
+  const max = seL4_MsgMaxLength * 8;
+  let len = 0;
+  while (len < max && u8[start + len] !== 0) len++;
+  if (len === max) return halt("SysDebugNameThread: Name too long, halting");
+  let name = "";
+  for (let i = 0; i < len; i++) name += String.fromCharCode(u8[start + i]);
+  (cap.obj as Tcb).name = name;
+}
+
+function handleInterruptIfPending(): void {
+  if (ks.machine.timer.isPending()) {
+    ks.machine.timer.clear();
+    ks.reprogram = true;
+  }
+}
+
+/** Interrupt entry: account time, take the interrupt, reschedule. */
+export function handleInterruptEntry(): void {
+  updateTimestamp();
+  checkBudget();
+  handleInterrupt();
+  schedule();
+  activateThread();
+}
+
+function handleInterrupt(): void {
+  const m = ks.machine;
+  if (m.timer.isPending()) {
+    m.timer.clear();
+    ks.reprogram = true;
+    return;
+  }
+  const irq = m.plic.claim();
+  if (irq !== 0 && irq !== KERNEL_TIMER_IRQ) {
+    // IRQ handlers and their notifications arrive with the interrupt work; mask until then.
+    m.plic.complete(irq);
+  }
+}
+
+/** Syscall numbers a7 can hold: exact value if in the signed 32-bit range, else unknown. */
+export function syscallNumber(hi: number, lo: number): number {
+  if (hi === 0xffffffff && lo >= 0x80000000) return lo - 0x1_0000_0000;
+  if (hi === 0 && lo < 0x80000000) return lo;
+  return 0x7fffffff;
+}
+
+export { a7 };

@@ -1,0 +1,7 @@
+export * from "./clock.ts";
+export * from "./machine.ts";
+export * from "./memory.ts";
+export * from "./mmu.ts";
+export * from "./plic.ts";
+export * from "./timer.ts";
+export * from "./uart.ts";

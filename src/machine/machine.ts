@@ -1,0 +1,106 @@
+// The simulated QEMU-virt board: RAM, CLINT timer, PLIC, UART and the SBI legacy console.
+
+import {
+  CLINT_BASE,
+  CLINT_SIZE,
+  DEFAULT_RAM_SIZE,
+  PLIC_BASE,
+  PLIC_SIZE,
+  RAM_BASE,
+  UART0_BASE,
+  UART0_IRQ,
+  UART0_SIZE,
+} from "../abi/platform.ts";
+import { Clock } from "./clock.ts";
+import { PhysicalMemory } from "./memory.ts";
+import { sv39Translate, type Sv39Access } from "./mmu.ts";
+import { Plic, PlicDevice } from "./plic.ts";
+import { ClintDevice, Timer } from "./timer.ts";
+import { Uart, type ByteSink } from "./uart.ts";
+
+export interface MachineConfig {
+  ramSize?: number;
+  /** Bytes the UART transmits. */
+  onUartByte?: ByteSink;
+  /** Bytes written through the SBI legacy console_putchar (seL4_DebugPutChar). */
+  onConsoleByte?: ByteSink;
+}
+
+const discard: ByteSink = () => {};
+
+export class Machine {
+  readonly memory: PhysicalMemory;
+  readonly clock: Clock;
+  readonly timer: Timer;
+  readonly plic: Plic;
+  readonly uart: Uart;
+  readonly clint: ClintDevice;
+  /**
+   * Root page-table paddr of the running address space, written by the kernel on context switch;
+   * 0 means none (every user access faults).
+   */
+  satp = 0;
+  /**
+   * Bumped by sfenceVma(). Engines that cache translations compare it with the value they cached under:
+   * a changed generation means drop everything (a change of satp also invalidates by itself).
+   */
+  tlbGeneration = 0;
+  private readonly consoleSink: ByteSink;
+
+  constructor(config: MachineConfig = {}) {
+    this.memory = new PhysicalMemory(RAM_BASE, config.ramSize ?? DEFAULT_RAM_SIZE);
+    this.clock = new Clock();
+    this.timer = new Timer(this.clock);
+    this.plic = new Plic();
+    this.uart = new Uart(this.plic, config.onUartByte ?? discard, UART0_IRQ);
+    this.clint = new ClintDevice(this.clock, this.timer);
+    this.consoleSink = config.onConsoleByte ?? discard;
+    this.memory.registerDevice(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.memory.registerDevice(PLIC_BASE, PLIC_SIZE, new PlicDevice(this.plic));
+    this.memory.registerDevice(UART0_BASE, UART0_SIZE, this.uart);
+  }
+
+  /** sfence.vma: the kernel calls this after changing any PTE (or ASID binding). */
+  sfenceVma(): void {
+    this.tlbGeneration++;
+  }
+
+  /** Translates a user virtual address in the current address space (see sv39Translate for codes). */
+  translate(vaddr: number, access: Sv39Access, user = true): number {
+    return sv39Translate(this.memory, this.satp, vaddr, access, user);
+  }
+
+  /**
+   * An interrupt would be taken now if unmasked: the supervisor timer or a claimable PLIC source.
+   * Deterministic (compares the simulated clock), so the kernel can poll it at preemption points.
+   */
+  interruptPending(): boolean {
+    return this.timer.isPending() || this.plic.hasPending();
+  }
+
+  /**
+   * Earliest tick at which an interrupt is or becomes pending: `clock.now` if one is pending already,
+   * otherwise the timer deadline (Infinity when nothing is scheduled). Device input is not timed, so
+   * it never appears here; it shows up through interruptPending() once the host pushes it.
+   */
+  nextEventTime(): number {
+    if (this.interruptPending()) return this.clock.now;
+    return this.timer.deadline;
+  }
+
+  /**
+   * Idles the clock to the next event. Returns false (and leaves the clock alone) when no event is
+   * scheduled, i.e. the system would sleep forever.
+   */
+  idleToNextEvent(): boolean {
+    const t = this.nextEventTime();
+    if (t === Infinity) return false;
+    this.clock.advanceTo(t);
+    return true;
+  }
+
+  /** SBI legacy console_putchar; only the low byte is transmitted. */
+  consolePutChar(byte: number): void {
+    this.consoleSink(byte & 0xff);
+  }
+}

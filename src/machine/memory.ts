@@ -1,0 +1,216 @@
+// Physical address space of the simulated QEMU-virt machine: one RAM ArrayBuffer plus MMIO devices.
+
+import { DEFAULT_RAM_SIZE, RAM_BASE } from "../abi/platform.ts";
+
+/**
+ * A memory-mapped device. `offset` is relative to the device's base. `size` is 1, 2 or 4: 8-byte accesses
+ * are split by PhysicalMemory into two 4-byte accesses, low half first, as the values must fit a number.
+ */
+export interface MmioDevice {
+  read(offset: number, size: number): number;
+  write(offset: number, size: number, value: number): void;
+}
+
+interface DeviceRegion {
+  readonly base: number;
+  readonly end: number;
+  readonly dev: MmioDevice;
+}
+
+const TWO_32 = 0x1_0000_0000;
+
+// The public u32 view is indexed directly by hot paths (page-table walks, IPC copies) that assume guest
+// little-endian byte order; that only holds when the host is little-endian too.
+function hostIsLittleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}
+
+export class PhysicalMemory {
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly ramEnd: number;
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  // DataView handles the unaligned cases without per-byte assembly.
+  private readonly dv: DataView;
+  private readonly devices: DeviceRegion[] = [];
+
+  constructor(ramBase = RAM_BASE, ramSize = DEFAULT_RAM_SIZE) {
+    if (!hostIsLittleEndian()) throw new Error("sel4ts requires a little-endian host");
+    if (!Number.isInteger(ramBase) || ramBase < 0 || ramBase % 4096 !== 0) {
+      throw new RangeError(`RAM base ${ramBase} must be a page-aligned non-negative integer`);
+    }
+    if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize % 4096 !== 0) {
+      throw new RangeError(`RAM size ${ramSize} must be a positive multiple of 4096`);
+    }
+    this.ramBase = ramBase;
+    this.ramSize = ramSize;
+    this.ramEnd = ramBase + ramSize;
+    const buf = new ArrayBuffer(ramSize);
+    this.u8 = new Uint8Array(buf);
+    this.u32 = new Uint32Array(buf);
+    this.dv = new DataView(buf);
+  }
+
+  /** True when [paddr, paddr+len) lies entirely inside RAM. */
+  isRam(paddr: number, len: number): boolean {
+    return paddr >= this.ramBase && len >= 0 && paddr + len <= this.ramEnd;
+  }
+
+  /** Index into `u32` of a 4-aligned RAM address; the caller guarantees both. */
+  u32Index(paddr: number): number {
+    return (paddr - this.ramBase) >>> 2;
+  }
+
+  // ---- scalar loads and stores; non-RAM addresses go to MMIO ----
+
+  read8(paddr: number): number {
+    if (paddr >= this.ramBase && paddr < this.ramEnd) return this.u8[paddr - this.ramBase];
+    return this.mmioRead(paddr, 1) & 0xff;
+  }
+
+  read16(paddr: number): number {
+    if (this.isRam(paddr, 2)) return this.dv.getUint16(paddr - this.ramBase, true);
+    return this.mmioRead(paddr, 2) & 0xffff;
+  }
+
+  read32(paddr: number): number {
+    if (this.isRam(paddr, 4)) {
+      const off = paddr - this.ramBase;
+      return (off & 3) === 0 ? this.u32[off >>> 2] : this.dv.getUint32(off, true);
+    }
+    return this.mmioRead(paddr, 4) >>> 0;
+  }
+
+  write8(paddr: number, v: number): void {
+    if (paddr >= this.ramBase && paddr < this.ramEnd) this.u8[paddr - this.ramBase] = v;
+    else this.mmioWrite(paddr, 1, v & 0xff);
+  }
+
+  write16(paddr: number, v: number): void {
+    if (this.isRam(paddr, 2)) this.dv.setUint16(paddr - this.ramBase, v, true);
+    else this.mmioWrite(paddr, 2, v & 0xffff);
+  }
+
+  write32(paddr: number, v: number): void {
+    if (this.isRam(paddr, 4)) {
+      const off = paddr - this.ramBase;
+      if ((off & 3) === 0) this.u32[off >>> 2] = v;
+      else this.dv.setUint32(off, v >>> 0, true);
+    } else {
+      this.mmioWrite(paddr, 4, v >>> 0);
+    }
+  }
+
+  /** Low 32 bits of the little-endian 64-bit word at paddr. */
+  readWordLo(paddr: number): number {
+    return this.read32(paddr);
+  }
+
+  /** High 32 bits of the little-endian 64-bit word at paddr. */
+  readWordHi(paddr: number): number {
+    return this.read32(paddr + 4);
+  }
+
+  writeWordHiLo(paddr: number, hi: number, lo: number): void {
+    this.write32(paddr, lo);
+    this.write32(paddr + 4, hi);
+  }
+
+  read64(paddr: number): bigint {
+    const lo = this.read32(paddr);
+    const hi = this.read32(paddr + 4);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  write64(paddr: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.write32(paddr, Number(u & 0xffff_ffffn));
+    this.write32(paddr + 4, Number(u >> 32n));
+  }
+
+  /** The 64-bit word at paddr as a number; exact only when the value is below 2^53. */
+  readWordNumber(paddr: number): number {
+    return this.read32(paddr + 4) * TWO_32 + this.read32(paddr);
+  }
+
+  // ---- bulk RAM operations; these are kernel-side and never target devices ----
+
+  zero(paddr: number, len: number): void {
+    const off = this.ramOffset(paddr, len);
+    this.u8.fill(0, off, off + len);
+  }
+
+  /** A copy of the bytes. */
+  readBytes(paddr: number, len: number): Uint8Array {
+    const off = this.ramOffset(paddr, len);
+    return this.u8.slice(off, off + len);
+  }
+
+  writeBytes(paddr: number, bytes: Uint8Array): void {
+    const off = this.ramOffset(paddr, bytes.length);
+    this.u8.set(bytes, off);
+  }
+
+  /** A live view (no copy) of a RAM range, for loaders and bulk copies. */
+  bytes(paddr: number, len: number): Uint8Array {
+    const off = this.ramOffset(paddr, len);
+    return this.u8.subarray(off, off + len);
+  }
+
+  /** Copies within RAM with memmove semantics. */
+  copy(dst: number, src: number, len: number): void {
+    const d = this.ramOffset(dst, len);
+    const s = this.ramOffset(src, len);
+    this.u8.copyWithin(d, s, s + len);
+  }
+
+  private ramOffset(paddr: number, len: number): number {
+    if (!Number.isInteger(paddr) || !Number.isInteger(len) || !this.isRam(paddr, len)) {
+      throw new RangeError(`physical range 0x${paddr.toString(16)}+${len} is not RAM`);
+    }
+    return paddr - this.ramBase;
+  }
+
+  // ---- MMIO ----
+
+  registerDevice(base: number, size: number, dev: MmioDevice): void {
+    const end = base + size;
+    if (!Number.isInteger(base) || !Number.isInteger(size) || base < 0 || size <= 0) {
+      throw new RangeError(`bad device region 0x${base.toString(16)}+${size}`);
+    }
+    if (base < this.ramEnd && end > this.ramBase) {
+      throw new RangeError(`device region 0x${base.toString(16)}+${size} overlaps RAM`);
+    }
+    for (const r of this.devices) {
+      if (base < r.end && end > r.base) {
+        throw new RangeError(`device region 0x${base.toString(16)}+${size} overlaps another device`);
+      }
+    }
+    this.devices.push({ base, end, dev });
+  }
+
+  /** True when some device decodes paddr; a CPU uses this to tell an access fault from a device access. */
+  isDevice(paddr: number): boolean {
+    return this.findDevice(paddr) !== undefined;
+  }
+
+  /** Unmapped addresses read as 0 (QEMU would raise an access fault; the CPU can check isDevice first). */
+  mmioRead(paddr: number, size: number): number {
+    const r = this.findDevice(paddr);
+    return r === undefined ? 0 : r.dev.read(paddr - r.base, size);
+  }
+
+  mmioWrite(paddr: number, size: number, value: number): void {
+    const r = this.findDevice(paddr);
+    if (r !== undefined) r.dev.write(paddr - r.base, size, value);
+  }
+
+  private findDevice(paddr: number): DeviceRegion | undefined {
+    // A handful of devices: a linear scan beats any index.
+    for (const r of this.devices) {
+      if (paddr >= r.base && paddr < r.end) return r;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,132 @@
+// A whole simulated system: one machine, one kernel, the TS engine, and the run loop that ties
+// them together (DESIGN.md "Three layers and one loop"). This is trusted glue: it hands traps to
+// the kernel and asks it which thread runs next; it never reaches into kernel objects otherwise.
+
+import { NextIP } from "../abi/registers.ts";
+import { Kernel } from "../kernel/kernel.ts";
+import type { Tcb } from "../kernel/structures.ts";
+import { checkInvariants } from "../kernel/invariants.ts";
+import { suspendCurrentThread } from "../kernel/exit.ts";
+import { Machine } from "../machine/machine.ts";
+import { rootTaskEntry, type RootMain } from "../user/root.ts";
+import { rt } from "../user/runtime.ts";
+import {
+  EXIT_EXCEPTION,
+  EXIT_INTERRUPT,
+  EXIT_RETURNED,
+  EXIT_SYSCALL,
+  EXIT_VMFAULT,
+  TsEngine,
+} from "./ts-engine.ts";
+
+export interface SystemOptions {
+  ramSize?: number;
+  /** Stop after this much simulated time, in timer ticks. */
+  maxTicks?: number;
+  /** Run the kernel invariant checker after every kernel entry. */
+  checkInvariants?: boolean;
+  /** Bytes from seL4_DebugPutChar. */
+  onConsole?: (byte: number) => void;
+  /** Diagnostics a debug kernel prints, and user program errors. */
+  onDiagnostic?: (text: string) => void;
+  imagePages?: number;
+}
+
+export type StopReason = "halt" | "idle" | "max-time" | "invariant";
+
+export interface RunResult {
+  reason: StopReason;
+  ticks: number;
+  kernelEntries: number;
+  message?: string;
+}
+
+export class System {
+  readonly machine: Machine;
+  readonly kernel: Kernel;
+  readonly engine: TsEngine;
+  private readonly opts: SystemOptions;
+  preemptions = 0;
+
+  constructor(opts: SystemOptions = {}) {
+    this.opts = opts;
+    const onConsole = opts.onConsole ?? (() => undefined);
+    this.machine = new Machine({ ramSize: opts.ramSize, onConsoleByte: onConsole, onUartByte: onConsole });
+    const diag = opts.onDiagnostic ?? (() => undefined);
+    this.kernel = new Kernel(this.machine, {
+      putChar: (b) => this.machine.consolePutChar(b),
+      diagnostic: diag,
+      halt: () => undefined,
+      preempted: () => {
+        this.preemptions++;
+      },
+    });
+    this.engine = new TsEngine(this.machine);
+  }
+
+  /** Boot with a TypeScript root task whose main receives the boot info. */
+  boot(main: RootMain): void {
+    rt.entries.clear();
+    const r = this.kernel.boot({ imagePages: this.opts.imagePages });
+    rt.entries.set(r.entry, rootTaskEntry(main));
+  }
+
+  /** Run until halt, idle with nothing pending, or the time limit. */
+  run(): RunResult {
+    const k = this.kernel;
+    const m = this.machine;
+    const maxTicks = this.opts.maxTicks ?? Infinity;
+    const check = this.opts.checkInvariants === true;
+    for (;;) {
+      if (k.halted) return this.result("halt");
+      if (m.clock.now >= maxTicks) return this.result("max-time");
+      if (m.interruptPending()) {
+        k.interruptTrap();
+      } else if (k.isIdle) {
+        const next = m.nextEventTime();
+        if (next === Infinity) return this.result("idle");
+        m.clock.advanceTo(Math.min(next, maxTicks));
+        continue;
+      } else {
+        const t = k.currentThread;
+        const exit = this.engine.run(t);
+        switch (exit) {
+          case EXIT_SYSCALL:
+            k.syscallTrap();
+            break;
+          case EXIT_INTERRUPT:
+            k.interruptTrap();
+            break;
+          case EXIT_VMFAULT:
+            k.vmFaultTrap(this.engine.faultAddr, this.engine.faultAccess);
+            break;
+          case EXIT_EXCEPTION:
+            this.opts.onDiagnostic?.(
+              `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
+            );
+            k.userExceptionTrap(2);
+            break;
+          case EXIT_RETURNED:
+            suspendCurrentThread(k);
+            break;
+        }
+      }
+      if (check) {
+        const problem = checkInvariants(k.state);
+        if (problem !== null) return this.result("invariant", problem);
+      }
+    }
+  }
+
+  private result(reason: StopReason, message?: string): RunResult {
+    return { reason, ticks: this.machine.clock.now, kernelEntries: this.kernel.state.entries, message };
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+export function pcOf(t: Tcb): number {
+  return t.regs[2 * NextIP + 1] * 2 ** 32 + t.regs[2 * NextIP];
+}

@@ -1,0 +1,229 @@
+// The TypeScript execution engine: runs a TS thread (a generator) on its register file until it
+// traps, the way a hart runs machine code until ecall, a fault or an interrupt.
+//
+// A thread's program counter is its NextIP register. A generator parked at a syscall sits at the
+// pc of its `ecall`: resumed at pc + 4 (Running) it receives the results; resumed at the same pc
+// (Restart) it re-issues the very same syscall with its registers as they are, without running
+// any user code. A pc that names a `sel4ts_entry` starts that function afresh.
+
+import { FaultIP, NextIP, a0, a1, a2 } from "../abi/registers.ts";
+import type { Machine } from "../machine/machine.ts";
+import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
+import {
+  rt,
+  TRAP_BUSY,
+  TRAP_SYSCALL,
+  TRAP_VMFAULT,
+  UserFault,
+  type UserGenerator,
+  type UserMemoryAccess,
+} from "../user/runtime.ts";
+
+export const TRAP_NONE = 0;
+export const EXIT_SYSCALL = 1;
+export const EXIT_INTERRUPT = 2;
+export const EXIT_VMFAULT = 3;
+export const EXIT_EXCEPTION = 4;
+/** The thread's function returned. */
+export const EXIT_RETURNED = 5;
+
+/** Modelled cost of the user code run between two traps, in cycles. */
+export const USER_STEP_CYCLES = 100;
+
+const PARK_NONE = 0;
+const PARK_SYSCALL = 1;
+const PARK_BUSY = 2;
+const PARK_VMFAULT = 3;
+
+class ThreadExec {
+  gen: UserGenerator | null = null;
+  parkPc = -1;
+  park = PARK_NONE;
+  busyUntil = 0;
+  ipcBuffer = 0;
+}
+
+/** What the engine needs of a thread: its register file and, at start, its IPC buffer address. */
+export interface ThreadHandle {
+  readonly regs: Uint32Array;
+  readonly ipcBuffer: number;
+}
+
+export class TsEngine {
+  private readonly threads = new Map<ThreadHandle, ThreadExec>();
+  private current: ThreadExec | null = null;
+  private cachedSatp = -1;
+  private cachedGen = -1;
+  /** Address and access kind of the last VM fault / the error of the last exception. */
+  faultAddr = 0;
+  faultAccess = 0;
+  lastError: unknown = null;
+
+  constructor(private readonly machine: Machine) {
+    rt.ram32 = machine.memory.u32;
+    rt.mem = this.makeMemoryAccess();
+  }
+
+  /** Run `t` from its NextIP until it traps; returns one of the EXIT_* codes. */
+  run(t: ThreadHandle): number {
+    let ex = this.threads.get(t);
+    if (ex === undefined) {
+      ex = new ThreadExec();
+      ex.ipcBuffer = t.ipcBuffer;
+      this.threads.set(t, ex);
+    }
+    const regs = t.regs;
+    const pc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
+    if (
+      this.current !== ex ||
+      this.cachedSatp !== this.machine.satp ||
+      this.cachedGen !== this.machine.tlbGeneration
+    ) {
+      // Another thread or address space: drop the cached IPC buffer translation.
+      rt.ipcIndex = -1;
+      this.cachedSatp = this.machine.satp;
+      this.cachedGen = this.machine.tlbGeneration;
+    }
+    if (this.current !== ex) {
+      this.current = ex;
+      rt.ipcBuffer = ex.ipcBuffer;
+    }
+    rt.regs = regs;
+
+    if (ex.gen !== null && pc === ex.parkPc) {
+      if (ex.park === PARK_SYSCALL) return EXIT_SYSCALL; // Restart: the same ecall again.
+      if (ex.park === PARK_BUSY) return this.busy(ex, regs);
+      if (ex.park === PARK_VMFAULT) return this.step(ex, regs, pc); // retry the access
+    }
+    if (ex.gen !== null && ex.park === PARK_SYSCALL && pc === ex.parkPc + 4) return this.step(ex, regs, pc);
+
+    const entry = rt.entries.get(pc);
+    if (entry === undefined) {
+      this.faultAddr = pc;
+      this.faultAccess = ACCESS_EXECUTE;
+      return EXIT_VMFAULT;
+    }
+    ex.gen = entry(word(regs, a0), word(regs, a1), word(regs, a2));
+    ex.park = PARK_NONE;
+    return this.step(ex, regs, pc);
+  }
+
+  /** Forget a thread's generator (its TCB is gone, or its pc was rewritten). */
+  forget(t: ThreadHandle): void {
+    this.threads.delete(t);
+  }
+
+  private step(ex: ThreadExec, regs: Uint32Array, pc: number): number {
+    this.machine.clock.charge(USER_STEP_CYCLES);
+    let r: IteratorResult<number, unknown>;
+    try {
+      r = (ex.gen as UserGenerator).next();
+    } catch (e) {
+      ex.gen = null;
+      ex.park = PARK_NONE;
+      if (e instanceof UserFault) {
+        this.faultAddr = e.vaddr;
+        this.faultAccess = e.write ? ACCESS_WRITE : ACCESS_READ;
+        return EXIT_VMFAULT;
+      }
+      this.lastError = e;
+      return EXIT_EXCEPTION;
+    }
+    ex.ipcBuffer = rt.ipcBuffer;
+    if (r.done) {
+      ex.gen = null;
+      ex.park = PARK_NONE;
+      return EXIT_RETURNED;
+    }
+    const curPc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
+    ex.parkPc = curPc;
+    switch (r.value) {
+      case TRAP_SYSCALL:
+        ex.park = PARK_SYSCALL;
+        return EXIT_SYSCALL;
+      case TRAP_BUSY:
+        ex.park = PARK_BUSY;
+        ex.busyUntil = this.machine.clock.now + Math.max(0, Math.round(rt.busyTicks));
+        return this.busy(ex, regs);
+      case TRAP_VMFAULT:
+        ex.park = PARK_VMFAULT;
+        this.faultAddr = rt.faultAddr;
+        this.faultAccess = rt.faultWrite ? ACCESS_WRITE : ACCESS_READ;
+        return EXIT_VMFAULT;
+      default:
+        void pc;
+        this.lastError = new Error(`thread yielded an unknown value ${String(r.value)}`);
+        ex.gen = null;
+        return EXIT_EXCEPTION;
+    }
+  }
+
+  /** Compute until busyUntil, or until the next machine event interrupts it. */
+  private busy(ex: ThreadExec, regs: Uint32Array): number {
+    const clock = this.machine.clock;
+    const next = this.machine.nextEventTime();
+    if (next < ex.busyUntil) {
+      if (next > clock.now) clock.advanceTo(next);
+      return EXIT_INTERRUPT;
+    }
+    if (ex.busyUntil > clock.now) clock.advanceTo(ex.busyUntil);
+    ex.park = PARK_NONE;
+    return this.step(ex, regs, ex.parkPc);
+  }
+
+  private makeMemoryAccess(): UserMemoryAccess {
+    const m = this.machine;
+    const mem = m.memory;
+    const translate = (vaddr: number, write: boolean): number => {
+      const p = m.translate(vaddr, write ? ACCESS_WRITE : ACCESS_READ, true);
+      if (p < 0) throw new UserFault(vaddr, write);
+      return p;
+    };
+    return {
+      wordIndex(vaddr: number, write: boolean): number {
+        if (vaddr % 8 !== 0) return -1;
+        const p = m.translate(vaddr, write ? ACCESS_WRITE : ACCESS_READ, true);
+        if (p < 0 || !mem.isRam(p, 8)) return -1;
+        return mem.u32Index(p);
+      },
+      read(vaddr: number, size: number): number | bigint {
+        let v = 0n;
+        for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(readByte(vaddr + i));
+        return size === 8 ? v : Number(v);
+      },
+      write(vaddr: number, size: number, value: number | bigint): void {
+        let v = BigInt.asUintN(64, BigInt(value));
+        for (let i = 0; i < size; i++) {
+          writeByte(vaddr + i, Number(v & 0xffn));
+          v >>= 8n;
+        }
+      },
+      readBytes(vaddr: number, len: number): Uint8Array {
+        const out = new Uint8Array(len);
+        for (let i = 0; i < len; i++) out[i] = readByte(vaddr + i);
+        return out;
+      },
+      writeBytes(vaddr: number, bytes: Uint8Array): void {
+        for (let i = 0; i < bytes.length; i++) writeByte(vaddr + i, bytes[i]);
+      },
+    };
+    function readByte(vaddr: number): number {
+      const p = translate(vaddr, false);
+      return mem.isRam(p, 1) ? mem.u8[p - mem.ramBase] : mem.mmioRead(p, 1);
+    }
+    function writeByte(vaddr: number, b: number): void {
+      const p = translate(vaddr, true);
+      if (mem.isRam(p, 1)) mem.u8[p - mem.ramBase] = b;
+      else mem.mmioWrite(p, 1, b);
+    }
+  }
+}
+
+function word(regs: Uint32Array, r: number): number | bigint {
+  const hi = regs[2 * r + 1];
+  const lo = regs[2 * r];
+  if (hi < 0x200000) return hi * 0x1_0000_0000 + lo;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+export { FaultIP };

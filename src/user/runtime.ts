@@ -1,0 +1,103 @@
+// The TypeScript thread runtime: the seam between user-level libraries (libsel4, libmicrokit)
+// and the engine that executes TS threads. A TS thread is a generator; entering the kernel is
+// `yield TRAP_SYSCALL` after the stub has written the syscall registers into the thread's
+// register file, exactly as compiled code would before `ecall`. One thread runs at a time, so
+// the stubs reach "the current thread" through the module-level `rt` record, which the engine
+// points at the running thread before resuming its generator. Nothing here imports the kernel.
+
+/** Values a user generator may yield to the engine. */
+export const TRAP_SYSCALL = 1;
+/** `sel4ts_busy`: compute for `rt.busyTicks` ticks of simulated CPU time. */
+export const TRAP_BUSY = 2;
+/** A memory access at `rt.faultAddr` faulted; the engine raises a VM fault and, when the thread
+ * is restarted, resumes the generator so that the accessor retries. */
+export const TRAP_VMFAULT = 3;
+export type Trap = typeof TRAP_SYSCALL | typeof TRAP_BUSY | typeof TRAP_VMFAULT;
+
+/** A thread body as the engine runs it. */
+export type UserGenerator<R = unknown> = Generator<Trap, R, void>;
+
+/** How user code reaches memory: the engine provides it, translating through the thread's VSpace. */
+export interface UserMemoryAccess {
+  /**
+   * Index into `ram32` of the low half of the 64-bit word at virtual address `vaddr`
+   * (8-byte aligned), or -1 if it is not mapped readable+writable for the current thread.
+   */
+  wordIndex(vaddr: number, write: boolean): number;
+  /** Little-endian loads/stores of 1, 2, 4 or 8 bytes; throw UserFault when the access faults. */
+  read(vaddr: number, size: number): number | bigint;
+  write(vaddr: number, size: number, value: number | bigint): void;
+  readBytes(vaddr: number, len: number): Uint8Array;
+  writeBytes(vaddr: number, bytes: Uint8Array): void;
+}
+
+/** Raised inside user code when a memory access faults; the engine turns it into a VM fault. */
+export class UserFault extends Error {
+  constructor(
+    readonly vaddr: number,
+    readonly write: boolean,
+  ) {
+    super(`user memory fault at 0x${vaddr.toString(16)}`);
+  }
+}
+
+export interface ThreadRuntime {
+  /** Kernel register file of the running thread: 64-bit word i is lo = regs[2i], hi = regs[2i+1]. */
+  regs: Uint32Array;
+  /** All of RAM as 32-bit words (little-endian). */
+  ram32: Uint32Array;
+  /** Virtual address of the running thread's IPC buffer (libsel4's __sel4_ipc_buffer), 0 if none. */
+  ipcBuffer: number;
+  /** Cached ram32 index of the IPC buffer's word 0 (lo half), or -1 if not yet translated. */
+  ipcIndex: number;
+  /** Memory access through the running thread's VSpace. */
+  mem: UserMemoryAccess;
+  /** Ticks requested by the last TRAP_BUSY. */
+  busyTicks: number;
+  /** Address and direction of the access behind the last TRAP_VMFAULT. */
+  faultAddr: number;
+  faultWrite: boolean;
+  /** Registered thread entry points: pc -> generator function. */
+  entries: Map<number, EntryFunction>;
+}
+
+export type EntryFunction = (a0: number | bigint, a1: number | bigint, a2: number | bigint) => UserGenerator;
+
+const nullMem: UserMemoryAccess = {
+  wordIndex: () => -1,
+  read: () => 0,
+  write: () => undefined,
+  readBytes: (_v, len) => new Uint8Array(len),
+  writeBytes: () => undefined,
+};
+
+/** The running thread's view; the engine mutates this single record in place (no allocation). */
+export const rt: ThreadRuntime = {
+  regs: new Uint32Array(70),
+  ram32: new Uint32Array(0),
+  ipcBuffer: 0,
+  ipcIndex: -1,
+  mem: nullMem,
+  busyTicks: 0,
+  faultAddr: 0,
+  faultWrite: false,
+  entries: new Map(),
+};
+
+/** Base of the reserved code range that `sel4ts_entry` hands out as thread entry pcs. */
+export const ENTRY_PC_BASE = 0x3f_0000_0000;
+export const ENTRY_PC_STRIDE = 0x1000;
+
+/**
+ * ram32 index of the running thread's IPC buffer word 0, translating (and caching) on first use.
+ * Throws UserFault if the buffer is not mapped, as a C thread touching it would fault.
+ */
+export function ipcIndex(): number {
+  let idx = rt.ipcIndex;
+  if (idx < 0) {
+    idx = rt.mem.wordIndex(rt.ipcBuffer, true);
+    if (idx < 0) throw new UserFault(rt.ipcBuffer, true);
+    rt.ipcIndex = idx;
+  }
+  return idx;
+}
