@@ -87,8 +87,16 @@ async function boot(args: string[]): Promise<number> {
       process.stderr.write(`${text}\n`);
     },
   });
-  sys.boot(mod.default as RootMain);
-  const r: RunResult = sys.run();
+  let r: RunResult;
+  try {
+    sys.boot(mod.default as RootMain);
+    r = sys.run();
+  } catch (e) {
+    // A JavaScript exception out of the kernel is a kernel bug: say so plainly.
+    flush();
+    process.stderr.write(`sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 70;
+  }
   flush();
   if (!parsed.quiet) {
     const ms = (r.ticks / 10_000).toFixed(3);
