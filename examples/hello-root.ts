@@ -29,7 +29,7 @@ export default function* (bootinfo: seL4_BootInfo) {
   let ram = 0;
   for (const u of bootinfo.untypedList) if (!u.isDevice) ram += 2 ** u.sizeBits;
   yield* print(
-    `boot info: ${nUntyped} untypeds, ${ram / 1024 / 1024} MiB of RAM, empty slots ${bootinfo.empty.start}..${bootinfo.empty.end - 1}\n`,
+    `boot info: ${nUntyped} untypeds, ${Math.floor(ram / 1024)} KiB of RAM, empty slots ${bootinfo.empty.start}..${bootinfo.empty.end - 1}\n`,
   );
 
   // The smallest RAM untyped that holds a few objects.
