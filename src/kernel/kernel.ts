@@ -62,7 +62,6 @@ export class Kernel {
   private enter(): void {
     setKernelState(this.state);
     this.state.entries++;
-    this.state.workUnitsCompleted = 0;
     this.machine.clock.charge(KERNEL_ENTRY_CYCLES);
   }
 
