@@ -330,11 +330,9 @@ function debugNameThread(t: Tcb): void {
   (cap.obj as Tcb).name = name;
 }
 
+/** checkInterrupt after a preempted operation: take whichever interrupt caused it. */
 function handleInterruptIfPending(): void {
-  if (ks.machine.timer.isPending()) {
-    ks.machine.timer.clear();
-    ks.reprogram = true;
-  }
+  if (ks.machine.interruptPending()) handleInterrupt();
 }
 
 /** Interrupt entry: account time, take the interrupt, reschedule. */
