@@ -11,19 +11,27 @@ import {
   ThreadState_Inactive,
   ThreadState_Restart,
 } from "../abi/index.ts";
-import { ks } from "./state.ts";
+import { ks, SchedulerAction_SwitchToThread } from "./state.ts";
 import {
   type Cte,
   Endpoint,
   EPState_Idle,
+  EPState_Recv,
   EPState_Send,
   Notification,
   NtfnState_Idle,
   NtfnState_Waiting,
   type Reply,
+  type SchedContext,
   type Tcb,
 } from "./structures.ts";
-import { possibleSwitchTo, rescheduleRequired, setThreadState } from "./thread.ts";
+import {
+  possibleSwitchTo,
+  releaseRemove,
+  rescheduleRequired,
+  setThreadState,
+  tcbSchedDequeue,
+} from "./thread.ts";
 
 type Queue = Endpoint | Notification;
 
@@ -51,19 +59,76 @@ export function replyUnlink(reply: Reply, t: Tcb): void {
   setThreadState(t, ThreadState_Inactive);
 }
 
-/** reply_remove: a caller waiting on `reply` gives up the call (DEL-6). */
+/** schedContext_donate: `sc` leaves whichever thread holds it and goes to `to` (which has none). */
+function schedContextDonate(sc: SchedContext, to: Tcb): void {
+  const from = sc.tcb;
+  if (from !== null) {
+    tcbSchedDequeue(from);
+    releaseRemove(from);
+    from.sc = null;
+    if (
+      from === ks.curThread ||
+      (ks.schedulerAction === SchedulerAction_SwitchToThread && ks.switchTarget === from)
+    ) {
+      rescheduleRequired();
+    }
+  }
+  sc.tcb = to;
+  to.sc = sc;
+}
+
+/** reply_pop: take the head of a call stack off; the SC goes back to the caller if it has none. */
+function replyPop(reply: Reply, t: Tcb): void {
+  const sc = reply.nextSC as SchedContext;
+  const prev = reply.prev;
+  sc.reply = prev;
+  if (prev !== null) {
+    prev.next = null;
+    prev.nextSC = sc;
+  }
+  reply.nextSC = null;
+  if (t.sc === null) schedContextDonate(sc, t);
+  reply.prev = null;
+  replyUnlink(reply, t);
+}
+
+/**
+ * reply_remove (DEL-6, final reply cap): the head of a call stack is popped; from the middle the
+ * chain is broken (not spliced), as seL4 does. The caller ends Inactive either way.
+ */
 export function replyRemove(reply: Reply, t: Tcb): void {
-  // Call-stack unwinding and SC return arrive with IPC; the caller always ends Inactive.
-  if (reply.prev !== null) reply.prev.next = reply.next;
-  if (reply.next !== null) reply.next.prev = reply.prev;
+  if (reply.nextSC !== null) {
+    replyPop(reply, t);
+    return;
+  }
+  if (reply.next !== null) reply.next.prev = null;
+  if (reply.prev !== null) {
+    reply.prev.next = null;
+    reply.prev.nextSC = null;
+  }
+  reply.prev = null;
+  reply.next = null;
+  replyUnlink(reply, t);
+}
+
+/** reply_remove_tcb (cancelIPC of a BlockedOnReply caller): break the chain, no SC return. */
+function replyRemoveTcb(reply: Reply, t: Tcb): void {
+  if (reply.nextSC !== null) reply.nextSC.reply = null;
+  else if (reply.next !== null) reply.next.prev = null;
+  if (reply.prev !== null) {
+    reply.prev.next = null;
+    reply.prev.nextSC = null;
+  }
   reply.prev = null;
   reply.next = null;
   reply.nextSC = null;
   replyUnlink(reply, t);
 }
 
-/** cancelIPC: take `t` out of whatever IPC it is blocked in (seL4 endpoint.c). */
+/** cancelIPC: take `t` out of whatever IPC it is blocked in (seL4 endpoint.c, MCS). */
 export function cancelIPC(t: Tcb): void {
+  // On MCS cancelling IPC also cancels any pending fault (DEL-16).
+  t.faultType = seL4_Fault_NullFault;
   switch (t.state) {
     case ThreadState_BlockedOnSend:
     case ThreadState_BlockedOnReceive: {
@@ -88,8 +153,7 @@ export function cancelIPC(t: Tcb): void {
       return;
     }
     case ThreadState_BlockedOnReply:
-      if (t.replyObject !== null) replyRemove(t.replyObject, t);
-      t.faultType = seL4_Fault_NullFault;
+      if (t.replyObject !== null) replyRemoveTcb(t.replyObject, t);
       return;
     default:
       return;
@@ -149,7 +213,7 @@ export function cancelAllSignals(n: Notification): void {
 /** cancelBadgedSends (CN-22): restart the senders that used this badge. */
 export function cancelBadgedSends(ep: Endpoint, badgeHi: number, badgeLo: number): void {
   let t = ep.head;
-  if (t === null || ep.state === 2) return;
+  if (t === null || ep.state === EPState_Recv) return;
   while (t !== null) {
     const next: Tcb | null = t.epNext;
     if (t.blockingIPCBadgeHi === badgeHi && t.blockingIPCBadgeLo === badgeLo) {

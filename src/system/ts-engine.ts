@@ -187,8 +187,9 @@ export class TsEngine {
         return mem.u32Index(p);
       },
       read(vaddr: number, size: number): number | bigint {
+        // Bytes in ascending order, so a fault reports the first byte that faults, as hardware does.
         let v = 0n;
-        for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(readByte(vaddr + i));
+        for (let i = 0; i < size; i++) v |= BigInt(readByte(vaddr + i)) << BigInt(8 * i);
         return size === 8 ? v : Number(v);
       },
       write(vaddr: number, size: number, value: number | bigint): void {

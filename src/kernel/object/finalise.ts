@@ -13,13 +13,16 @@ import {
 } from "../ipc.ts";
 import { ks } from "../state.ts";
 import type { Cte, Endpoint, Notification, Reply, SchedContext, Tcb } from "../structures.ts";
-import { suspend } from "../thread.ts";
+import { releaseRemove, rescheduleRequired, suspend, tcbSchedDequeue } from "../thread.ts";
 import { deleteASIDPool, unmapFrame, unmapPageTable } from "../vspace.ts";
 
+/** schedContext_unbindTCB: the thread keeps its state but can no longer be scheduled. */
 function schedContextUnbindTCB(sc: SchedContext): void {
   const t = sc.tcb;
   if (t === null) return;
-  suspend(t);
+  if (t === ks.curThread) rescheduleRequired();
+  tcbSchedDequeue(t);
+  releaseRemove(t);
   t.sc = null;
   sc.tcb = null;
 }

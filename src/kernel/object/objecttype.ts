@@ -163,7 +163,10 @@ export function sameRegionAs(a: Cte, b: Cte): boolean {
   }
 }
 
-/** sameObjectAs (MDB-11). */
+/**
+ * sameObjectAs (MDB-11). Untyped and IRQControl caps are never the same object as anything
+ * (seL4 at 1326364bc; older releases excluded only IRQControl vs IRQHandler).
+ */
 export function sameObjectAs(a: Cte, b: Cte): boolean {
   if (a.type === cap_untyped_cap || a.type === cap_irq_control_cap) return false;
   if (a.type === cap_frame_cap && b.type === cap_frame_cap) {
