@@ -19,7 +19,15 @@ export const KERNEL_ELF_PADDR = 0x8020_0000;
 export const CLINT_BASE = 0x0200_0000;
 export const CLINT_SIZE = 0x1_0000;
 export const PLIC_BASE = 0x0c00_0000;
-export const PLIC_SIZE = 0x0400_0000;
+export const PLIC_SIZE = 0x0060_0000;
+/**
+ * Device windows the kernel keeps for itself (excluded from device untypeds): the CLINT and PLIC
+ * regions rounded up to the 2 MiB pages the kernel maps them with, as seen on real seL4.
+ */
+export const KERNEL_DEVICE_WINDOWS: readonly { start: number; end: number }[] = [
+  { start: 0x0200_0000, end: 0x0220_0000 },
+  { start: 0x0c00_0000, end: 0x0c60_0000 },
+];
 export const UART0_BASE = 0x1000_0000;
 export const UART0_SIZE = 0x100;
 export const UART0_IRQ = 10;

@@ -94,7 +94,9 @@ async function boot(args: string[]): Promise<number> {
   } catch (e) {
     // A JavaScript exception out of the kernel is a kernel bug: say so plainly.
     flush();
-    process.stderr.write(`sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return 70;
   }
   flush();

@@ -3,7 +3,7 @@
 // info frame at its byte layout in RAM (BOOT-1..BOOT-10).
 //
 // Physical layout (QEMU virt): OpenSBI's 2 MiB at the bottom of RAM, the kernel image at
-// 0x80200000 (its last 16 KiB is boot code, reclaimed as untyped after boot), the root task image
+// 0x80200000 (its first 12 KiB is boot code, reclaimed as untyped after boot), the root task image
 // right after it, and the root server objects at the top of the highest free region, aligned to
 // the size of the root CNode, exactly where seL4's init_freemem puts them.
 
@@ -12,7 +12,7 @@ import { a0, FaultIP, NextIP, SSTATUS, SSTATUS_SPIE } from "../abi/registers.ts"
 import { cteInsert } from "./cdt.ts";
 import { refillNew } from "./sched.ts";
 import { ks } from "./state.ts";
-import { ASIDPool, clearCap, CNode, Cte, SchedContext, Tcb } from "./structures.ts";
+import { ASIDPool, clearCap, CNode, copyCap, Cte, SchedContext, Tcb } from "./structures.ts";
 import {
   PTE_A,
   PTE_D,
@@ -28,12 +28,16 @@ import {
   ptePaddr,
 } from "./vspace.ts";
 
-export const KERNEL_IMAGE_SIZE = 0x30000;
-export const KERNEL_BOOT_CODE_SIZE = 0x4000;
+/** The real kernel.elf for qemu-riscv-virt spans 0x80200000..0x80228000; its first 12 KiB are boot code. */
+export const KERNEL_IMAGE_SIZE = 0x28000;
+export const KERNEL_BOOT_CODE_SIZE = 0x3000;
 /** Virtual address where the root task image is mapped, and its entry point. */
 export const ROOT_IMAGE_VADDR = 0x10000;
 export const DEFAULT_ROOT_IMAGE_PAGES = 16;
 const PAGE = 4096;
+/** irq_state values (seL4's irq_state_t). */
+const IRQInactive = 0;
+const IRQTimer = 2;
 
 export interface BootConfig {
   /** Pages in the root task's image (a TS root task has no ELF; this stands for it). */
@@ -52,17 +56,24 @@ interface Region {
   end: number;
 }
 
-/** Naturally aligned power-of-two chunks of [start, end), 2^4..2^38 bytes, ascending. */
+/**
+ * create_untypeds_for_region: cut [start, end) into maximal naturally aligned power-of-two chunks
+ * of at most 2^38 bytes, ascending. A chunk below 2^4 bytes (possible only at an unaligned start
+ * or at the tail) gets no cap, but the walk goes on past it, as in seL4.
+ */
 export function splitRegion(r: Region): { paddr: number; sizeBits: number }[] {
   const out: { paddr: number; sizeBits: number }[] = [];
   let start = r.start;
-  while (r.end - start >= 16) {
-    let bits = Math.floor(Math.log2(r.end - start));
-    while (2 ** bits > r.end - start) bits--;
-    let align = 0;
-    while (align < 38 && start % 2 ** (align + 1) === 0) align++;
-    const sizeBits = Math.min(bits, align, A.seL4_MaxUntypedBits);
-    out.push({ paddr: start, sizeBits });
+  while (start < r.end) {
+    let sizeBits = 0;
+    while (2 ** (sizeBits + 1) <= r.end - start) sizeBits++;
+    if (sizeBits > A.seL4_MaxUntypedBits) sizeBits = A.seL4_MaxUntypedBits;
+    if (start !== 0) {
+      let align = 0;
+      while (start % 2 ** (align + 1) === 0) align++;
+      if (sizeBits > align) sizeBits = align;
+    }
+    if (sizeBits >= A.seL4_MinUntypedBits) out.push({ paddr: start, sizeBits });
     start += 2 ** sizeBits;
   }
   return out;
@@ -76,7 +87,8 @@ export function bootKernel(config: BootConfig): BootResult {
 
   const kernelStart = A.KERNEL_ELF_PADDR;
   const kernelEnd = kernelStart + KERNEL_IMAGE_SIZE;
-  const bootCode: Region = { start: kernelEnd - KERNEL_BOOT_CODE_SIZE, end: kernelEnd };
+  // The boot code and data come first in the kernel image (.boot sections, up to ki_boot_end).
+  const bootCode: Region = { start: kernelStart, end: kernelStart + KERNEL_BOOT_CODE_SIZE };
   const imagePaddr = kernelEnd;
   const imageEnd = imagePaddr + imagePages * PAGE;
 
@@ -90,12 +102,15 @@ export function bootKernel(config: BootConfig): BootResult {
   const l0Tables = countRegions(vStart, vEnd, 21);
   const nPaging = l1Tables + l0Tables;
 
-  // init_freemem / create_rootserver_objects.
+  // init_freemem / create_rootserver_objects (calculate_rootserver_size: CNode, TCB, IPC buffer,
+  // boot info, ASID pool, VSpace root, SC and the paging tables; no extra boot info here).
   const cnodeBits = A.CONFIG_ROOT_CNODE_SIZE_BITS + A.seL4_SlotBits;
   const size =
     2 ** cnodeBits +
     2 ** A.seL4_TCBBits +
-    4 * PAGE +
+    2 ** A.seL4_PageBits +
+    2 ** A.seL4_BootInfoFrameBits +
+    2 ** A.seL4_ASIDPoolBits +
     2 ** A.seL4_VSpaceBits +
     2 ** A.seL4_MinSchedContextBits +
     nPaging * PAGE;
@@ -222,7 +237,13 @@ export function bootKernel(config: BootConfig): BootResult {
   tcb.regs[2 * NextIP] = vStart;
   cteInsert(root(A.seL4_CapInitThreadCNode), root(A.seL4_CapInitThreadCNode), tcb.cte[A.tcbCTable]);
   cteInsert(root(A.seL4_CapInitThreadVSpace), root(A.seL4_CapInitThreadVSpace), tcb.cte[A.tcbVTable]);
-  cteInsert(root(A.seL4_CapInitThreadIPCBuffer), root(A.seL4_CapInitThreadIPCBuffer), tcb.cte[A.tcbBuffer]);
+  // The TCB's buffer cap is a derived copy (deriveCap drops a frame's mapping), so deleting it
+  // never unmaps the root task's IPC buffer.
+  const ipcCopy = new Cte(null, -1);
+  copyCap(ipcCopy, root(A.seL4_CapInitThreadIPCBuffer));
+  ipcCopy.mappedASID = 0;
+  ipcCopy.mappedAddr = 0;
+  cteInsert(ipcCopy, root(A.seL4_CapInitThreadIPCBuffer), tcb.cte[A.tcbBuffer]);
   c = original(root(A.seL4_CapInitThreadTCB));
   c.type = A.cap_thread_cap;
   c.obj = tcb;
@@ -238,8 +259,7 @@ export function bootKernel(config: BootConfig): BootResult {
   const descs: { paddr: number; sizeBits: number; isDevice: boolean }[] = [];
   const devTop = A.PADDR_USER_DEVICE_TOP;
   const kernelDevices: Region[] = [
-    { start: A.CLINT_BASE, end: A.CLINT_BASE + A.CLINT_SIZE },
-    { start: A.PLIC_BASE, end: A.PLIC_BASE + A.PLIC_SIZE },
+    ...A.KERNEL_DEVICE_WINDOWS,
     { start: ramBase + A.SBI_RESERVED_SIZE, end: ramEnd },
   ];
   let cursor = 0;
@@ -294,6 +314,10 @@ export function bootKernel(config: BootConfig): BootResult {
     mem.write8(off + 8, u.sizeBits);
     mem.write8(off + 9, u.isDevice ? 1 : 0);
   });
+
+  // init_irqs: every IRQ inactive except the kernel's timer.
+  ks.irqState.fill(IRQInactive);
+  ks.irqState[A.KERNEL_TIMER_IRQ] = IRQTimer;
 
   ks.curThread = tcb;
   ks.curSC = sc;

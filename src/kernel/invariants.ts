@@ -1,19 +1,34 @@
-// Kernel invariant checker: the seL4 proof invariants that apply so far, checked over the whole
-// kernel state. Tests run it after every kernel entry; normal runs never call it (zero cost).
-// Returns null when everything holds, else a description of the first violation.
+// Kernel invariant checker: the seL4 proof invariants that apply so far (valid_objs, valid_mdb with
+// untyped_mdb / untyped_inc / ut_revocable / no_mloop, valid_untyped, pspace_distinct and the
+// scheduler/queue invariants), checked over the whole kernel state. Tests and the fuzzer run it
+// after every kernel entry; normal runs never call it (zero cost). Returns null when everything
+// holds, else a description of the first violation.
+//
+// The live objects are `ks.objects`: an object stays there from Retype until a reset of its
+// untyped region drops it (seL4's detype), exactly like the proof's heap, so a dead object with
+// no caps left still occupies its memory.
 
 import {
+  cap_asid_pool_cap,
   cap_cnode_cap,
   cap_endpoint_cap,
+  cap_frame_cap,
+  cap_irq_control_cap,
   cap_notification_cap,
   cap_null_cap,
+  cap_page_table_cap,
   cap_reply_cap,
   cap_sched_context_cap,
   cap_thread_cap,
   cap_untyped_cap,
   cap_zombie_cap,
   seL4_EndpointBits,
+  seL4_HugePageBits,
+  seL4_LargePageBits,
+  seL4_MaxUntypedBits,
+  seL4_MinUntypedBits,
   seL4_NotificationBits,
+  seL4_PageBits,
   seL4_ReplyBits,
   seL4_SlotBits,
   seL4_TCBBits,
@@ -21,12 +36,14 @@ import {
   ThreadState_BlockedOnReceive,
   ThreadState_BlockedOnSend,
 } from "../abi/index.ts";
-import { capSizeBits, capIsPhysical, sameRegionAs } from "./object/objecttype.ts";
+import { isMDBParentOf } from "./cdt.ts";
+import { capIsPhysical, capSizeBits } from "./object/objecttype.ts";
 import type { KernelState } from "./state.ts";
 import {
   CNode,
   type Cte,
   Endpoint,
+  KO_ASIDPool,
   KO_CNode,
   KO_Endpoint,
   KO_Notification,
@@ -39,6 +56,17 @@ import {
   ZombieType_ZombieTCB,
 } from "./structures.ts";
 import { isSchedulable } from "./thread.ts";
+
+// Module-level copies: test runners and loaders turn imported bindings into property reads, and
+// the checker runs after every kernel entry of every test.
+const NULL = cap_null_cap;
+const UNTYPED = cap_untyped_cap;
+const ZOMBIE = cap_zombie_cap;
+const FRAME = cap_frame_cap;
+const CNODE = cap_cnode_cap;
+const SC = cap_sched_context_cap;
+const MIN_UT = seL4_MinUntypedBits;
+const MAX_UT = seL4_MaxUntypedBits;
 
 function objectSizeBits(o: KObject): number {
   switch (o.kind) {
@@ -55,90 +83,260 @@ function objectSizeBits(o: KObject): number {
     case KO_Reply:
       return seL4_ReplyBits;
     default:
-      return 12;
+      return seL4_PageBits;
   }
 }
 
-const capKind: Record<number, number> = {
-  [cap_thread_cap]: KO_TCB,
-  [cap_endpoint_cap]: KO_Endpoint,
-  [cap_notification_cap]: KO_Notification,
-  [cap_cnode_cap]: KO_CNode,
-  [cap_sched_context_cap]: KO_SchedContext,
-  [cap_reply_cap]: KO_Reply,
-};
+/** The kernel-object kind each object-backed cap type names. */
+const capKind = new Map<number, number>([
+  [cap_thread_cap, KO_TCB],
+  [cap_endpoint_cap, KO_Endpoint],
+  [cap_notification_cap, KO_Notification],
+  [cap_cnode_cap, KO_CNode],
+  [cap_sched_context_cap, KO_SchedContext],
+  [cap_reply_cap, KO_Reply],
+  [cap_asid_pool_cap, KO_ASIDPool],
+]);
+
+/** A piece of memory that an object occupies; `id` is the object's identity. */
+interface Span {
+  start: number;
+  end: number;
+  id: unknown;
+  /** The cap naming it, or null for an entry of ks.objects. */
+  cap: Cte | null;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+function where(s: Cte): string {
+  return `slot ${s.index} of ${s.owner instanceof Tcb ? "TCB" : "CNode"} at ${hex(s.owner?.ptr ?? 0)}`;
+}
 
 export function checkInvariants(ks: KernelState): string | null {
-  const objects = [...ks.objects.values()];
-  // Objects are aligned to their size and do not overlap.
-  const regions = objects.map((o) => ({ o, start: o.ptr, end: o.ptr + 2 ** objectSizeBits(o) }));
-  regions.sort((a, b) => a.start - b.start);
-  for (let i = 0; i < regions.length; i++) {
-    const r = regions[i];
-    if (r.start % (r.end - r.start) !== 0) return `object at 0x${r.start.toString(16)} is misaligned`;
-    if (i > 0 && regions[i - 1].end > r.start) return `objects overlap at 0x${r.start.toString(16)}`;
-  }
+  return checkObjectsAndCaps(ks) ?? checkThreads(ks);
+}
 
-  const slots: Cte[] = [];
-  for (const o of objects) {
-    if (o instanceof CNode) for (const s of o.slots) slots.push(s);
-    else if (o instanceof Tcb) for (const s of o.cte) slots.push(s);
-  }
-  for (const s of slots) {
-    const where = `slot ${s.index} of object at 0x${(s.owner?.ptr ?? 0).toString(16)}`;
-    if (s.type === cap_null_cap) {
-      if (s.prev !== null || s.next !== null) return `${where}: empty slot has MDB links`;
-      continue;
-    }
-    // The derivation list is doubly linked.
-    if (s.prev !== null && s.prev.next !== s) return `${where}: MDB prev.next is not this slot`;
-    if (s.next !== null && s.next.prev !== s) return `${where}: MDB next.prev is not this slot`;
-    if (s.prev !== null && s.prev.type === cap_null_cap) return `${where}: MDB neighbour is empty`;
-    // Every cap refers to a live object of its type.
-    const kind = capKind[s.type];
-    if (kind !== undefined) {
-      const o = ks.objects.get(s.ptr);
-      if (o === undefined || o !== s.obj || o.kind !== kind) return `${where}: cap refers to a dead object`;
-    }
-    if (s.type === cap_zombie_cap) {
-      const o = ks.objects.get(s.ptr);
-      if (o === undefined || o !== s.obj) return `${where}: zombie refers to a dead object`;
-      const max = s.sizeBits === ZombieType_ZombieTCB ? 5 : 2 ** s.sizeBits;
-      if (s.extra < 0 || s.extra > max) return `${where}: zombie count out of range`;
-    }
-    if (s.type === cap_untyped_cap) {
-      const size = 2 ** s.sizeBits;
-      if (s.ptr % size !== 0) return `${where}: untyped misaligned`;
-      if (s.freeIndex < 0 || s.freeIndex > size || s.freeIndex % 16 !== 0) return `${where}: bad watermark`;
-      // Children lie inside the region, and below the watermark.
-      for (let c = s.next; c !== null && s.revocable && sameRegionAs(s, c); c = c.next) {
-        if (!capIsPhysical(c)) break;
-        const end = c.ptr + 2 ** capSizeBits(c);
-        if (c.ptr < s.ptr || end > s.ptr + size) return `${where}: child outside untyped`;
-        if (end > s.ptr + s.freeIndex) return `${where}: child above the watermark`;
+function checkObjectsAndCaps(ks: KernelState): string | null {
+  const objects = ks.objects;
+  const mem = ks.machine.memory;
+  const spans: Span[] = [];
+  const caps: Cte[] = [];
+
+  // Objects sit at their key, aligned to their size; their slots belong to them.
+  for (const [ptr, o] of objects) {
+    if (o.ptr !== ptr) return `object registered at ${hex(ptr)} has address ${hex(o.ptr)}`;
+    const size = 2 ** objectSizeBits(o);
+    if (ptr % size !== 0) return `object at ${hex(ptr)} is misaligned`;
+    spans.push({ start: ptr, end: ptr + size, id: o, cap: null });
+    const slots = o instanceof CNode ? o.slots : o instanceof Tcb ? o.cte : null;
+    if (slots === null) continue;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (s.owner !== o || s.index !== i) return `slot ${i} of object at ${hex(ptr)} has the wrong owner`;
+      if (s.type === NULL) {
+        if (s.prev !== null || s.next !== null) return `${where(s)}: empty slot has MDB links`;
+        if (s.revocable || s.firstBadged) return `${where(s)}: empty slot has MDB flags`;
+      } else {
+        caps.push(s);
       }
     }
   }
-  // The derivation list has no cycles: walking back from any node ends.
-  const seen = new Set<Cte>();
-  for (const s of slots) {
-    if (s.type === cap_null_cap || s.prev !== null) continue;
-    for (let c: Cte | null = s; c !== null; c = c.next) {
-      if (seen.has(c)) return "MDB list has a cycle";
-      seen.add(c);
+
+  const live = (s: Cte): boolean => s.owner !== null && objects.get(s.owner.ptr) === s.owner;
+  const untypeds: Cte[] = [];
+
+  for (const s of caps) {
+    // The derivation list is doubly linked through live, non-empty slots.
+    const p = s.prev;
+    const n = s.next;
+    if (p !== null) {
+      if (p.next !== s) return `${where(s)}: MDB prev.next is not this slot`;
+      if (p.type === NULL) return `${where(s)}: MDB neighbour is empty`;
+      if (!live(p)) return `${where(s)}: MDB neighbour is a slot of a dead object`;
+    }
+    if (n !== null) {
+      if (n.prev !== s) return `${where(s)}: MDB next.prev is not this slot`;
+      if (n.type === NULL) return `${where(s)}: MDB neighbour is empty`;
+      if (!live(n)) return `${where(s)}: MDB neighbour is a slot of a dead object`;
+    }
+
+    const t = s.type;
+    // Every cap to a kernel object refers to a live object of its type and size.
+    const kind = capKind.get(t);
+    if (kind !== undefined) {
+      const o = objects.get(s.ptr);
+      if (o === undefined || o !== s.obj) return `${where(s)}: cap refers to a dead object`;
+      if (o.kind !== kind) return `${where(s)}: cap refers to an object of another type`;
+      if (t === CNODE) {
+        if (s.sizeBits !== (o as CNode).radix) return `${where(s)}: CNode cap radix differs from the object`;
+        if (s.guardSize + s.sizeBits > 64) return `${where(s)}: CNode guard + radix exceed 64 bits`;
+        if (!guardFits(s)) return `${where(s)}: CNode guard wider than its guard size`;
+      }
+      if (t === SC && s.sizeBits !== (o as { sizeBits: number }).sizeBits)
+        return `${where(s)}: SC cap size differs from the object`;
+    } else if (t === ZOMBIE) {
+      const o = objects.get(s.ptr);
+      if (o === undefined || o !== s.obj) return `${where(s)}: zombie refers to a dead object`;
+      const isTcb = s.sizeBits === ZombieType_ZombieTCB;
+      if (isTcb ? !(o instanceof Tcb) : !(o instanceof CNode && o.radix === s.sizeBits))
+        return `${where(s)}: zombie type does not match its object`;
+      const max = isTcb ? 5 : 2 ** s.sizeBits;
+      if (s.extra < 0 || s.extra > max) return `${where(s)}: zombie count out of range`;
+    } else if (t === UNTYPED) {
+      if (s.sizeBits < MIN_UT || s.sizeBits > MAX_UT) return `${where(s)}: untyped size out of range`;
+      const size = 2 ** s.sizeBits;
+      if (s.ptr % size !== 0) return `${where(s)}: untyped misaligned`;
+      if (s.freeIndex < 0 || s.freeIndex > size || s.freeIndex % 2 ** MIN_UT !== 0)
+        return `${where(s)}: bad watermark ${s.freeIndex}`;
+      if (!s.revocable) return `${where(s)}: untyped cap is not revocable`;
+      if (!s.isDevice && !mem.isRam(s.ptr, size)) return `${where(s)}: RAM untyped outside RAM`;
+      untypeds.push(s);
+    } else if (t === FRAME) {
+      const b = s.sizeBits;
+      if (b !== seL4_PageBits && b !== seL4_LargePageBits && b !== seL4_HugePageBits)
+        return `${where(s)}: frame of size 2^${b}`;
+      if (s.ptr % 2 ** b !== 0) return `${where(s)}: frame misaligned`;
+      if (!s.isDevice && !mem.isRam(s.ptr, 2 ** b)) return `${where(s)}: RAM frame outside RAM`;
+    } else if (t === cap_page_table_cap) {
+      if (s.ptr % 2 ** seL4_PageBits !== 0) return `${where(s)}: page table misaligned`;
+    } else if (t === cap_irq_control_cap) {
+      if (!s.revocable) return `${where(s)}: IRQ control cap is not revocable`;
+    }
+
+    if (t !== UNTYPED && capIsPhysical(s)) {
+      const id = s.obj ?? (t === FRAME ? `frame ${s.ptr}/${s.sizeBits}` : `table ${s.ptr}`);
+      spans.push({ start: s.ptr, end: s.ptr + 2 ** capSizeBits(s), id, cap: s });
     }
   }
-  for (const s of slots) if (s.type !== cap_null_cap && !seen.has(s)) return "MDB list has a cycle";
 
-  // Thread states match queue membership.
+  // no_mloop: walking forward from every list head visits every cap exactly once.
+  let visited = 0;
+  for (const s of caps) {
+    if (s.prev !== null) continue;
+    for (let c: Cte | null = s; c !== null; c = c.next) {
+      if (++visited > caps.length) return "MDB list has a cycle";
+    }
+  }
+  if (visited !== caps.length) return "MDB list has a cycle";
+
+  // pspace_distinct: distinct objects never overlap (a cap and its object share an identity).
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  let cur: Span | null = null;
+  for (const sp of spans) {
+    if (cur !== null && sp.start < cur.end) {
+      if (sp.id !== cur.id)
+        return `objects overlap at ${hex(sp.start)} (${describe(cur)} and ${describe(sp)})`;
+      if (sp.end > cur.end) return `two sizes of one object at ${hex(sp.start)}`;
+    } else {
+      cur = sp;
+    }
+  }
+
+  return checkUntypeds(untypeds, spans);
+}
+
+function guardFits(s: Cte): boolean {
+  const g = s.guardSize;
+  if (g >= 64) return true;
+  if (g >= 32) return s.dataHi < 2 ** (g - 32);
+  return s.dataHi === 0 && s.dataLo < 2 ** g;
+}
+
+function describe(sp: Span): string {
+  return sp.cap !== null ? where(sp.cap) : "a live object";
+}
+
+/** The contiguous run of caps after `u` that it is an MDB parent of (what Revoke would delete). */
+function descendants(u: Cte): Set<Cte> {
+  const out = new Set<Cte>();
+  for (let c = u.next; c !== null && isMDBParentOf(u, c); c = c.next) out.add(c);
+  return out;
+}
+
+/**
+ * valid_untyped, untyped_mdb and untyped_inc. For an untyped cap U covering [b, e) with watermark
+ * f: every object touching [b, e) lies inside it and below b + f; every cap to such an object is a
+ * descendant of U; two untyped ranges are nested or disjoint, and a nested or equal one that is
+ * not a descendant does not reach into the other's free part.
+ */
+function checkUntypeds(untypeds: Cte[], spans: Span[]): string | null {
+  if (untypeds.length === 0) return null;
+  const desc = new Map<Cte, Set<Cte>>();
+  const descOf = (u: Cte): Set<Cte> => {
+    let d = desc.get(u);
+    if (d === undefined) {
+      d = descendants(u);
+      desc.set(u, d);
+    }
+    return d;
+  };
+
+  for (const u of untypeds) {
+    const b = u.ptr;
+    const e = b + 2 ** u.sizeBits;
+    const free = b + u.freeIndex;
+    // First span ending above b (spans are sorted by start and, being distinct, by end).
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (spans[mid].end <= b) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < spans.length && spans[i].start < e; i++) {
+      const sp = spans[i];
+      if (sp.end <= b) continue;
+      if (sp.start < b || sp.end > e) return `${describe(sp)} straddles the untyped in ${where(u)}`;
+      if (sp.end > free) return `${describe(sp)} lies above the watermark of the untyped in ${where(u)}`;
+      if (sp.cap !== null && !descOf(u).has(sp.cap))
+        return `${describe(sp)} is inside the untyped in ${where(u)} but not its descendant`;
+    }
+  }
+
+  const sorted = untypeds.slice().sort((a, b) => a.ptr - b.ptr || b.sizeBits - a.sizeBits);
+  for (let i = 0; i < sorted.length; i++) {
+    const u = sorted[i];
+    const uEnd = u.ptr + 2 ** u.sizeBits;
+    for (let j = i + 1; j < sorted.length && sorted[j].ptr < uEnd; j++) {
+      const v = sorted[j];
+      const vEnd = v.ptr + 2 ** v.sizeBits;
+      if (vEnd > uEnd) return `untypeds in ${where(u)} and ${where(v)} overlap without nesting`;
+      const vInU = descOf(u).has(v);
+      const uInV = descOf(v).has(u);
+      if (v.ptr === u.ptr && v.sizeBits === u.sizeBits) {
+        // Equal ranges: one derives from the other, whose free part is then empty.
+        const full = (x: Cte): boolean => x.freeIndex === 2 ** x.sizeBits;
+        if (!((vInU && full(u)) || (uInV && full(v))))
+          return `untypeds in ${where(u)} and ${where(v)} cover the same range unrelated`;
+      } else {
+        if (uInV) return `untyped in ${where(u)} descends from the smaller one in ${where(v)}`;
+        if (!vInU && vEnd > u.ptr + u.freeIndex)
+          return `untyped in ${where(v)} reaches into the free part of ${where(u)}`;
+      }
+    }
+  }
+  return null;
+}
+
+function checkThreads(ks: KernelState): string | null {
+  // Ready queues: doubly linked, right priority, schedulable, flagged.
   for (let p = 0; p < 256; p++) {
+    let last: Tcb | null = null;
     for (let t = ks.readyHead[p]; t !== null; t = t.schedNext) {
+      if (t.schedPrev !== last) return `ready queue ${p} is not doubly linked`;
       if (t.priority !== p) return `thread "${t.name}" in the wrong ready queue`;
       if (!isSchedulable(t)) return `thread "${t.name}" queued but not schedulable`;
+      if (!t.inReadyQueue) return `thread "${t.name}" queued but not flagged`;
+      last = t;
     }
+    if (ks.readyTail[p] !== last) return `ready queue ${p} has the wrong tail`;
   }
-  for (const o of objects) {
+  for (const o of ks.objects.values()) {
     if (o instanceof Endpoint || o instanceof Notification) {
+      let last: Tcb | null = null;
       for (let t = o.head; t !== null; t = t.epNext) {
         const ok =
           o instanceof Endpoint
@@ -146,16 +344,28 @@ export function checkInvariants(ks: KernelState): string | null {
             : t.state === ThreadState_BlockedOnNotification;
         if (!ok || t.blockingObject !== o)
           return `thread "${t.name}" queued on an object it is not blocked on`;
+        if (t.epPrev !== last) return `queue of object at ${hex(o.ptr)} is not doubly linked`;
+        last = t;
       }
+      if (o.tail !== last) return `queue of object at ${hex(o.ptr)} has the wrong tail`;
     }
-    if (
-      o instanceof Tcb &&
-      (o.state === ThreadState_BlockedOnSend || o.state === ThreadState_BlockedOnReceive)
-    ) {
-      const ep = o.blockingObject;
-      let found = false;
-      for (let t = ep === null ? null : ep.head; t !== null; t = t.epNext) if (t === o) found = true;
-      if (!found) return `thread "${o.name}" blocked but not queued`;
+    if (o instanceof Tcb) {
+      const s = o.state;
+      if (
+        s === ThreadState_BlockedOnSend ||
+        s === ThreadState_BlockedOnReceive ||
+        s === ThreadState_BlockedOnNotification
+      ) {
+        const q = o.blockingObject;
+        let found = false;
+        for (let t = q === null ? null : q.head; t !== null; t = t.epNext) if (t === o) found = true;
+        if (!found) return `thread "${o.name}" blocked but not queued`;
+      }
+      if (o.inReadyQueue) {
+        let found = false;
+        for (let t = ks.readyHead[o.priority]; t !== null; t = t.schedNext) if (t === o) found = true;
+        if (!found) return `thread "${o.name}" flagged as queued but not in its ready queue`;
+      }
     }
   }
   return null;
