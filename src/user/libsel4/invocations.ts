@@ -37,7 +37,8 @@ import {
   seL4_NoError,
 } from "../../abi/index.ts";
 import { seL4_SetCap, seL4_SetMR } from "./ipcbuffer.ts";
-import { type Invocation, callInvocation, invocationResult } from "./invoke.ts";
+import { type Invocation, prepareInvocation, finishInvocation, invocationResult } from "./invoke.ts";
+import { TRAP_SYSCALL } from "../runtime.ts";
 import {
   type seL4_CapRights_t,
   type seL4_CNode,
@@ -75,17 +76,23 @@ export function* seL4_Untyped_Retype(
   seL4_SetCap(0, root);
   seL4_SetMR(4, node_offset);
   seL4_SetMR(5, num_objects);
-  return yield* callInvocation(service, UntypedRetype, 6, 1, type, size_bits, node_index, node_depth);
+  prepareInvocation(service, UntypedRetype, 6, 1, type, size_bits, node_index, node_depth);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 // ---- CNode ----
 
 export function* seL4_CNode_Revoke(service: seL4_CNode, index: seL4_Word, depth: seL4_Uint8): Invocation {
-  return yield* callInvocation(service, CNodeRevoke, 2, 0, index, u8(depth), 0, 0);
+  prepareInvocation(service, CNodeRevoke, 2, 0, index, u8(depth), 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_Delete(service: seL4_CNode, index: seL4_Word, depth: seL4_Uint8): Invocation {
-  return yield* callInvocation(service, CNodeDelete, 2, 0, index, u8(depth), 0, 0);
+  prepareInvocation(service, CNodeDelete, 2, 0, index, u8(depth), 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_CancelBadgedSends(
@@ -93,7 +100,9 @@ export function* seL4_CNode_CancelBadgedSends(
   index: seL4_Word,
   depth: seL4_Uint8,
 ): Invocation {
-  return yield* callInvocation(service, CNodeCancelBadgedSends, 2, 0, index, u8(depth), 0, 0);
+  prepareInvocation(service, CNodeCancelBadgedSends, 2, 0, index, u8(depth), 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_Copy(
@@ -107,16 +116,9 @@ export function* seL4_CNode_Copy(
 ): Invocation {
   seL4_SetCap(0, src_root);
   seL4_SetMR(4, rights);
-  return yield* callInvocation(
-    service,
-    CNodeCopy,
-    5,
-    1,
-    dest_index,
-    u8(dest_depth),
-    src_index,
-    u8(src_depth),
-  );
+  prepareInvocation(service, CNodeCopy, 5, 1, dest_index, u8(dest_depth), src_index, u8(src_depth));
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_Mint(
@@ -132,16 +134,9 @@ export function* seL4_CNode_Mint(
   seL4_SetCap(0, src_root);
   seL4_SetMR(4, rights);
   seL4_SetMR(5, badge);
-  return yield* callInvocation(
-    service,
-    CNodeMint,
-    6,
-    1,
-    dest_index,
-    u8(dest_depth),
-    src_index,
-    u8(src_depth),
-  );
+  prepareInvocation(service, CNodeMint, 6, 1, dest_index, u8(dest_depth), src_index, u8(src_depth));
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_Move(
@@ -153,16 +148,9 @@ export function* seL4_CNode_Move(
   src_depth: seL4_Uint8,
 ): Invocation {
   seL4_SetCap(0, src_root);
-  return yield* callInvocation(
-    service,
-    CNodeMove,
-    4,
-    1,
-    dest_index,
-    u8(dest_depth),
-    src_index,
-    u8(src_depth),
-  );
+  prepareInvocation(service, CNodeMove, 4, 1, dest_index, u8(dest_depth), src_index, u8(src_depth));
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_Mutate(
@@ -176,16 +164,9 @@ export function* seL4_CNode_Mutate(
 ): Invocation {
   seL4_SetCap(0, src_root);
   seL4_SetMR(4, badge);
-  return yield* callInvocation(
-    service,
-    CNodeMutate,
-    5,
-    1,
-    dest_index,
-    u8(dest_depth),
-    src_index,
-    u8(src_depth),
-  );
+  prepareInvocation(service, CNodeMutate, 5, 1, dest_index, u8(dest_depth), src_index, u8(src_depth));
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_CNode_Rotate(
@@ -207,16 +188,9 @@ export function* seL4_CNode_Rotate(
   seL4_SetMR(5, pivot_badge);
   seL4_SetMR(6, src_index);
   seL4_SetMR(7, u8(src_depth));
-  return yield* callInvocation(
-    service,
-    CNodeRotate,
-    8,
-    2,
-    dest_index,
-    u8(dest_depth),
-    dest_badge,
-    pivot_index,
-  );
+  prepareInvocation(service, CNodeRotate, 8, 2, dest_index, u8(dest_depth), dest_badge, pivot_index);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 // ---- IRQControl / IRQHandler ----
@@ -229,7 +203,9 @@ export function* seL4_IRQControl_Get(
   depth: seL4_Uint8,
 ): Invocation {
   seL4_SetCap(0, root);
-  return yield* callInvocation(service, IRQIssueIRQHandler, 3, 1, irq, index, u8(depth), 0);
+  prepareInvocation(service, IRQIssueIRQHandler, 3, 1, irq, index, u8(depth), 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_IRQControl_GetTrigger(
@@ -241,11 +217,15 @@ export function* seL4_IRQControl_GetTrigger(
   depth: seL4_Uint8,
 ): Invocation {
   seL4_SetCap(0, root);
-  return yield* callInvocation(service, RISCVIRQIssueIRQHandlerTrigger, 4, 1, irq, trigger, index, u8(depth));
+  prepareInvocation(service, RISCVIRQIssueIRQHandlerTrigger, 4, 1, irq, trigger, index, u8(depth));
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_IRQHandler_Ack(service: seL4_IRQHandler): Invocation {
-  return yield* callInvocation(service, IRQAckIRQ, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, IRQAckIRQ, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_IRQHandler_SetNotification(
@@ -253,11 +233,15 @@ export function* seL4_IRQHandler_SetNotification(
   notification: seL4_CPtr,
 ): Invocation {
   seL4_SetCap(0, notification);
-  return yield* callInvocation(service, IRQSetIRQHandler, 0, 1, 0, 0, 0, 0);
+  prepareInvocation(service, IRQSetIRQHandler, 0, 1, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_IRQHandler_Clear(service: seL4_IRQHandler): Invocation {
-  return yield* callInvocation(service, IRQClearIRQHandler, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, IRQClearIRQHandler, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 // ---- DomainSet ----
@@ -268,7 +252,9 @@ export function* seL4_DomainSet_Set(
   thread: seL4_TCB,
 ): Invocation {
   seL4_SetCap(0, thread);
-  return yield* callInvocation(service, DomainSetSet, 1, 1, u8(domain), 0, 0, 0);
+  prepareInvocation(service, DomainSetSet, 1, 1, u8(domain), 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_DomainSet_ScheduleConfigure(
@@ -277,11 +263,15 @@ export function* seL4_DomainSet_ScheduleConfigure(
   domain: seL4_Uint8,
   duration: seL4_Time,
 ): Invocation {
-  return yield* callInvocation(service, DomainScheduleConfigure, 3, 0, index, u8(domain), duration, 0);
+  prepareInvocation(service, DomainScheduleConfigure, 3, 0, index, u8(domain), duration, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_DomainSet_ScheduleSetStart(service: seL4_DomainSet, index: seL4_Word): Invocation {
-  return yield* callInvocation(service, DomainScheduleSetStart, 1, 0, index, 0, 0, 0);
+  prepareInvocation(service, DomainScheduleSetStart, 1, 0, index, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 // ---- SchedControl / SchedContext ----
@@ -297,16 +287,9 @@ export function* seL4_SchedControl_ConfigureFlags(
 ): Invocation {
   seL4_SetCap(0, schedcontext);
   seL4_SetMR(4, flags);
-  return yield* callInvocation(
-    service,
-    SchedControlConfigureFlags,
-    5,
-    1,
-    budget,
-    period,
-    extra_refills,
-    badge,
-  );
+  prepareInvocation(service, SchedControlConfigureFlags, 5, 1, budget, period, extra_refills, badge);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 /** libsel4's virtual_client.h wrapper: ConfigureFlags with no flags. */
@@ -331,16 +314,22 @@ export function* seL4_SchedControl_Configure(
 
 export function* seL4_SchedContext_Bind(service: seL4_SchedContext, cap: seL4_CPtr): Invocation {
   seL4_SetCap(0, cap);
-  return yield* callInvocation(service, SchedContextBind, 0, 1, 0, 0, 0, 0);
+  prepareInvocation(service, SchedContextBind, 0, 1, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_SchedContext_Unbind(service: seL4_SchedContext): Invocation {
-  return yield* callInvocation(service, SchedContextUnbind, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, SchedContextUnbind, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_SchedContext_UnbindObject(service: seL4_SchedContext, cap: seL4_CPtr): Invocation {
   seL4_SetCap(0, cap);
-  return yield* callInvocation(service, SchedContextUnbindObject, 0, 1, 0, 0, 0, 0);
+  prepareInvocation(service, SchedContextUnbindObject, 0, 1, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export interface seL4_SchedContext_Consumed_t {
@@ -351,7 +340,9 @@ export interface seL4_SchedContext_Consumed_t {
 export function* seL4_SchedContext_Consumed(
   service: seL4_SchedContext,
 ): Invocation<seL4_SchedContext_Consumed_t> {
-  const error = yield* callInvocation(service, SchedContextConsumed, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, SchedContextConsumed, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  const error = finishInvocation();
   return { error, consumed: error === seL4_NoError ? invocationResult(0) : 0 };
 }
 
@@ -363,7 +354,9 @@ export interface seL4_SchedContext_YieldTo_t {
 export function* seL4_SchedContext_YieldTo(
   service: seL4_SchedContext,
 ): Invocation<seL4_SchedContext_YieldTo_t> {
-  const error = yield* callInvocation(service, SchedContextYieldTo, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, SchedContextYieldTo, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  const error = finishInvocation();
   return { error, consumed: error === seL4_NoError ? invocationResult(0) : 0 };
 }
 
@@ -376,11 +369,15 @@ export function* seL4_RISCV_PageTable_Map(
   attr: seL4_RISCV_VMAttributes,
 ): Invocation {
   seL4_SetCap(0, vspace);
-  return yield* callInvocation(service, RISCVPageTableMap, 2, 1, vaddr, attr, 0, 0);
+  prepareInvocation(service, RISCVPageTableMap, 2, 1, vaddr, attr, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_RISCV_PageTable_Unmap(service: seL4_RISCV_PageTable): Invocation {
-  return yield* callInvocation(service, RISCVPageTableUnmap, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, RISCVPageTableUnmap, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_RISCV_Page_Map(
@@ -391,11 +388,15 @@ export function* seL4_RISCV_Page_Map(
   attr: seL4_RISCV_VMAttributes,
 ): Invocation {
   seL4_SetCap(0, vspace);
-  return yield* callInvocation(service, RISCVPageMap, 3, 1, vaddr, rights, attr, 0);
+  prepareInvocation(service, RISCVPageMap, 3, 1, vaddr, rights, attr, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_RISCV_Page_Unmap(service: seL4_RISCV_Page): Invocation {
-  return yield* callInvocation(service, RISCVPageUnmap, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, RISCVPageUnmap, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export interface seL4_RISCV_Page_GetAddress_t {
@@ -406,7 +407,9 @@ export interface seL4_RISCV_Page_GetAddress_t {
 export function* seL4_RISCV_Page_GetAddress(
   service: seL4_RISCV_Page,
 ): Invocation<seL4_RISCV_Page_GetAddress_t> {
-  const error = yield* callInvocation(service, RISCVPageGetAddress, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, RISCVPageGetAddress, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  const error = finishInvocation();
   return { error, paddr: error === seL4_NoError ? invocationResult(0) : 0 };
 }
 
@@ -419,10 +422,14 @@ export function* seL4_RISCV_ASIDControl_MakePool(
 ): Invocation {
   seL4_SetCap(0, untyped);
   seL4_SetCap(1, root);
-  return yield* callInvocation(service, RISCVASIDControlMakePool, 2, 2, index, u8(depth), 0, 0);
+  prepareInvocation(service, RISCVASIDControlMakePool, 2, 2, index, u8(depth), 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_RISCV_ASIDPool_Assign(service: seL4_RISCV_ASIDPool, vspace: seL4_CPtr): Invocation {
   seL4_SetCap(0, vspace);
-  return yield* callInvocation(service, RISCVASIDPoolAssign, 0, 1, 0, 0, 0, 0);
+  prepareInvocation(service, RISCVASIDPoolAssign, 0, 1, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }

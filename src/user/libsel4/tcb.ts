@@ -23,7 +23,8 @@ import {
 } from "../../abi/index.ts";
 import * as R from "../../abi/registers.ts";
 import { seL4_SetCap, seL4_SetMR } from "./ipcbuffer.ts";
-import { type Invocation, callInvocation, invocationResult } from "./invoke.ts";
+import { type Invocation, prepareInvocation, finishInvocation, invocationResult } from "./invoke.ts";
+import { TRAP_SYSCALL } from "../runtime.ts";
 import type { seL4_CNode, seL4_CPtr, seL4_Error, seL4_TCB, seL4_UserContext } from "./types.ts";
 import { type seL4_Bool, type seL4_Uint8, type seL4_Word, bit, u8 } from "./word.ts";
 
@@ -42,7 +43,9 @@ export function* seL4_TCB_ReadRegisters(
   count: seL4_Word,
 ): Invocation<{ error: seL4_Error; regs: seL4_UserContext }> {
   const flags = bit(suspend_source) | (u8(arch_flags) << 8);
-  const error = yield* callInvocation(service, TCBReadRegisters, 2, 0, flags, count, 0, 0);
+  prepareInvocation(service, TCBReadRegisters, 2, 0, flags, count, 0, 0);
+  yield TRAP_SYSCALL;
+  const error = finishInvocation();
   const regs = emptyUserContext();
   if (error === seL4_NoError) {
     for (let i = 0; i < userContextFields.length; i++) regs[userContextFields[i]] = invocationResult(i);
@@ -61,7 +64,9 @@ export function* seL4_TCB_WriteRegisters(
   // Words 0 and 1 are the flags and count, so context word i is MR i + 2.
   for (let i = 2; i < userContextFields.length; i++) seL4_SetMR(i + 2, regs[userContextFields[i]] ?? 0);
   const flags = bit(resume_target) | (u8(arch_flags) << 8);
-  return yield* callInvocation(service, TCBWriteRegisters, 34, 0, flags, count, regs.pc ?? 0, regs.ra ?? 0);
+  prepareInvocation(service, TCBWriteRegisters, 34, 0, flags, count, regs.pc ?? 0, regs.ra ?? 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_CopyRegisters(
@@ -80,7 +85,9 @@ export function* seL4_TCB_CopyRegisters(
     (bit(transfer_frame) << 2) |
     (bit(transfer_integer) << 3) |
     (u8(arch_flags) << 8);
-  return yield* callInvocation(service, TCBCopyRegisters, 1, 1, flags, 0, 0, 0);
+  prepareInvocation(service, TCBCopyRegisters, 1, 1, flags, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_Configure(
@@ -95,7 +102,9 @@ export function* seL4_TCB_Configure(
   seL4_SetCap(0, cspace_root);
   seL4_SetCap(1, vspace_root);
   seL4_SetCap(2, bufferFrame);
-  return yield* callInvocation(service, TCBConfigure, 3, 3, cspace_root_data, vspace_root_data, buffer, 0);
+  prepareInvocation(service, TCBConfigure, 3, 3, cspace_root_data, vspace_root_data, buffer, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetPriority(
@@ -104,12 +113,16 @@ export function* seL4_TCB_SetPriority(
   priority: seL4_Word,
 ): Invocation {
   seL4_SetCap(0, authority);
-  return yield* callInvocation(service, TCBSetPriority, 1, 1, priority, 0, 0, 0);
+  prepareInvocation(service, TCBSetPriority, 1, 1, priority, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetMCPriority(service: seL4_TCB, authority: seL4_TCB, mcp: seL4_Word): Invocation {
   seL4_SetCap(0, authority);
-  return yield* callInvocation(service, TCBSetMCPriority, 1, 1, mcp, 0, 0, 0);
+  prepareInvocation(service, TCBSetMCPriority, 1, 1, mcp, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetSchedParams(
@@ -123,12 +136,16 @@ export function* seL4_TCB_SetSchedParams(
   seL4_SetCap(0, authority);
   seL4_SetCap(1, sched_context);
   seL4_SetCap(2, fault_ep);
-  return yield* callInvocation(service, TCBSetSchedParams, 2, 3, mcp, priority, 0, 0);
+  prepareInvocation(service, TCBSetSchedParams, 2, 3, mcp, priority, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetTimeoutEndpoint(service: seL4_TCB, timeout_fault_ep: seL4_CPtr): Invocation {
   seL4_SetCap(0, timeout_fault_ep);
-  return yield* callInvocation(service, TCBSetTimeoutEndpoint, 0, 1, 0, 0, 0, 0);
+  prepareInvocation(service, TCBSetTimeoutEndpoint, 0, 1, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetIPCBuffer(
@@ -137,7 +154,9 @@ export function* seL4_TCB_SetIPCBuffer(
   bufferFrame: seL4_CPtr,
 ): Invocation {
   seL4_SetCap(0, bufferFrame);
-  return yield* callInvocation(service, TCBSetIPCBuffer, 1, 1, buffer, 0, 0, 0);
+  prepareInvocation(service, TCBSetIPCBuffer, 1, 1, buffer, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetSpace(
@@ -151,28 +170,40 @@ export function* seL4_TCB_SetSpace(
   seL4_SetCap(0, fault_ep);
   seL4_SetCap(1, cspace_root);
   seL4_SetCap(2, vspace_root);
-  return yield* callInvocation(service, TCBSetSpace, 2, 3, cspace_root_data, vspace_root_data, 0, 0);
+  prepareInvocation(service, TCBSetSpace, 2, 3, cspace_root_data, vspace_root_data, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_Suspend(service: seL4_TCB): Invocation {
-  return yield* callInvocation(service, TCBSuspend, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, TCBSuspend, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_Resume(service: seL4_TCB): Invocation {
-  return yield* callInvocation(service, TCBResume, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, TCBResume, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_BindNotification(service: seL4_TCB, notification: seL4_CPtr): Invocation {
   seL4_SetCap(0, notification);
-  return yield* callInvocation(service, TCBBindNotification, 0, 1, 0, 0, 0, 0);
+  prepareInvocation(service, TCBBindNotification, 0, 1, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_UnbindNotification(service: seL4_TCB): Invocation {
-  return yield* callInvocation(service, TCBUnbindNotification, 0, 0, 0, 0, 0, 0);
+  prepareInvocation(service, TCBUnbindNotification, 0, 0, 0, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export function* seL4_TCB_SetTLSBase(service: seL4_TCB, tls_base: seL4_Word): Invocation {
-  return yield* callInvocation(service, TCBSetTLSBase, 1, 0, tls_base, 0, 0, 0);
+  prepareInvocation(service, TCBSetTLSBase, 1, 0, tls_base, 0, 0, 0);
+  yield TRAP_SYSCALL;
+  return finishInvocation();
 }
 
 export interface seL4_TCB_SetFlags_t {
@@ -185,6 +216,8 @@ export function* seL4_TCB_SetFlags(
   clear: seL4_Word,
   set: seL4_Word,
 ): Invocation<seL4_TCB_SetFlags_t> {
-  const error = yield* callInvocation(service, TCBSetFlags, 2, 0, clear, set, 0, 0);
+  prepareInvocation(service, TCBSetFlags, 2, 0, clear, set, 0, 0);
+  yield TRAP_SYSCALL;
+  const error = finishInvocation();
   return { error, flags: error === seL4_NoError ? invocationResult(0) : 0 };
 }
