@@ -281,7 +281,7 @@ export function handleUnknownSyscall(sysHi: number, sysLo: number): void {
       );
       return;
     case seL4_SysDebugHalt:
-      ks.events?.diagnostic(`Debug halt syscall from user thread "${t.name}"`);
+      ks.events?.diagnostic(`Debug halt syscall from user thread "${t.name}"\nhalting...`);
       ks.halted = true;
       ks.events?.halt(t);
       return;
