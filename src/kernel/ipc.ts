@@ -35,12 +35,33 @@ import {
 
 type Queue = Endpoint | Notification;
 
+/**
+ * tcbEPAppend (IPC-42): queues are sorted by priority, highest first, FIFO among equals; the
+ * search runs from the tail since equal or lower priorities are the common case.
+ */
 export function queueAppend(q: Queue, t: Tcb): void {
-  t.epNext = null;
-  t.epPrev = q.tail;
-  if (q.tail === null) q.head = t;
-  else q.tail.epNext = t;
-  q.tail = t;
+  let before = q.tail;
+  while (before !== null && before.priority < t.priority) before = before.epPrev;
+  const after = before === null ? q.head : before.epNext;
+  t.epPrev = before;
+  t.epNext = after;
+  if (before === null) q.head = t;
+  else before.epNext = t;
+  if (after === null) q.tail = t;
+  else after.epPrev = t;
+}
+
+/** IPC-43: a queued thread whose priority changed is put back in its place. */
+export function reorderQueued(t: Tcb): void {
+  if (
+    t.state === ThreadState_BlockedOnSend ||
+    t.state === ThreadState_BlockedOnReceive ||
+    t.state === ThreadState_BlockedOnNotification
+  ) {
+    const q = t.blockingObject as Queue;
+    queueRemove(q, t);
+    queueAppend(q, t);
+  }
 }
 
 export function queueRemove(q: Queue, t: Tcb): void {

@@ -6,6 +6,8 @@ import {
   cap_cnode_cap,
   cap_domain_cap,
   cap_endpoint_cap,
+  cap_irq_control_cap,
+  cap_irq_handler_cap,
   cap_notification_cap,
   cap_null_cap,
   cap_reply_cap,
@@ -27,6 +29,11 @@ import { setThreadState } from "../thread.ts";
 import { inv } from "../msg.ts";
 import { decodeCNodeInvocation } from "./cnode.ts";
 import { decodeUntypedInvocation } from "./untyped.ts";
+import { decodeTCBInvocation } from "./tcb.ts";
+import { decodeDomainInvocation } from "./domain.ts";
+import { decodeSchedControlInvocation } from "./schedcontrol.ts";
+import { decodeSchedContextInvocation } from "./schedcontext.ts";
+import { decodeIRQControlInvocation, decodeIRQHandlerInvocation } from "./irq.ts";
 
 function invalidCap(n: number): Exception {
   current_syscall_error.type = seL4_InvalidCapability;
@@ -66,12 +73,21 @@ export function decodeInvocation(
     case cap_untyped_cap:
       return decodeUntypedInvocation(label, length, slot);
     case cap_thread_cap:
+      if (firstPhase) return invalidCap(0);
+      return decodeTCBInvocation(label, length, cap, slot, _call);
     case cap_domain_cap:
+      if (firstPhase) return invalidCap(0);
+      return decodeDomainInvocation(label, length, cap, slot, _call);
     case cap_sched_control_cap:
+      if (firstPhase) return invalidCap(0);
+      return decodeSchedControlInvocation(label, length, cap, slot, _call);
     case cap_sched_context_cap:
       if (firstPhase) return invalidCap(0);
-      current_syscall_error.type = seL4_IllegalOperation;
-      return EXCEPTION_SYSCALL_ERROR;
+      return decodeSchedContextInvocation(label, length, cap, slot, _call);
+    case cap_irq_control_cap:
+      return decodeIRQControlInvocation(label, length, cap, slot, _call);
+    case cap_irq_handler_cap:
+      return decodeIRQHandlerInvocation(label, length, cap, slot, _call);
     default:
       current_syscall_error.type = seL4_IllegalOperation;
       return EXCEPTION_SYSCALL_ERROR;

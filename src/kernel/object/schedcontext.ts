@@ -1,0 +1,16 @@
+// Invocations of this object type are not built yet: every label answers IllegalOperation.
+
+import { seL4_IllegalOperation } from "../../abi/index.ts";
+import { current_syscall_error, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
+import type { Cte } from "../structures.ts";
+
+export function decodeSchedContextInvocation(
+  _label: number,
+  _length: number,
+  _cap: Cte,
+  _slot: Cte,
+  _call: boolean,
+): Exception {
+  current_syscall_error.type = seL4_IllegalOperation;
+  return EXCEPTION_SYSCALL_ERROR;
+}

@@ -1,0 +1,17 @@
+// TCB invocations (seL4 src/object/tcb.c, MCS). Not built yet: every label answers
+// IllegalOperation, as seL4 does for a label a TCB does not understand.
+
+import { seL4_IllegalOperation } from "../../abi/index.ts";
+import { current_syscall_error, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
+import type { Cte } from "../structures.ts";
+
+export function decodeTCBInvocation(
+  _label: number,
+  _length: number,
+  _cap: Cte,
+  _slot: Cte,
+  _call: boolean,
+): Exception {
+  current_syscall_error.type = seL4_IllegalOperation;
+  return EXCEPTION_SYSCALL_ERROR;
+}
