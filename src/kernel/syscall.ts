@@ -50,6 +50,7 @@ import {
   setReg,
 } from "./msg.ts";
 import { decodeInvocation } from "./object/invocation.ts";
+import { handleInterrupt } from "./interrupt.ts";
 import { checkBudget, chargeBudget, isRoundRobin, refillHead, scActive, updateTimestamp } from "./sched.ts";
 import {
   current_fault,
@@ -342,20 +343,6 @@ export function handleInterruptEntry(): void {
   handleInterrupt();
   schedule();
   activateThread();
-}
-
-function handleInterrupt(): void {
-  const m = ks.machine;
-  if (m.timer.isPending()) {
-    m.timer.clear();
-    ks.reprogram = true;
-    return;
-  }
-  const irq = m.plic.claim();
-  if (irq !== 0 && irq !== KERNEL_TIMER_IRQ) {
-    // IRQ handlers and their notifications arrive with the interrupt work; mask until then.
-    m.plic.complete(irq);
-  }
 }
 
 /** Syscall numbers a7 can hold: exact value if in the signed 32-bit range, else unknown. */

@@ -5,7 +5,11 @@
 import {
   cap_cnode_cap,
   cap_domain_cap,
+  cap_asid_control_cap,
+  cap_asid_pool_cap,
   cap_endpoint_cap,
+  cap_frame_cap,
+  cap_page_table_cap,
   cap_irq_control_cap,
   cap_irq_handler_cap,
   cap_notification_cap,
@@ -34,6 +38,7 @@ import { decodeDomainInvocation } from "./domain.ts";
 import { decodeSchedControlInvocation } from "./schedcontrol.ts";
 import { decodeSchedContextInvocation } from "./schedcontext.ts";
 import { decodeIRQControlInvocation, decodeIRQHandlerInvocation } from "./irq.ts";
+import { decodeRISCVMMUInvocation } from "./vspace-invocations.ts";
 
 function invalidCap(n: number): Exception {
   current_syscall_error.type = seL4_InvalidCapability;
@@ -88,6 +93,11 @@ export function decodeInvocation(
       return decodeIRQControlInvocation(label, length, cap, slot, _call);
     case cap_irq_handler_cap:
       return decodeIRQHandlerInvocation(label, length, cap, slot, _call);
+    case cap_frame_cap:
+    case cap_page_table_cap:
+    case cap_asid_control_cap:
+    case cap_asid_pool_cap:
+      return decodeRISCVMMUInvocation(label, length, cap, slot, _call);
     default:
       current_syscall_error.type = seL4_IllegalOperation;
       return EXCEPTION_SYSCALL_ERROR;
