@@ -33,7 +33,6 @@ import {
   ThreadState_BlockedOnReceive,
   ThreadState_Restart,
   ThreadState_Running,
-  KERNEL_TIMER_IRQ,
   seL4_CapRights_Read,
 } from "../abi/index.ts";
 import { a0, a1, a6, a7, t0 } from "../abi/registers.ts";
