@@ -1,6 +1,6 @@
 // Endpoint and notification queues and IPC cancellation (seL4 src/object/endpoint.c,
-// notification.c, reply.c). Message transfer itself arrives with the IPC work; what exists now is
-// what deletion and CancelBadgedSends need: taking blocked threads off queues in seL4's way.
+// notification.c): queue order, cancelIPC, cancelAllIPC, cancelAllSignals, cancelBadgedSends and
+// notification binding.
 
 import {
   seL4_Fault_NullFault,
@@ -11,27 +11,17 @@ import {
   ThreadState_Inactive,
   ThreadState_Restart,
 } from "../abi/index.ts";
-import { ks, SchedulerAction_SwitchToThread } from "./state.ts";
+import { replyRemoveTcb } from "./reply.ts";
 import {
-  type Cte,
   Endpoint,
   EPState_Idle,
   EPState_Recv,
-  EPState_Send,
   Notification,
   NtfnState_Idle,
   NtfnState_Waiting,
-  type Reply,
-  type SchedContext,
   type Tcb,
 } from "./structures.ts";
-import {
-  possibleSwitchTo,
-  releaseRemove,
-  rescheduleRequired,
-  setThreadState,
-  tcbSchedDequeue,
-} from "./thread.ts";
+import { possibleSwitchTo, rescheduleRequired, setThreadState } from "./thread.ts";
 
 type Queue = Endpoint | Notification;
 
@@ -71,79 +61,6 @@ export function queueRemove(q: Queue, t: Tcb): void {
   else t.epNext.epPrev = t.epPrev;
   t.epPrev = null;
   t.epNext = null;
-}
-
-/** reply_unlink: break the link between a reply object and the thread waiting on it. */
-export function replyUnlink(reply: Reply, t: Tcb): void {
-  reply.tcb = null;
-  t.replyObject = null;
-  setThreadState(t, ThreadState_Inactive);
-}
-
-/** schedContext_donate: `sc` leaves whichever thread holds it and goes to `to` (which has none). */
-function schedContextDonate(sc: SchedContext, to: Tcb): void {
-  const from = sc.tcb;
-  if (from !== null) {
-    tcbSchedDequeue(from);
-    releaseRemove(from);
-    from.sc = null;
-    if (
-      from === ks.curThread ||
-      (ks.schedulerAction === SchedulerAction_SwitchToThread && ks.switchTarget === from)
-    ) {
-      rescheduleRequired();
-    }
-  }
-  sc.tcb = to;
-  to.sc = sc;
-}
-
-/** reply_pop: take the head of a call stack off; the SC goes back to the caller if it has none. */
-function replyPop(reply: Reply, t: Tcb): void {
-  const sc = reply.nextSC as SchedContext;
-  const prev = reply.prev;
-  sc.reply = prev;
-  if (prev !== null) {
-    prev.next = null;
-    prev.nextSC = sc;
-  }
-  reply.nextSC = null;
-  if (t.sc === null) schedContextDonate(sc, t);
-  reply.prev = null;
-  replyUnlink(reply, t);
-}
-
-/**
- * reply_remove (DEL-6, final reply cap): the head of a call stack is popped; from the middle the
- * chain is broken (not spliced), as seL4 does. The caller ends Inactive either way.
- */
-export function replyRemove(reply: Reply, t: Tcb): void {
-  if (reply.nextSC !== null) {
-    replyPop(reply, t);
-    return;
-  }
-  if (reply.next !== null) reply.next.prev = null;
-  if (reply.prev !== null) {
-    reply.prev.next = null;
-    reply.prev.nextSC = null;
-  }
-  reply.prev = null;
-  reply.next = null;
-  replyUnlink(reply, t);
-}
-
-/** reply_remove_tcb (cancelIPC of a BlockedOnReply caller): break the chain, no SC return. */
-function replyRemoveTcb(reply: Reply, t: Tcb): void {
-  if (reply.nextSC !== null) reply.nextSC.reply = null;
-  else if (reply.next !== null) reply.next.prev = null;
-  if (reply.prev !== null) {
-    reply.prev.next = null;
-    reply.prev.nextSC = null;
-  }
-  reply.prev = null;
-  reply.next = null;
-  reply.nextSC = null;
-  replyUnlink(reply, t);
 }
 
 /** cancelIPC: take `t` out of whatever IPC it is blocked in (seL4 endpoint.c, MCS). */
@@ -261,24 +178,4 @@ export function unbindMaybeNotification(n: Notification): void {
     n.boundTCB = null;
     t.boundNotification = null;
   }
-}
-
-/**
- * Sending on an endpoint before message transfer exists: with only the root thread running no
- * receiver can be waiting, so a blocking send queues the sender (BlockedOnSend) and a
- * non-blocking one is dropped, as seL4 does when nobody receives.
- */
-export function sendIPCPending(cap: Cte, blocking: boolean, isCall: boolean): void {
-  if (!blocking) return;
-  const ep = cap.obj as Endpoint;
-  const t = ks.curThread;
-  t.blockingObject = ep;
-  t.blockingIPCBadgeHi = cap.dataHi;
-  t.blockingIPCBadgeLo = cap.dataLo;
-  t.blockingIPCCanGrant = (cap.rights & 4) !== 0;
-  t.blockingIPCCanGrantReply = (cap.rights & 8) !== 0;
-  t.blockingIPCIsCall = isCall;
-  setThreadState(t, ThreadState_BlockedOnSend);
-  queueAppend(ep, t);
-  ep.state = EPState_Send;
 }

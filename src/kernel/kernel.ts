@@ -95,6 +95,7 @@ export class Kernel {
     this.faultIPFromPC();
     current_fault.type = seL4_Fault_UserException;
     current_fault.w1 = cause;
+    current_fault.w2 = 0;
     this.handleFaultEntry();
   }
 
@@ -105,7 +106,9 @@ export class Kernel {
     current_fault.type = seL4_Fault_VMFault;
     current_fault.w0Hi = Math.floor(addr / 2 ** 32) >>> 0;
     current_fault.w0Lo = addr >>> 0;
-    current_fault.w1 = access;
+    // FLT-4: instruction fetches report prefetch = 1 and FSR 1; loads 5; stores/AMOs 7.
+    current_fault.w1 = access === 2 ? 1 : 0;
+    current_fault.w2 = access === 2 ? 1 : access === 1 ? 7 : 5;
     this.handleFaultEntry();
   }
 

@@ -87,22 +87,30 @@ function setMRNum(t: Tcb, buffer: number, i: number, v: number): number {
   return setMR(t, buffer, i, Math.floor(v / 0x1_0000_0000) >>> 0, v >>> 0);
 }
 
-/** setMRs_lookup_failure: the lookup failure description from MR `offset` on (CS-14). */
-export function setMRsLookupFailure(t: Tcb, buffer: number, offset: number): number {
-  const f = current_lookup_fault;
-  let len = setMRNum(t, buffer, offset, f.type);
-  switch (f.type) {
+/** setMRs_lookup_failure: a lookup failure description from MR `offset` on (CS-14). */
+export function setMRsLookupFailure(
+  t: Tcb,
+  buffer: number,
+  offset: number,
+  type: number,
+  bitsLeft: number,
+  bitsFound: number,
+  guardHi: number,
+  guardLo: number,
+): number {
+  let len = setMRNum(t, buffer, offset, type);
+  switch (type) {
     case seL4_MissingCapability:
-      len = setMRNum(t, buffer, offset + 1, f.bitsLeft);
+      len = setMRNum(t, buffer, offset + 1, bitsLeft);
       break;
     case seL4_DepthMismatch:
-      setMRNum(t, buffer, offset + 1, f.bitsLeft);
-      len = setMRNum(t, buffer, offset + 2, f.bitsFound);
+      setMRNum(t, buffer, offset + 1, bitsLeft);
+      len = setMRNum(t, buffer, offset + 2, bitsFound);
       break;
     case seL4_GuardMismatch:
-      setMRNum(t, buffer, offset + 1, f.bitsLeft);
-      setMR(t, buffer, offset + 2, f.guardFoundHi, f.guardFoundLo);
-      len = setMRNum(t, buffer, offset + 3, f.bitsFound);
+      setMRNum(t, buffer, offset + 1, bitsLeft);
+      setMR(t, buffer, offset + 2, guardHi, guardLo);
+      len = setMRNum(t, buffer, offset + 3, bitsFound);
       break;
   }
   return len;
@@ -126,7 +134,16 @@ export function replyFromKernelError(t: Tcb): void {
       break;
     case seL4_FailedLookup:
       setMRNum(t, buffer, 0, e.failedLookupWasSource ? 1 : 0);
-      len = setMRsLookupFailure(t, buffer, 1);
+      len = setMRsLookupFailure(
+        t,
+        buffer,
+        1,
+        current_lookup_fault.type,
+        current_lookup_fault.bitsLeft,
+        current_lookup_fault.bitsFound,
+        current_lookup_fault.guardFoundHi,
+        current_lookup_fault.guardFoundLo,
+      );
       break;
     case seL4_NotEnoughMemory:
       len = setMRNum(t, buffer, 0, e.memoryLeft);

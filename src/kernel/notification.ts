@@ -1,29 +1,83 @@
-// Notifications (seL4 src/object/notification.c): signalling. Waiting, polling and bound
-// notifications arrive with the IPC work; a signal already wakes a thread waiting in the queue.
+// Notifications (seL4 src/object/notification.c, MCS): signal, wait, poll, bound notifications
+// and SC donation through a notification (NT-1..NT-10).
 
-import { ThreadState_Running } from "../abi/index.ts";
+import {
+  ThreadState_BlockedOnNotification,
+  ThreadState_BlockedOnReceive,
+  ThreadState_Running,
+} from "../abi/index.ts";
 import { a0 } from "../abi/registers.ts";
-import { queueRemove } from "./ipc.ts";
+import { cancelIPC, queueAppend, queueRemove } from "./ipc.ts";
 import { setReg } from "./msg.ts";
-import { type Notification, NtfnState_Active, NtfnState_Idle, NtfnState_Waiting } from "./structures.ts";
-import { possibleSwitchTo, setThreadState } from "./thread.ts";
+import { schedContextDonate } from "./reply.ts";
+import { postpone, refillReady, refillSufficient } from "./sched.ts";
+import { ks } from "./state.ts";
+import {
+  type Notification,
+  NtfnState_Active,
+  NtfnState_Idle,
+  NtfnState_Waiting,
+  type SchedContext,
+  type Tcb,
+} from "./structures.ts";
+import { isSchedulable, possibleSwitchTo, rescheduleRequired, setThreadState } from "./thread.ts";
 
+/** schedContext_resume: a woken SC without budget now waits in the release queue. */
+function schedContextResume(sc: SchedContext | null): void {
+  if (sc !== null && sc.tcb !== null && isSchedulable(sc.tcb)) {
+    if (!(refillReady(sc) && refillSufficient(sc, 0))) postpone(sc);
+  }
+}
+
+/** NT-10: a thread without an SC takes the notification's SC if no thread holds it. */
+function maybeDonateSchedContext(t: Tcb, n: Notification): void {
+  if (t.sc === null) {
+    const sc = n.sc;
+    if (sc !== null && sc.tcb === null) {
+      schedContextDonate(sc, t);
+      schedContextResume(sc);
+    }
+  }
+}
+
+/** NT-7, IPC-19: a thread about to block gives back the SC it runs on from its notification. */
+export function maybeReturnSchedContext(n: Notification, t: Tcb): void {
+  const sc = n.sc;
+  if (sc !== null && sc === t.sc) {
+    t.sc = null;
+    sc.tcb = null;
+    if (t === ks.curThread) rescheduleRequired();
+  }
+}
+
+function wake(t: Tcb, n: Notification, badgeHi: number, badgeLo: number): void {
+  setThreadState(t, ThreadState_Running);
+  setReg(t, a0, badgeHi, badgeLo);
+  maybeDonateSchedContext(t, n);
+  if (isSchedulable(t)) possibleSwitchTo(t);
+}
+
+/** sendSignal (NT-3..NT-6). */
 export function sendSignal(n: Notification, badgeHi: number, badgeLo: number): void {
   switch (n.state) {
-    case NtfnState_Idle:
-      n.msgHi = badgeHi;
-      n.msgLo = badgeLo;
-      n.state = NtfnState_Active;
+    case NtfnState_Idle: {
+      const t = n.boundTCB;
+      if (t !== null && t.state === ThreadState_BlockedOnReceive) {
+        cancelIPC(t);
+        wake(t, n, badgeHi, badgeLo);
+      } else {
+        n.msgHi = badgeHi;
+        n.msgLo = badgeLo;
+        n.state = NtfnState_Active;
+      }
       return;
+    }
     case NtfnState_Waiting: {
-      const t = n.head;
-      if (t === null) return;
+      const t = n.head as Tcb;
       queueRemove(n, t);
       if (n.head === null) n.state = NtfnState_Idle;
       t.blockingObject = null;
-      setThreadState(t, ThreadState_Running);
-      setReg(t, a0, badgeHi, badgeLo);
-      possibleSwitchTo(t);
+      wake(t, n, badgeHi, badgeLo);
       return;
     }
     default:
@@ -31,4 +85,34 @@ export function sendSignal(n: Notification, badgeHi: number, badgeLo: number): v
       n.msgLo = (n.msgLo | badgeLo) >>> 0;
       return;
   }
+}
+
+/** receiveSignal (NT-7, NT-8). */
+export function receiveSignal(t: Tcb, n: Notification, isBlocking: boolean): void {
+  if (n.state === NtfnState_Active) {
+    setReg(t, a0, n.msgHi, n.msgLo);
+    n.msgHi = 0;
+    n.msgLo = 0;
+    n.state = NtfnState_Idle;
+    maybeDonateSchedContext(t, n);
+    return;
+  }
+  if (!isBlocking) {
+    setReg(t, a0, 0, 0);
+    return;
+  }
+  t.blockingObject = n;
+  setThreadState(t, ThreadState_BlockedOnNotification);
+  queueAppend(n, t);
+  n.state = NtfnState_Waiting;
+  maybeReturnSchedContext(n, t);
+}
+
+/** completeSignal (IPC-18): a bound notification's pending word completes a receive at once. */
+export function completeSignal(n: Notification, t: Tcb): void {
+  setReg(t, a0, n.msgHi, n.msgLo);
+  n.msgHi = 0;
+  n.msgLo = 0;
+  n.state = NtfnState_Idle;
+  maybeDonateSchedContext(t, n);
 }

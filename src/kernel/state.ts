@@ -81,12 +81,13 @@ export const current_lookup_fault = {
   guardFoundLo: 0,
 };
 
-/** seL4's current_fault: label plus up to 2 payload words (cap fault: address, inReceivePhase). */
+/** seL4's current_fault: label plus payload, laid out as Tcb.fault* (see structures.ts). */
 export const current_fault = {
   type: 0,
   w0Hi: 0,
   w0Lo: 0,
   w1: 0,
+  w2: 0,
 };
 
 /** seL4's current_extra_caps: slots of the extra caps looked up for this invocation. */

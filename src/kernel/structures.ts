@@ -224,13 +224,22 @@ export class Tcb {
   blockingIPCCanGrantReply = false;
   blockingIPCIsCall = false;
   replyObject: Reply | null = null;
-  /** Pending fault (seL4's tcbFault): label (seL4_Fault_NullFault = none) and its words as halves. */
+  /**
+   * Pending fault (seL4's tcbFault): label (seL4_Fault_NullFault = none) and payload. Cap fault:
+   * w0 = address, w1 = inReceivePhase; unknown syscall: w0 = number; user exception: w1 = number,
+   * w2 = code; VM fault: w0 = address, w1 = instruction fault, w2 = FSR; timeout: w0 = badge.
+   */
   faultType = 0;
-  readonly faultHi = new Uint32Array(8);
-  readonly faultLo = new Uint32Array(8);
-  /** Lookup failure that accompanies a cap fault (tcbLookupFailure). */
-  lookupFailureType = 0;
-  readonly lookupFailureWords = new Float64Array(3);
+  faultW0Hi = 0;
+  faultW0Lo = 0;
+  faultW1 = 0;
+  faultW2 = 0;
+  /** Lookup failure that accompanies a cap fault (tcbLookupFailure), user-visible encoding. */
+  lfType = 0;
+  lfBitsLeft = 0;
+  lfBitsFound = 0;
+  lfGuardHi = 0;
+  lfGuardLo = 0;
   name = "";
   /** Scratch for message words in flight (seL4_MsgMaxLength). */
   readonly scratch = new Uint32Array(2 * seL4_MsgMaxLength);

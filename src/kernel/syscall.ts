@@ -29,8 +29,6 @@ import {
   seL4_SysSend,
   seL4_SysWait,
   seL4_SysYield,
-  ThreadState_BlockedOnNotification,
-  ThreadState_BlockedOnReceive,
   ThreadState_Restart,
   ThreadState_Running,
   seL4_CapRights_Read,
@@ -38,7 +36,8 @@ import {
 import { a0, a1, a6, a7, t0 } from "../abi/registers.ts";
 import { lookupResult, lookupSlot, setMissingCapability } from "./cspace.ts";
 import { handleFault } from "./faults.ts";
-import { queueAppend } from "./ipc.ts";
+import { receiveIPC } from "./endpoint.ts";
+import { receiveSignal } from "./notification.ts";
 import {
   inv,
   lookupExtraCaps,
@@ -59,16 +58,7 @@ import {
   ks,
   type Exception,
 } from "./state.ts";
-import {
-  type Cte,
-  type Endpoint,
-  EPState_Recv,
-  type Notification,
-  NtfnState_Active,
-  NtfnState_Idle,
-  NtfnState_Waiting,
-  type Tcb,
-} from "./structures.ts";
+import { type Cte, type Endpoint, type Notification, type Reply, type Tcb } from "./structures.ts";
 import { activateThread, isRunnable, isSchedulable, schedule, setThreadState } from "./thread.ts";
 
 /** checkBudgetRestart (INV-3): no budget means the syscall is re-issued later. */
@@ -88,6 +78,7 @@ function mcsPreemptionPoint(): void {
 function handleInvocation(
   isCall: boolean,
   isBlocking: boolean,
+  canDonate: boolean,
   firstPhase: boolean,
   cptrReg: number,
 ): Exception {
@@ -120,6 +111,7 @@ function handleInvocation(
     slot,
     isBlocking,
     isCall,
+    canDonate,
     firstPhase,
   );
   if (status === EXCEPTION_PREEMPTED) return status;
@@ -151,27 +143,19 @@ function handleRecv(isBlocking: boolean, canReply: boolean): void {
         setMissingCapability(0);
         return recvFault(t, cptrHi, cptrLo);
       }
+      let reply: Reply | null = null;
       if (canReply) {
         const rLo = t.regs[2 * a6];
         const rHi = t.regs[2 * a6 + 1];
         if (lookupSlot(t, rHi, rLo) !== EXCEPTION_NONE) return recvFault(t, rHi, rLo);
-        if ((lookupResult.slot as Cte).type !== cap_reply_cap) {
+        const rc = lookupResult.slot as Cte;
+        if (rc.type !== cap_reply_cap) {
           setMissingCapability(0);
           return recvFault(t, rHi, rLo);
         }
+        reply = rc.obj as Reply;
       }
-      // Message transfer arrives with the IPC work. Until then no sender can be queued (only the
-      // root thread runs), so a blocking receive waits in the queue and a poll finds nothing.
-      if (isBlocking) {
-        const ep = cap.obj as Endpoint;
-        t.blockingObject = ep;
-        t.replyObject = null;
-        setThreadState(t, ThreadState_BlockedOnReceive);
-        queueAppend(ep, t);
-        ep.state = EPState_Recv;
-      } else {
-        setReg(t, a0, 0, 0);
-      }
+      receiveIPC(t, cap.obj as Endpoint, isBlocking, reply);
       return;
     }
     case cap_notification_cap: {
@@ -189,24 +173,6 @@ function handleRecv(isBlocking: boolean, canReply: boolean): void {
   }
 }
 
-function receiveSignal(t: Tcb, n: Notification, isBlocking: boolean): void {
-  if (n.state === NtfnState_Active) {
-    setReg(t, a0, n.msgHi, n.msgLo);
-    n.msgHi = 0;
-    n.msgLo = 0;
-    n.state = NtfnState_Idle;
-    return;
-  }
-  if (!isBlocking) {
-    setReg(t, a0, 0, 0);
-    return;
-  }
-  t.blockingObject = n;
-  setThreadState(t, ThreadState_BlockedOnNotification);
-  queueAppend(n, t);
-  n.state = NtfnState_Waiting;
-}
-
 function handleYield(): void {
   const sc = ks.curSC;
   const consumed = sc.consumed + ks.consumed;
@@ -221,13 +187,13 @@ export function handleSyscall(sys: number): void {
     let ret: Exception = EXCEPTION_NONE;
     switch (sys) {
       case seL4_SysSend:
-        ret = handleInvocation(false, true, false, a0);
+        ret = handleInvocation(false, true, false, false, a0);
         break;
       case seL4_SysNBSend:
-        ret = handleInvocation(false, false, false, a0);
+        ret = handleInvocation(false, false, false, false, a0);
         break;
       case seL4_SysCall:
-        ret = handleInvocation(true, true, false, a0);
+        ret = handleInvocation(true, true, true, false, a0);
         break;
       case seL4_SysRecv:
         handleRecv(true, true);
@@ -239,15 +205,15 @@ export function handleSyscall(sys: number): void {
         handleRecv(false, false);
         break;
       case seL4_SysReplyRecv:
-        ret = handleInvocation(false, false, true, a6);
+        ret = handleInvocation(false, false, true, true, a6);
         if (ret === EXCEPTION_NONE) handleRecv(true, true);
         break;
       case seL4_SysNBSendRecv:
-        ret = handleInvocation(false, false, true, t0);
+        ret = handleInvocation(false, false, true, true, t0);
         if (ret === EXCEPTION_NONE) handleRecv(true, true);
         break;
       case seL4_SysNBSendWait:
-        ret = handleInvocation(false, false, true, a6);
+        ret = handleInvocation(false, false, true, true, a6);
         if (ret === EXCEPTION_NONE) handleRecv(true, false);
         break;
       case seL4_SysNBRecv:

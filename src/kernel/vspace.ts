@@ -1,11 +1,15 @@
-// RISC-V Sv39 address spaces as the kernel keeps them (seL4 src/arch/riscv/kernel/vspace.c):
-// real page-table entries in simulated RAM, the ASID table, and the unmapping that deletion
-// needs. Mapping invocations arrive with the VSpace work; boot uses `mapKernelFrame`-style
-// helpers below to build the root task's address space.
+// RISC-V Sv39 address spaces as the kernel keeps them (seL4 src/arch/riscv/kernel/vspace.c): real
+// page-table entries in simulated RAM, the ASID table, the page-table walk, the unmapping that
+// invocations and deletion need, and the choice of address space on a context switch. The
+// invocations themselves are in object/frame.ts, object/pagetable.ts and object/asid.ts.
+//
+// Differences from the real kernel that no user program can observe: a VSpace root holds no kernel
+// mappings (seL4 copies its kernel window into the upper half of every root; user addresses never
+// reach it), and `satp` holds only the root's physical address (no hardware ASID).
 
-import { seL4_PageBits } from "../abi/index.ts";
-import { ks } from "./state.ts";
-import type { ASIDPool, Cte } from "./structures.ts";
+import { seL4_InvalidRoot, seL4_PageBits, tcbVTable, cap_page_table_cap } from "../abi/index.ts";
+import { current_lookup_fault, ks } from "./state.ts";
+import type { ASIDPool, Cte, Tcb } from "./structures.ts";
 
 export const PTE_V = 0x1;
 export const PTE_R = 0x2;
@@ -15,6 +19,14 @@ export const PTE_U = 0x10;
 export const PTE_G = 0x20;
 export const PTE_A = 0x40;
 export const PTE_D = 0x80;
+
+/** seL4's asidLowBits / asidHighBits: 512 ASIDs per pool, 128 pools. */
+export const asidLowBits = 9;
+export const nASIDPools = 128;
+/** Bits of one page-table index (PT_INDEX_BITS). */
+export const PT_INDEX_BITS = 9;
+/** Levels of the Sv39 walk (CONFIG_PT_LEVELS). */
+export const PT_LEVELS = 3;
 
 const TWO32 = 0x1_0000_0000;
 
@@ -40,78 +52,136 @@ export function pteIsLeaf(pte: number): boolean {
   return (pte & (PTE_R | PTE_X)) !== 0;
 }
 
+/** isPTEPageTable: valid, and none of R, W, X (a pointer to the next level). */
+export function isPTEPageTable(pte: number): boolean {
+  return (pte & PTE_V) !== 0 && (pte & (PTE_R | PTE_W | PTE_X)) === 0;
+}
+
 /** Index into the page table at `level` (2 = root, 0 = last) for `vaddr`. */
 export function ptIndex(vaddr: number, level: number): number {
-  return Math.floor(vaddr / 2 ** (seL4_PageBits + 9 * level)) & 0x1ff;
+  return Math.floor(vaddr / 2 ** (seL4_PageBits + PT_INDEX_BITS * level)) & 0x1ff;
 }
 
-/** The VSpace root registered for `asid`, or 0. */
+function setInvalidRoot(): void {
+  const f = current_lookup_fault;
+  f.type = seL4_InvalidRoot;
+  f.bitsLeft = 0;
+  f.bitsFound = 0;
+  f.guardFoundHi = 0;
+  f.guardFoundLo = 0;
+}
+
+/**
+ * findVSpaceForASID: the VSpace root registered for `asid`, or 0 with current_lookup_fault set to
+ * InvalidRoot.
+ */
 export function findVSpaceForASID(asid: number): number {
-  const pool = ks.asidTable[asid >>> 9];
-  if (pool === null || pool === undefined) return 0;
-  return pool.entries[asid & 0x1ff];
+  const pool = ks.asidTable[asid >>> asidLowBits];
+  if (pool === null || pool === undefined) {
+    setInvalidRoot();
+    return 0;
+  }
+  const root = pool.entries[asid & 0x1ff];
+  if (root === 0) setInvalidRoot();
+  return root;
 }
 
-/** Walk to the PTE slot that maps `vaddr` at the level of a `sizeBits` page; -1 if absent. */
-export function lookupPTSlot(root: number, vaddr: number, sizeBits: number): number {
-  const targetLevel = (sizeBits - seL4_PageBits) / 9;
+/** Second result of lookupPTSlot: the size in bits of what the returned slot maps. */
+export const lookupPTSlotResult = { ptBitsLeft: 0 };
+
+/**
+ * lookupPTSlot: walk from `root` along table entries as far as they go (at most to the last
+ * level); returns the physical address of the PTE where the walk stopped, and sets
+ * lookupPTSlotResult.ptBitsLeft to the bits that entry maps (30, 21 or 12).
+ */
+export function lookupPTSlot(root: number, vaddr: number): number {
+  let level = PT_LEVELS - 1;
+  let bitsLeft = PT_INDEX_BITS * level + seL4_PageBits;
+  let slot = root + 8 * (Math.floor(vaddr / 2 ** bitsLeft) & 0x1ff);
+  while (level > 0 && isPTEPageTable(readPte(slot))) {
+    level--;
+    bitsLeft -= PT_INDEX_BITS;
+    slot = ptePaddr(readPte(slot)) + 8 * (Math.floor(vaddr / 2 ** bitsLeft) & 0x1ff);
+  }
+  lookupPTSlotResult.ptBitsLeft = bitsLeft;
+  return slot;
+}
+
+/** setVMRoot: run `tcb` on its VSpace if its VTable cap still names a registered root, else on none. */
+export function setVMRoot(tcb: Tcb): void {
+  const m = ks.machine;
+  const threadRoot = tcb.cte[tcbVTable];
+  let satp = 0;
+  if (threadRoot !== undefined && threadRoot.type === cap_page_table_cap) {
+    const root = findVSpaceForASID(threadRoot.mappedASID);
+    if (root !== 0 && root === threadRoot.ptr) satp = root;
+  }
+  if (m.satp !== satp) m.satp = satp;
+}
+
+/** unmapPage: clear the PTE at (asid, vaddr) if it is a leaf of this size mapping `paddr`. */
+export function unmapPage(sizeBits: number, asid: number, vaddr: number, paddr: number): void {
+  const root = findVSpaceForASID(asid);
+  if (root === 0) return;
+  const slot = lookupPTSlot(root, vaddr);
+  if (lookupPTSlotResult.ptBitsLeft !== sizeBits) return;
+  const pte = readPte(slot);
+  if ((pte & PTE_V) === 0 || isPTEPageTable(pte) || ptePaddr(pte) !== paddr) return;
+  writePte(slot, 0);
+  ks.machine.sfenceVma();
+}
+
+/**
+ * unmapPageTable(asid, vaddr, pt): find the entry that points at `pt` on the walk to `vaddr` in
+ * the VSpace of `asid` and invalidate it; nothing if it is not there.
+ */
+export function unmapPageTableAt(asid: number, vaddr: number, pt: number): void {
+  const root = findVSpaceForASID(asid);
+  if (root === 0) return;
   let table = root;
-  for (let level = 2; level > targetLevel; level--) {
-    const slot = table + 8 * ptIndex(vaddr, level);
+  let slot = -1;
+  for (let i = 0; i < PT_LEVELS - 1 && table !== pt; i++) {
+    slot = table + 8 * ptIndex(vaddr, PT_LEVELS - 1 - i);
     const pte = readPte(slot);
-    if ((pte & PTE_V) === 0 || pteIsLeaf(pte)) return -1;
+    if (!isPTEPageTable(pte)) return;
     table = ptePaddr(pte);
   }
-  return table + 8 * ptIndex(vaddr, targetLevel);
+  if (table !== pt || slot < 0) return;
+  writePte(slot, 0);
+  ks.machine.sfenceVma();
 }
 
-/** unmapPage (DEL-11): clear the recorded mapping if it still points at this frame. */
-export function unmapFrame(cap: Cte): void {
-  const root = findVSpaceForASID(cap.mappedASID);
-  if (root !== 0) {
-    const slot = lookupPTSlot(root, cap.mappedAddr, cap.sizeBits);
-    if (slot >= 0) {
-      const pte = readPte(slot);
-      if ((pte & PTE_V) !== 0 && pteIsLeaf(pte) && ptePaddr(pte) === cap.ptr) {
-        writePte(slot, 0);
-        ks.machine.sfenceVma();
-      }
-    }
+/** deleteASID: free `asid` if it still names `root`; the current thread may lose its VSpace. */
+export function deleteASID(asid: number, root: number): void {
+  const pool = ks.asidTable[asid >>> asidLowBits];
+  if (pool !== null && pool !== undefined && pool.entries[asid & 0x1ff] === root) {
+    ks.machine.sfenceVma();
+    pool.entries[asid & 0x1ff] = 0;
+    setVMRoot(ks.curThread);
   }
-  cap.mappedASID = 0;
-  cap.mappedAddr = 0;
 }
 
-/** DEL-12: a VSpace root frees its ASID; any other table is unhooked from its parent. */
+/** Finalising a frame cap, final or not (DEL-11, VS-15). The cap is left as it is. */
+export function unmapFrame(cap: Cte): void {
+  unmapPage(cap.sizeBits, cap.mappedASID, cap.mappedAddr, cap.ptr);
+}
+
+/**
+ * Finalising the final cap of a mapped page table (DEL-12): a registered VSpace root frees its
+ * ASID; any other table is unhooked from its parent. Its contents stay.
+ */
 export function unmapPageTable(cap: Cte): void {
   const asid = cap.mappedASID;
   const root = findVSpaceForASID(asid);
-  if (root !== 0 && root === cap.ptr) {
-    const pool = ks.asidTable[asid >>> 9] as ASIDPool;
-    pool.entries[asid & 0x1ff] = 0;
-    ks.machine.sfenceVma();
-  } else if (root !== 0) {
-    let table = root;
-    for (let level = 2; level > 0; level--) {
-      const slot = table + 8 * ptIndex(cap.mappedAddr, level);
-      const pte = readPte(slot);
-      if ((pte & PTE_V) === 0 || pteIsLeaf(pte)) break;
-      if (ptePaddr(pte) === cap.ptr) {
-        writePte(slot, 0);
-        ks.machine.sfenceVma();
-        break;
-      }
-      table = ptePaddr(pte);
-    }
-  }
-  cap.isMapped = false;
+  if (root !== 0 && root === cap.ptr) deleteASID(asid, cap.ptr);
+  else unmapPageTableAt(asid, cap.mappedAddr, cap.ptr);
 }
 
-/** deleteASIDPool (DEL-12). */
+/** deleteASIDPool (DEL-12): the final pool cap unregisters the pool if it is still registered. */
 export function deleteASIDPool(cap: Cte): void {
-  const idx = cap.extra >>> 9;
-  if (ks.asidTable[idx] === cap.obj) {
+  const idx = cap.extra >>> asidLowBits;
+  if (ks.asidTable[idx] === (cap.obj as ASIDPool | null)) {
     ks.asidTable[idx] = null;
-    ks.machine.sfenceVma();
+    setVMRoot(ks.curThread);
   }
 }

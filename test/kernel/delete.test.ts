@@ -164,7 +164,7 @@ describe("DEL-1..DEL-12 delete", () => {
       reached = 3;
     });
     expect(reached).toBe(2);
-    expect(diagnostics.join("\n")).toMatch(/vm fault at address 0x0*10000/);
+    expect(diagnostics.join("\n")).toMatch(/vm fault on data at address 0x0*10000/);
   });
 
   it("DEL-12 only the final cap of a mapped page table unhooks it from its parent", () => {
@@ -184,7 +184,7 @@ describe("DEL-1..DEL-12 delete", () => {
       reached = 3;
     });
     expect(reached).toBe(2);
-    expect(diagnostics.join("\n")).toMatch(/vm fault at address 0x0*10000/);
+    expect(diagnostics.join("\n")).toMatch(/vm fault on data at address 0x0*10000/);
   });
 });
 

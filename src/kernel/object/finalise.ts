@@ -7,10 +7,10 @@ import {
   cancelAllIPC,
   cancelAllSignals,
   cancelIPC,
-  replyRemove,
   unbindMaybeNotification,
   unbindNotification,
 } from "../ipc.ts";
+import { replyRemove } from "../reply.ts";
 import { ks } from "../state.ts";
 import type { Cte, Endpoint, Notification, Reply, SchedContext, Tcb } from "../structures.ts";
 import { releaseRemove, rescheduleRequired, suspend, tcbSchedDequeue } from "../thread.ts";

@@ -20,15 +20,17 @@ import {
   cap_thread_cap,
   cap_untyped_cap,
   cap_zombie_cap,
+  seL4_CapRights_Grant,
+  seL4_CapRights_GrantReply,
   seL4_CapRights_Write,
   seL4_IllegalOperation,
   seL4_InvalidCapability,
   ThreadState_Restart,
 } from "../../abi/index.ts";
 import { sendSignal } from "../notification.ts";
-import { sendIPCPending } from "../ipc.ts";
+import { doReplyTransfer, sendIPC } from "../endpoint.ts";
 import { current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
-import type { Cte, Notification } from "../structures.ts";
+import type { Cte, Endpoint, Notification, Reply } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import { inv } from "../msg.ts";
 import { decodeCNodeInvocation } from "./cnode.ts";
@@ -51,8 +53,9 @@ export function decodeInvocation(
   length: number,
   slot: Cte,
   cap: Cte,
-  _block: boolean,
-  _call: boolean,
+  block: boolean,
+  call: boolean,
+  canDonate: boolean,
   firstPhase: boolean,
 ): Exception {
   switch (cap.type) {
@@ -62,7 +65,17 @@ export function decodeInvocation(
     case cap_endpoint_cap:
       if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0);
       setThreadState(inv.thread, ThreadState_Restart);
-      sendIPCPending(cap, _block, _call);
+      sendIPC(
+        block,
+        call,
+        cap.dataHi,
+        cap.dataLo,
+        (cap.rights & seL4_CapRights_Grant) !== 0,
+        (cap.rights & seL4_CapRights_GrantReply) !== 0,
+        canDonate,
+        inv.thread,
+        cap.obj as Endpoint,
+      );
       return EXCEPTION_NONE;
     case cap_notification_cap:
       if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0);
@@ -71,6 +84,7 @@ export function decodeInvocation(
       return EXCEPTION_NONE;
     case cap_reply_cap:
       setThreadState(inv.thread, ThreadState_Restart);
+      doReplyTransfer(inv.thread, cap.obj as Reply, (cap.rights & seL4_CapRights_Grant) !== 0);
       return EXCEPTION_NONE;
     case cap_cnode_cap:
       if (firstPhase) return invalidCap(0);
@@ -79,25 +93,25 @@ export function decodeInvocation(
       return decodeUntypedInvocation(label, length, slot);
     case cap_thread_cap:
       if (firstPhase) return invalidCap(0);
-      return decodeTCBInvocation(label, length, cap, slot, _call);
+      return decodeTCBInvocation(label, length, cap, slot, call);
     case cap_domain_cap:
       if (firstPhase) return invalidCap(0);
-      return decodeDomainInvocation(label, length, cap, slot, _call);
+      return decodeDomainInvocation(label, length, cap, slot, call);
     case cap_sched_control_cap:
       if (firstPhase) return invalidCap(0);
-      return decodeSchedControlInvocation(label, length, cap, slot, _call);
+      return decodeSchedControlInvocation(label, length, cap, slot, call);
     case cap_sched_context_cap:
       if (firstPhase) return invalidCap(0);
-      return decodeSchedContextInvocation(label, length, cap, slot, _call);
+      return decodeSchedContextInvocation(label, length, cap, slot, call);
     case cap_irq_control_cap:
-      return decodeIRQControlInvocation(label, length, cap, slot, _call);
+      return decodeIRQControlInvocation(label, length, cap, slot, call);
     case cap_irq_handler_cap:
-      return decodeIRQHandlerInvocation(label, length, cap, slot, _call);
+      return decodeIRQHandlerInvocation(label, length, cap, slot, call);
     case cap_frame_cap:
     case cap_page_table_cap:
     case cap_asid_control_cap:
     case cap_asid_pool_cap:
-      return decodeRISCVMMUInvocation(label, length, cap, slot, _call);
+      return decodeRISCVMMUInvocation(label, length, cap, slot, call);
     default:
       current_syscall_error.type = seL4_IllegalOperation;
       return EXCEPTION_SYSCALL_ERROR;
