@@ -5,6 +5,7 @@
 import type { Kernel } from "./kernel.ts";
 import { setKernelState } from "./state.ts";
 import { activateThread, schedule, suspend } from "./thread.ts";
+import { setVMRoot } from "./vspace.ts";
 
 export function suspendCurrentThread(k: Kernel): void {
   setKernelState(k.state);
@@ -12,4 +13,5 @@ export function suspendCurrentThread(k: Kernel): void {
   suspend(k.state.curThread);
   schedule();
   activateThread();
+  if (k.state.curThread !== k.state.idleThread) setVMRoot(k.state.curThread);
 }

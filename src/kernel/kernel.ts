@@ -6,7 +6,15 @@
 // - The kernel never throws on user input: bad input becomes the seL4 error or fault.
 // - Only simulated time: the machine's clock, charged a modelled cost per kernel entry.
 
-import { seL4_Fault_UserException, seL4_Fault_VMFault, ThreadState_IdleThreadState } from "../abi/index.ts";
+import {
+  seL4_Fault_UserException,
+  seL4_Fault_VMFault,
+  seL4_SysCall,
+  seL4_SysReplyRecv,
+  ThreadState_IdleThreadState,
+} from "../abi/index.ts";
+import { fastpathCall, fastpathReplyRecv } from "./fastpath.ts";
+import { setVMRoot } from "./vspace.ts";
 import { a7, FaultIP, NextIP } from "../abi/registers.ts";
 import type { Machine } from "../machine/machine.ts";
 import { bootKernel, type BootConfig, type BootResult } from "./boot.ts";
@@ -23,6 +31,8 @@ export const KERNEL_ENTRY_CYCLES = 300;
 
 export class Kernel {
   readonly state: KernelState;
+  /** Take seL4's IPC fastpath for Call and ReplyRecv when its conditions hold (same results). */
+  fastpath = true;
 
   constructor(
     readonly machine: Machine,
@@ -78,8 +88,22 @@ export class Kernel {
     r[2 * NextIP] = nextLo >>> 0;
     r[2 * NextIP + 1] = nextLo > 0xffffffff ? (pcHi + 1) >>> 0 : pcHi;
     const sys = syscallNumber(r[2 * a7 + 1], r[2 * a7]);
+    if (this.fastpath) {
+      if (sys === seL4_SysCall) {
+        if (fastpathCall(t)) return;
+      } else if (sys === seL4_SysReplyRecv) {
+        if (fastpathReplyRecv(t)) return;
+      }
+    }
     if (sys >= -11 && sys <= -1) handleSyscall(sys);
     else handleUnknownSyscall(r[2 * a7 + 1], r[2 * a7]);
+    this.exit();
+  }
+
+  /** Leaving the kernel: the machine runs the current thread in its own address space. */
+  private exit(): void {
+    const t = this.state.curThread;
+    if (t !== this.state.idleThread) setVMRoot(t);
   }
 
   /** An interrupt (timer or PLIC) while the current thread was at NextIP. */
@@ -87,6 +111,7 @@ export class Kernel {
     this.enter();
     this.faultIPFromPC();
     handleInterruptEntry();
+    this.exit();
   }
 
   /** A synchronous exception other than ecall and page faults (UserException). */
@@ -123,5 +148,6 @@ export class Kernel {
     if (checkBudget()) handleFault(this.state.curThread);
     schedule();
     activateThread();
+    this.exit();
   }
 }
