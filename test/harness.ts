@@ -15,7 +15,7 @@ export interface RootRun {
 /** Boot `main` as the root task, run to the end, and fail the test on an invariant violation. */
 export function runRoot(
   main: (bi: seL4_BootInfo) => Generator<unknown, unknown, unknown>,
-  opts: SystemOptions = {},
+  opts: SystemOptions & { fastpath?: boolean } = {},
 ): RootRun {
   const bytes: number[] = [];
   const diagnostics: string[] = [];
@@ -27,6 +27,7 @@ export function runRoot(
     onConsole: (b) => bytes.push(b),
     onDiagnostic: (t) => diagnostics.push(t),
   });
+  if (opts.fastpath !== undefined) system.kernel.fastpath = opts.fastpath;
   system.boot(main);
   const result = system.run();
   const errors = diagnostics.filter((d) => d.startsWith("user program error"));

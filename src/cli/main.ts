@@ -1,6 +1,7 @@
 // The sel4ts command line: the only place that does I/O. It loads programs, runs a System, writes
 // console bytes to stdout exactly and everything else to stderr.
 
+import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import { System, type RunResult } from "../system/system.ts";
@@ -8,6 +9,8 @@ import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
 
 const USAGE = `usage: sel4ts boot <root-task.ts|.js> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
+                   [--input <file> | --input-text <text> | --no-stdin]
+                   [--input-at <duration>|idle] [--input-interval <duration>]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>]
        sel4ts check <file.system>
        sel4ts capdl <file.system>`;
@@ -18,10 +21,41 @@ interface BootArgs {
   checkInvariants: boolean;
   ramSize?: number;
   quiet: boolean;
+  /** UART input: a file, a literal text, stdin (the default when it is not a terminal), or none. */
+  inputFile?: string;
+  inputText?: string;
+  noStdin: boolean;
+  inputAt?: number | "idle";
+  inputInterval?: number;
+}
+
+/**
+ * UART input. The bytes are read in full before the run (so a run is a function of its input, never
+ * of host timing) and handed to the simulated 16550 at a defined simulated time: by default the
+ * first moment the system is idle, all at once; `--input-at` gives an absolute time and
+ * `--input-interval` paces them one byte per interval (e.g. 87us, a byte time at 115200 baud).
+ */
+async function readInput(a: BootArgs): Promise<Uint8Array | string> {
+  if (a.inputText !== undefined) return new TextEncoder().encode(a.inputText);
+  if (a.inputFile !== undefined) {
+    try {
+      return new Uint8Array(await readFile(a.inputFile));
+    } catch (e) {
+      return `cannot read input ${a.inputFile}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  if (a.noStdin || process.stdin.isTTY === true) return new Uint8Array(0);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  } catch (e) {
+    return `cannot read stdin: ${e instanceof Error ? e.message : String(e)} (use --no-stdin)`;
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function parseBootArgs(args: string[]): BootArgs | string {
-  const out: BootArgs = { file: "", checkInvariants: false, quiet: false };
+  const out: BootArgs = { file: "", checkInvariants: false, quiet: false, noStdin: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--max-time") {
@@ -36,6 +70,25 @@ function parseBootArgs(args: string[]): BootArgs | string {
       const mib = Number(args[++i]);
       if (!Number.isInteger(mib) || mib < 16 || mib > 4096) return "--ram takes a size in MiB (16..4096)";
       out.ramSize = mib * 1024 * 1024;
+    } else if (a === "--input") {
+      const f = args[++i];
+      if (f === undefined) return "--input takes a file name";
+      out.inputFile = f;
+    } else if (a === "--input-text") {
+      const t = args[++i];
+      if (t === undefined) return "--input-text takes a text";
+      out.inputText = t;
+    } else if (a === "--no-stdin") {
+      out.noStdin = true;
+    } else if (a === "--input-at") {
+      const v = args[++i] ?? "";
+      const d = v === "idle" ? "idle" : parseDuration(v);
+      if (d === null) return `bad input time '${v}' (a duration such as 10ms, or 'idle')`;
+      out.inputAt = d;
+    } else if (a === "--input-interval") {
+      const d = parseDuration(args[++i] ?? "");
+      if (d === null) return `bad input interval '${args[i] ?? ""}' (examples: 87us, 1ms)`;
+      out.inputInterval = d;
     } else if (a === "--trace") {
       i++; // accepted; traces arrive with the measurement work
     } else if (a.startsWith("-")) {
@@ -69,6 +122,11 @@ async function boot(args: string[]): Promise<number> {
     process.stderr.write(`sel4ts: ${parsed.file} has no default export function* (bootinfo) { ... }\n`);
     return 2;
   }
+  const input = await readInput(parsed);
+  if (typeof input === "string") {
+    process.stderr.write(`sel4ts: ${input}\n`);
+    return 2;
+  }
   const out: number[] = [];
   const flush = (): void => {
     if (out.length > 0) process.stdout.write(Buffer.from(out));
@@ -78,6 +136,9 @@ async function boot(args: string[]): Promise<number> {
     ramSize: parsed.ramSize,
     maxTicks: parsed.maxTicks,
     checkInvariants: parsed.checkInvariants,
+    input,
+    inputAt: parsed.inputAt,
+    inputInterval: parsed.inputInterval,
     onConsole: (b) => {
       out.push(b);
       if (out.length >= 4096) flush();

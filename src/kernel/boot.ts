@@ -24,6 +24,7 @@ import {
   ptIndex,
   pteNew,
   readPte,
+  setVMRoot,
   writePte,
   ptePaddr,
 } from "./vspace.ts";
@@ -322,7 +323,7 @@ export function bootKernel(config: BootConfig): BootResult {
   ks.curThread = tcb;
   ks.curSC = sc;
   ks.reprogram = true;
-  ks.machine.satp = vspacePaddr;
+  setVMRoot(tcb);
   ks.machine.sfenceVma();
   return { rootTcb: tcb, bootInfoVaddr: biVaddr, entry: vStart, ipcBufferVaddr: ipcVaddr };
 }

@@ -8,6 +8,7 @@
 import { cap_null_cap, cap_zombie_cap } from "../abi/index.ts";
 import { capSwapForDelete, isFinalCapability, isMDBParentOf, mdbUnlinkAndClear } from "./cdt.ts";
 import { finaliseCap, finaliseResult, zombieSlots } from "./object/objecttype.ts";
+import { deletedIRQHandler } from "./interrupt.ts";
 import { refillSufficient, scActive, updateTimestamp } from "./sched.ts";
 import { EXCEPTION_NONE, EXCEPTION_PREEMPTED, ks, type Exception } from "./state.ts";
 import { copyCap, Cte } from "./structures.ts";
@@ -39,7 +40,7 @@ export function preemptionPoint(): Exception {
 function emptySlot(slot: Cte, cleanupIRQ: number): void {
   if (slot.type === cap_null_cap) return;
   mdbUnlinkAndClear(slot);
-  if (cleanupIRQ >= 0) ks.irqState[cleanupIRQ] = 0;
+  if (cleanupIRQ >= 0) deletedIRQHandler(cleanupIRQ);
 }
 
 /** capRemovable: finaliseCap only ever leaves null or a Zombie in the slot. */

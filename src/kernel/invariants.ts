@@ -1,8 +1,8 @@
 // Kernel invariant checker: the seL4 proof invariants that apply so far (valid_objs, valid_mdb with
-// untyped_mdb / untyped_inc / ut_revocable / no_mloop, valid_untyped, pspace_distinct and the
-// scheduler/queue invariants), checked over the whole kernel state. Tests and the fuzzer run it
-// after every kernel entry; normal runs never call it (zero cost). Returns null when everything
-// holds, else a description of the first violation.
+// untyped_mdb / untyped_inc / ut_revocable / no_mloop, valid_untyped, pspace_distinct, the
+// scheduler/queue invariants, and the VSpace invariants of invariants-vspace.ts), checked over the
+// whole kernel state. Tests and the fuzzer run it after every kernel entry; normal runs never call
+// it (zero cost). Returns null when everything holds, else a description of the first violation.
 //
 // The live objects are `ks.objects`: an object stays there from Retype until a reset of its
 // untyped region drops it (seL4's detype), exactly like the proof's heap, so a dead object with
@@ -56,6 +56,7 @@ import {
   ZombieType_ZombieTCB,
 } from "./structures.ts";
 import { isSchedulable } from "./thread.ts";
+import { checkVSpaces } from "./invariants-vspace.ts";
 
 // Module-level copies: test runners and loaders turn imported bindings into property reads, and
 // the checker runs after every kernel entry of every test.
@@ -116,7 +117,7 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  return checkObjectsAndCaps(ks) ?? checkThreads(ks);
+  return checkObjectsAndCaps(ks) ?? checkThreads(ks) ?? checkVSpaces(ks);
 }
 
 function checkObjectsAndCaps(ks: KernelState): string | null {

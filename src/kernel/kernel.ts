@@ -33,6 +33,8 @@ export class Kernel {
   readonly state: KernelState;
   /** Take seL4's IPC fastpath for Call and ReplyRecv when its conditions hold (same results). */
   fastpath = true;
+  /** How many Calls and ReplyRecvs took the fastpath. */
+  fastpathsTaken = 0;
 
   constructor(
     readonly machine: Machine,
@@ -90,9 +92,15 @@ export class Kernel {
     const sys = syscallNumber(r[2 * a7 + 1], r[2 * a7]);
     if (this.fastpath) {
       if (sys === seL4_SysCall) {
-        if (fastpathCall(t)) return;
+        if (fastpathCall(t)) {
+          this.fastpathsTaken++;
+          return;
+        }
       } else if (sys === seL4_SysReplyRecv) {
-        if (fastpathReplyRecv(t)) return;
+        if (fastpathReplyRecv(t)) {
+          this.fastpathsTaken++;
+          return;
+        }
       }
     }
     if (sys >= -11 && sys <= -1) handleSyscall(sys);

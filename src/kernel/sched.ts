@@ -69,6 +69,20 @@ export function scActive(sc: SchedContext | null): boolean {
   return sc !== null && sc.refillMax > 0;
 }
 
+/** sc_released: configured and its head refill is available now. */
+export function scReleased(sc: SchedContext): boolean {
+  return scActive(sc) && refillReady(sc);
+}
+
+function refillSingle(sc: SchedContext): boolean {
+  return sc.refillHead === sc.refillTail;
+}
+
+/** maybe_add_empty_tail: a round-robin SC tracks the time used in a second, empty refill. */
+function maybeAddEmptyTail(sc: SchedContext): void {
+  if (isRoundRobin(sc)) refillAddTail(sc, refillHead(sc).rTime, 0);
+}
+
 /** refill_new: a fresh refill list with the whole budget available now. */
 export function refillNew(sc: SchedContext, maxRefills: number, budget: number, period: number): void {
   sc.period = period;
@@ -77,7 +91,59 @@ export function refillNew(sc: SchedContext, maxRefills: number, budget: number, 
   sc.refillMax = maxRefills;
   sc.refills[0].rAmount = budget;
   sc.refills[0].rTime = ks.curTime;
-  if (isRoundRobin(sc)) refillAddTail(sc, sc.refills[0].rTime, 0);
+  maybeAddEmptyTail(sc);
+}
+
+/**
+ * refill_update: new parameters for an SC in use, preserving the sliding window: the head refill
+ * is kept (moved to now if it is already released) and trimmed to the new budget, or the rest of
+ * the new budget is scheduled one new period after it.
+ */
+export function refillUpdate(
+  sc: SchedContext,
+  newPeriod: number,
+  newBudget: number,
+  newMaxRefills: number,
+): void {
+  const head = refillHead(sc);
+  const r0 = sc.refills[0];
+  r0.rTime = head.rTime;
+  r0.rAmount = head.rAmount;
+  sc.refillHead = 0;
+  sc.refillTail = 0;
+  sc.refillMax = newMaxRefills;
+  sc.period = newPeriod;
+  if (refillReady(sc)) r0.rTime = ks.curTime;
+  if (r0.rAmount >= newBudget) {
+    r0.rAmount = newBudget;
+    maybeAddEmptyTail(sc);
+  } else {
+    refillAddTail(sc, r0.rTime + newPeriod, newBudget - r0.rAmount);
+  }
+}
+
+/**
+ * refill_unblock_check (SCH-11): an SC that becomes usable again starts its released head now and
+ * absorbs every following refill that the head would overlap.
+ */
+export function refillUnblockCheck(sc: SchedContext): void {
+  if (isRoundRobin(sc)) return;
+  if (refillReady(sc)) {
+    refillHead(sc).rTime = ks.curTime;
+    ks.reprogram = true;
+    while (!refillSingle(sc)) {
+      const head = refillHead(sc);
+      const next = sc.refills[refillNext(sc, sc.refillHead)];
+      if (next.rTime > head.rTime + head.rAmount) break;
+      // merge_overlapping_head_refill
+      const t = head.rTime;
+      const a = head.rAmount;
+      refillPopHead(sc);
+      const h = refillHead(sc);
+      h.rTime = t;
+      h.rAmount += a;
+    }
+  }
 }
 
 /** Placeholder sporadic maintenance: move the used amount to a refill one period later. */

@@ -3,7 +3,9 @@
 // rescheduleRequired. Kept as seL4 has them because their order is observable (DESIGN.md).
 
 import {
+  ThreadState_BlockedOnNotification,
   ThreadState_BlockedOnReceive,
+  ThreadState_BlockedOnReply,
   ThreadState_BlockedOnSend,
   ThreadState_IdleThreadState,
   ThreadState_Inactive,
@@ -11,8 +13,13 @@ import {
   ThreadState_Running,
 } from "../abi/index.ts";
 import { FaultIP, NextIP } from "../abi/registers.ts";
-import { awaken, commitTime, refillReady, refillSufficient, setNextInterrupt } from "./sched.ts";
-import { cancelIPC } from "./ipc.ts";
+import { awaken, commitTime, refillUnblockCheck, setNextInterrupt } from "./sched.ts";
+import { cancelIPC, reorderQueued } from "./ipc.ts";
+import {
+  schedContextCancelYieldTo,
+  schedContextCompleteYieldTo,
+  schedContextResume,
+} from "./schedcontext.ts";
 import {
   ks,
   SchedulerAction_ChooseNewThread,
@@ -30,8 +37,20 @@ export function isSchedulable(t: Tcb): boolean {
   return isRunnable(t) && t.sc !== null && t.sc.refillMax > 0 && !t.inReleaseQueue;
 }
 
+/** isStopped: Inactive or blocked (the idle thread is neither). */
 export function isStopped(t: Tcb): boolean {
-  return t.state === ThreadState_Inactive || t.state >= ThreadState_BlockedOnReceive;
+  return t.state === ThreadState_Inactive || isBlocked(t);
+}
+
+/** isBlocked: waiting in a send, receive, reply or notification wait. */
+export function isBlocked(t: Tcb): boolean {
+  const s = t.state;
+  return (
+    s === ThreadState_BlockedOnReceive ||
+    s === ThreadState_BlockedOnSend ||
+    s === ThreadState_BlockedOnNotification ||
+    s === ThreadState_BlockedOnReply
+  );
 }
 
 // --- ready queues (one domain) ---
@@ -72,8 +91,11 @@ export function tcbSchedDequeue(t: Tcb): void {
   t.inReadyQueue = false;
 }
 
-/** SCHED_ENQUEUE: only schedulable threads go on the ready queues. */
-function schedEnqueue(t: Tcb): void {
+/**
+ * SCHED_ENQUEUE: seL4 asserts that the thread is schedulable; here an unschedulable thread is
+ * simply left out, so that the ready queues only ever hold schedulable threads.
+ */
+export function schedEnqueue(t: Tcb): void {
   if (isSchedulable(t)) tcbSchedEnqueue(t);
 }
 function schedAppend(t: Tcb): void {
@@ -133,6 +155,12 @@ export function schedule(): void {
       chooseThread();
     } else {
       const candidate = ks.switchTarget as Tcb;
+      // seL4 asserts the candidate is schedulable; a kernel bug otherwise, so choose afresh.
+      if (!isSchedulable(candidate)) {
+        ks.schedulerAction = SchedulerAction_ChooseNewThread;
+        chooseThread();
+        return finishSchedule();
+      }
       const fastfail = cur === ks.idleThread || candidate.priority < cur.priority;
       if (fastfail && highestReadyPrio() > candidate.priority) {
         schedEnqueue(candidate);
@@ -147,6 +175,10 @@ export function schedule(): void {
       }
     }
   }
+  finishSchedule();
+}
+
+function finishSchedule(): void {
   ks.schedulerAction = SchedulerAction_ResumeCurrentThread;
   ks.switchTarget = null;
   switchSchedContext();
@@ -167,20 +199,24 @@ function switchToThread(t: Tcb): void {
   ks.curThread = t;
 }
 
+/** switchSchedContext: a different SC starts running (constant-bandwidth SCs get the unblock check). */
 function switchSchedContext(): void {
-  const cur = ks.curThread;
-  const sc = cur === ks.idleThread ? ks.idleThread.sc : cur.sc;
+  const sc = ks.curThread.sc;
   if (sc !== null && sc !== ks.curSC) {
     ks.reprogram = true;
-    if (!refillReady(sc) || !refillSufficient(sc, 0)) ks.reprogram = true;
+    if (!sc.sporadic) refillUnblockCheck(sc);
   }
   if (ks.reprogram) commitTime();
   if (sc !== null) ks.curSC = sc;
 }
 
-/** activateThread: a Restart thread resumes at its FaultIP (re-executing the trap). */
+/**
+ * activateThread: finish a pending YieldTo (its reply is written now), then a Restart thread
+ * resumes at its FaultIP, re-executing the trap.
+ */
 export function activateThread(): void {
   const t = ks.curThread;
+  if (t.yieldTo !== null) schedContextCompleteYieldTo(t);
   if (t.state === ThreadState_Restart) {
     t.regs[2 * NextIP] = t.regs[2 * FaultIP];
     t.regs[2 * NextIP + 1] = t.regs[2 * FaultIP + 1];
@@ -198,18 +234,26 @@ export function suspend(t: Tcb): void {
   }
   tcbSchedDequeue(t);
   releaseRemove(t);
+  schedContextCancelYieldTo(t);
   setThreadState(t, ThreadState_Inactive);
 }
 
-/** restart: a stopped thread re-executes from its FaultIP. */
+/**
+ * restart (TH-4): a stopped thread has its IPC cancelled and re-executes from its FaultIP; an SC
+ * without budget sends it to the release queue, else it may preempt the caller.
+ */
 export function restart(t: Tcb): void {
   if (isStopped(t)) {
     cancelIPC(t);
     setThreadState(t, ThreadState_Restart);
+    const sc = t.sc;
+    if (sc !== null && sc.sporadic && sc !== ks.curSC) refillUnblockCheck(sc);
+    schedContextResume(sc);
     if (isSchedulable(t)) possibleSwitchTo(t);
   }
 }
 
+/** tcbReleaseRemove: the timer needs reprogramming only if the head left. */
 export function releaseRemove(t: Tcb): void {
   if (!t.inReleaseQueue) return;
   let prev: Tcb | null = null;
@@ -219,12 +263,48 @@ export function releaseRemove(t: Tcb): void {
     cur = cur.schedNext;
   }
   if (cur === t) {
-    if (prev === null) ks.releaseHead = t.schedNext;
-    else prev.schedNext = t.schedNext;
+    if (prev === null) {
+      ks.releaseHead = t.schedNext;
+      ks.reprogram = true;
+    } else {
+      prev.schedNext = t.schedNext;
+    }
   }
   t.schedNext = null;
   t.inReleaseQueue = false;
-  ks.reprogram = true;
+}
+
+export function setMCPriority(t: Tcb, mcp: number): void {
+  t.mcp = mcp;
+}
+
+/**
+ * setPriority (MCS, SCH-6): a runnable thread that is queued or current moves to the head of its
+ * new queue and the scheduler runs; a thread queued on an endpoint or notification is put back in
+ * its place in that queue (IPC-43); any other thread just takes the new value.
+ */
+export function setPriority(t: Tcb, prio: number): void {
+  switch (t.state) {
+    case ThreadState_Running:
+    case ThreadState_Restart:
+      if (t.inReadyQueue || t === ks.curThread) {
+        tcbSchedDequeue(t);
+        t.priority = prio;
+        schedEnqueue(t);
+        rescheduleRequired();
+      } else {
+        t.priority = prio;
+      }
+      return;
+    case ThreadState_BlockedOnReceive:
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnNotification:
+      t.priority = prio;
+      reorderQueued(t);
+      return;
+    default:
+      t.priority = prio;
+  }
 }
 
 export function isBlockedOnIPC(t: Tcb): boolean {

@@ -177,11 +177,16 @@ export function unmapPageTable(cap: Cte): void {
   else unmapPageTableAt(asid, cap.mappedAddr, cap.ptr);
 }
 
-/** deleteASIDPool (DEL-12): the final pool cap unregisters the pool if it is still registered. */
+/**
+ * deleteASIDPool (DEL-12): the final pool cap unregisters the pool if it is still registered. seL4
+ * needs no flush here (hardware ASIDs keep old entries unreachable); our satp has no ASID, so the
+ * engines are told explicitly.
+ */
 export function deleteASIDPool(cap: Cte): void {
   const idx = cap.extra >>> asidLowBits;
   if (ks.asidTable[idx] === (cap.obj as ASIDPool | null)) {
     ks.asidTable[idx] = null;
+    ks.machine.sfenceVma();
     setVMRoot(ks.curThread);
   }
 }

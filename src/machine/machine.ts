@@ -46,6 +46,12 @@ export class Machine {
    */
   tlbGeneration = 0;
   private readonly consoleSink: ByteSink;
+  // Host input scheduled for the UART: byte k of `input` (from inputPos on) arrives at inputNext +
+  // (k - inputPos) * inputInterval; inputNext is Infinity when nothing is scheduled.
+  private input: Uint8Array = new Uint8Array(0);
+  private inputPos = 0;
+  private inputNext = Infinity;
+  private inputInterval = 0;
 
   constructor(config: MachineConfig = {}) {
     this.memory = new PhysicalMemory(RAM_BASE, config.ramSize ?? DEFAULT_RAM_SIZE);
@@ -71,21 +77,61 @@ export class Machine {
   }
 
   /**
+   * Schedules host input for the UART receiver: all of `bytes` at tick `at` when `interval` is 0,
+   * otherwise one byte every `interval` ticks starting at `at`. Replaces input not yet delivered.
+   */
+  scheduleInput(bytes: Uint8Array, at: number, interval = 0): void {
+    if (!Number.isInteger(at) || at < 0) throw new RangeError(`input time must be a tick count, got ${at}`);
+    if (!Number.isInteger(interval) || interval < 0) throw new RangeError(`bad input interval ${interval}`);
+    this.input = bytes;
+    this.inputPos = 0;
+    this.inputInterval = interval;
+    this.inputNext = bytes.length > 0 ? at : Infinity;
+    this.deliverInput();
+  }
+
+  /** Host input scheduled and not yet delivered to the UART. */
+  get inputScheduled(): number {
+    return this.input.length - this.inputPos;
+  }
+
+  /** Hands the UART every scheduled input byte that is due by now. */
+  private deliverInput(): void {
+    const now = this.clock.now;
+    if (this.inputNext > now) return;
+    const n = this.input.length;
+    let end: number;
+    if (this.inputInterval === 0) {
+      end = n;
+    } else {
+      const due = Math.floor((now - this.inputNext) / this.inputInterval) + 1;
+      end = Math.min(n, this.inputPos + due);
+    }
+    const from = this.inputPos;
+    this.inputPos = end;
+    this.inputNext = end >= n ? Infinity : this.inputNext + (end - from) * this.inputInterval;
+    this.uart.pushInput(this.input.subarray(from, end));
+  }
+
+  /**
    * An interrupt would be taken now if unmasked: the supervisor timer or a claimable PLIC source.
    * Deterministic (compares the simulated clock), so the kernel can poll it at preemption points.
+   * Scheduled UART input that is due by now is delivered first.
    */
   interruptPending(): boolean {
+    if (this.inputNext <= this.clock.now) this.deliverInput();
     return this.timer.isPending() || this.plic.hasPending();
   }
 
   /**
-   * Earliest tick at which an interrupt is or becomes pending: `clock.now` if one is pending already,
-   * otherwise the timer deadline (Infinity when nothing is scheduled). Device input is not timed, so
-   * it never appears here; it shows up through interruptPending() once the host pushes it.
+   * Earliest tick at which an interrupt is or may become pending: `clock.now` if one is pending
+   * already, otherwise the earlier of the timer deadline and the next scheduled input byte (Infinity
+   * when nothing is scheduled). Input need not raise an interrupt (the UART may have it disabled), so
+   * a caller that wakes at that time must check interruptPending() again.
    */
   nextEventTime(): number {
     if (this.interruptPending()) return this.clock.now;
-    return this.timer.deadline;
+    return Math.min(this.timer.deadline, this.inputNext);
   }
 
   /**

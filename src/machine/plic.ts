@@ -15,22 +15,23 @@ export const PLIC_S_THRESHOLD = 0x20_1000;
 export const PLIC_S_CLAIM = 0x20_1004;
 
 /**
- * Each source has a gateway and a core pending bit, as in the PLIC spec:
- *  - a level source is pending while asserted and not in service; deasserting before the claim
- *    withdraws it (as QEMU does), and completing it while still asserted makes it pending again;
- *  - an edge source latches one edge; an edge arriving while in service is remembered and becomes
- *    pending when the source is completed.
- * "In service" means forwarded by claim and not yet completed.
+ * The PLIC as QEMU 7.2 models it (hw/intc/sifive_plic.c), which is what seL4's qemu-riscv-virt
+ * platform code is written against:
+ *  - a device line request sets the source's pending bit when raised and clears it when lowered; a
+ *    device that stays asserted sets it again each time it re-evaluates its line (QEMU devices do so
+ *    on every register access that changes their state), so there is no separate level latch;
+ *  - claim takes the highest-priority enabled pending source above the threshold (lowest id on ties),
+ *    clears its pending bit and marks it claimed; a claimed source is not claimable again;
+ *  - completion only clears the claimed mark. It does not re-pend a still-asserted source, and, as in
+ *    QEMU 7.2, it is accepted for any source number below numSources, enabled or not;
+ *  - there is no edge/level configuration: seL4's plic_irq_set_trigger is empty on this platform.
  */
 export class Plic {
   readonly numSources: number;
   private readonly priority: Uint8Array;
   private readonly pending: Uint8Array;
   private readonly enabled: Uint8Array;
-  private readonly inService: Uint8Array;
-  private readonly asserted: Uint8Array;
-  private readonly edge: Uint8Array;
-  private readonly edgeLatched: Uint8Array;
+  private readonly claimed: Uint8Array;
   private thresholdValue = 0;
   // hasPending() is polled at every preemption point and engine step; recompute only after a change.
   private pendingCache = 0;
@@ -41,10 +42,7 @@ export class Plic {
     this.priority = new Uint8Array(numSources);
     this.pending = new Uint8Array(numSources);
     this.enabled = new Uint8Array(numSources);
-    this.inService = new Uint8Array(numSources);
-    this.asserted = new Uint8Array(numSources);
-    this.edge = new Uint8Array(numSources);
-    this.edgeLatched = new Uint8Array(numSources);
+    this.claimed = new Uint8Array(numSources);
   }
 
   get threshold(): number {
@@ -61,33 +59,17 @@ export class Plic {
 
   // ---- device side ----
 
-  /** The device asserts its line (level) or signals an edge. Bad ids are wiring bugs and throw. */
+  /** The device requests its line high (again). Bad ids are wiring bugs and throw. */
   raise(source: number): void {
     this.checkSource(source);
-    if (this.edge[source]) {
-      if (this.inService[source]) this.edgeLatched[source] = 1;
-      else this.pending[source] = 1;
-    } else {
-      this.asserted[source] = 1;
-      if (!this.inService[source]) this.pending[source] = 1;
-    }
+    this.pending[source] = 1;
     this.cacheValid = false;
   }
 
-  /** The device deasserts its line. Edge sources ignore this. */
+  /** The device requests its line low: the pending bit is withdrawn (QEMU before 9.2). */
   lower(source: number): void {
     this.checkSource(source);
-    if (this.edge[source]) return;
-    this.asserted[source] = 0;
     this.pending[source] = 0;
-    this.cacheValid = false;
-  }
-
-  setTrigger(source: number, edge: boolean): void {
-    this.checkSource(source);
-    this.edge[source] = edge ? 1 : 0;
-    this.edgeLatched[source] = 0;
-    if (!edge) this.pending[source] = this.asserted[source] && !this.inService[source] ? 1 : 0;
     this.cacheValid = false;
   }
 
@@ -103,6 +85,7 @@ export class Plic {
     return this.valid(source) && this.enabled[source] === 1;
   }
 
+  /** Priority registers are WARL: only the implemented bits are kept. */
   setPriority(source: number, prio: number): void {
     if (!this.valid(source)) return;
     this.priority[source] = prio & PLIC_MAX_PRIORITY;
@@ -113,10 +96,9 @@ export class Plic {
     return this.valid(source) ? this.priority[source] : 0;
   }
 
-  /** Values above PLIC_MAX_PRIORITY are ignored, as QEMU does. */
+  /** The threshold register is WARL as well (QEMU keeps value % 8). */
   setThreshold(t: number): void {
-    if (!Number.isInteger(t) || t < 0 || t > PLIC_MAX_PRIORITY) return;
-    this.thresholdValue = t;
+    this.thresholdValue = t & PLIC_MAX_PRIORITY;
     this.cacheValid = false;
   }
 
@@ -124,12 +106,17 @@ export class Plic {
     return this.valid(source) && this.pending[source] === 1;
   }
 
-  /** Highest-priority enabled pending source above threshold (lowest id on ties); 0 when none. */
+  /** Claimed and not yet completed. */
+  isClaimed(source: number): boolean {
+    return this.valid(source) && this.claimed[source] === 1;
+  }
+
+  /** Highest-priority enabled pending unclaimed source above threshold (lowest id on ties); 0 when none. */
   private best(): number {
     let best = 0;
     let bestPrio = this.thresholdValue;
     for (let s = 1; s < this.numSources; s++) {
-      if (this.pending[s] && this.enabled[s] && !this.inService[s] && this.priority[s] > bestPrio) {
+      if (this.pending[s] && this.enabled[s] && !this.claimed[s] && this.priority[s] > bestPrio) {
         best = s;
         bestPrio = this.priority[s];
       }
@@ -137,6 +124,7 @@ export class Plic {
     return best;
   }
 
+  /** The hart's external interrupt line (SEIP for context 1). */
   hasPending(): boolean {
     if (!this.cacheValid) {
       this.pendingCache = this.best();
@@ -149,24 +137,15 @@ export class Plic {
     const s = this.best();
     if (s !== 0) {
       this.pending[s] = 0;
-      this.inService[s] = 1;
+      this.claimed[s] = 1;
       this.cacheValid = false;
     }
     return s;
   }
 
-  /** Per the PLIC spec, a completion for a source that is not enabled (or not in service) is ignored. */
   complete(source: number): void {
-    if (!this.valid(source) || !this.enabled[source] || !this.inService[source]) return;
-    this.inService[source] = 0;
-    if (this.edge[source]) {
-      if (this.edgeLatched[source]) {
-        this.edgeLatched[source] = 0;
-        this.pending[source] = 1;
-      }
-    } else if (this.asserted[source]) {
-      this.pending[source] = 1;
-    }
+    if (!this.valid(source)) return;
+    this.claimed[source] = 0;
     this.cacheValid = false;
   }
 

@@ -30,11 +30,22 @@ const MSR_CONNECTED = 0xb0;
 
 export type ByteSink = (byte: number) => void;
 
+/** Receiver FIFO depth of the 16550A (FIFO mode); without the FIFO the receiver holds one byte (RBR). */
+export const UART_FIFO_LENGTH = 16;
+
 /**
- * The PLIC line is level-triggered and follows the interrupt condition: received data with IER.RDA, or a
- * THR-empty event with IER.THRE. THRE follows the 16550: it fires when THRE is enabled and after each
- * transmitted byte, and is acknowledged by reading IIR (when it is the reported cause) or writing THR.
- * The receive queue is unbounded so that stdin fed by the host is never dropped.
+ * The interrupt line follows QEMU's serial.c: every event that changes the UART's state re-evaluates
+ * the interrupt condition and requests the PLIC line high (setting the source pending again, even if
+ * it was already claimed) or low. The condition is received data with IER.RDA, or a THR-empty event
+ * with IER.THRE. A THR-empty event arises after each transmitted byte and when IER.THRE is turned on
+ * (THR is always empty here); it is acknowledged by reading IIR while it is the reported cause, by
+ * writing THR, or by turning IER.THRE off.
+ *
+ * Input: the host side queues bytes without limit (QEMU's chardev backend); the receiver holds the
+ * first of them, up to its FIFO depth, and takes the next as soon as the driver reads one, as QEMU's
+ * backend does through serial_can_receive. A receive FIFO reset (FCR bit 1, or toggling the FIFO
+ * enable, which QEMU turns into a reset) drops only the bytes the receiver holds. The trigger level
+ * and character timeout are not modelled: data interrupts as soon as one byte is there.
  */
 export class Uart implements MmioDevice {
   private rx = new Uint8Array(64);
@@ -46,9 +57,8 @@ export class Uart implements MmioDevice {
   private scr = 0;
   private dll = 0;
   private dlm = 0;
-  private fifoEnabled = false;
+  private fcr = 0;
   private threPending = false;
-  private lineHigh = false;
 
   constructor(
     private readonly plic: Plic,
@@ -56,9 +66,13 @@ export class Uart implements MmioDevice {
     readonly irq: number = UART0_IRQ,
   ) {}
 
-  /** Bytes received and not yet read by the driver. */
+  /** Bytes received from the host and not yet read by the driver (in the receiver or queued). */
   get inputPending(): number {
     return this.rxTail - this.rxHead;
+  }
+
+  private get fifoEnabled(): boolean {
+    return (this.fcr & FCR_ENABLE) !== 0;
   }
 
   /** Host side: deliver input bytes (e.g. stdin) to the receiver. */
@@ -118,23 +132,33 @@ export class Uart implements MmioDevice {
           this.dll = v;
           return;
         }
+        this.threPending = false;
+        this.updateIrq();
         this.sink(v);
         // The byte leaves at once, so THR is empty again and the THRE event recurs.
         this.threPending = true;
-        break;
-      case UART_IER:
+        this.updateIrq();
+        return;
+      case UART_IER: {
         if (this.lcr & LCR_DLAB) {
           this.dlm = v;
           return;
         }
-        // Enabling THRE while THR is already empty raises the event immediately, as on a real 16550.
-        if (v & IER_THRE && !(this.ier & IER_THRE)) this.threPending = true;
+        const changed = (this.ier ^ v) & 0x0f;
         this.ier = v & 0x0f;
-        break;
-      case UART_IIR_FCR:
-        this.fifoEnabled = (v & FCR_ENABLE) !== 0;
-        if (v & FCR_CLEAR_RX) this.rxHead = this.rxTail = 0;
-        break;
+        if (changed & IER_THRE) this.threPending = (this.ier & IER_THRE) !== 0;
+        if (changed) this.updateIrq();
+        return;
+      }
+      case UART_IIR_FCR: {
+        let f = v;
+        if (f === this.fcr) return;
+        if ((f ^ this.fcr) & FCR_ENABLE) f |= FCR_CLEAR_RX;
+        if (f & FCR_CLEAR_RX) this.dropHeld();
+        this.fcr = f & 0xc9;
+        this.updateIrq();
+        return;
+      }
       case UART_LCR:
         this.lcr = v;
         return;
@@ -147,11 +171,20 @@ export class Uart implements MmioDevice {
       default:
         return;
     }
-    this.updateIrq();
+  }
+
+  /** A receive FIFO reset: the bytes the receiver holds are lost; queued host input stays. */
+  private dropHeld(): void {
+    const held = Math.min(this.fifoEnabled ? UART_FIFO_LENGTH : 1, this.inputPending);
+    this.rxHead += held;
+    if (this.rxHead === this.rxTail) this.rxHead = this.rxTail = 0;
   }
 
   private readRbr(): number {
-    if (this.rxHead === this.rxTail) return 0;
+    if (this.rxHead === this.rxTail) {
+      this.updateIrq();
+      return 0;
+    }
     const b = this.rx[this.rxHead++];
     if (this.rxHead === this.rxTail) this.rxHead = this.rxTail = 0;
     this.updateIrq();
@@ -173,8 +206,6 @@ export class Uart implements MmioDevice {
     const high =
       ((this.ier & IER_RDA) !== 0 && this.inputPending > 0) ||
       ((this.ier & IER_THRE) !== 0 && this.threPending);
-    if (high === this.lineHigh) return;
-    this.lineHigh = high;
     if (high) this.plic.raise(this.irq);
     else this.plic.lower(this.irq);
   }

@@ -6,6 +6,7 @@ import { NextIP } from "../abi/registers.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import type { Tcb } from "../kernel/structures.ts";
 import { checkInvariants } from "../kernel/invariants.ts";
+import { initIRQController } from "../kernel/interrupt.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
@@ -30,6 +31,14 @@ export interface SystemOptions {
   /** Diagnostics a debug kernel prints, and user program errors. */
   onDiagnostic?: (text: string) => void;
   imagePages?: number;
+  /**
+   * Bytes for the UART's receiver (the CLI's stdin). They arrive at `inputAt`: a tick count, or
+   * "idle" (the default) for the first moment the system is idle (every thread blocked), i.e. once
+   * the program has set itself up and waits. All at once, or one byte every `inputInterval` ticks.
+   */
+  input?: Uint8Array;
+  inputAt?: number | "idle";
+  inputInterval?: number;
 }
 
 export type StopReason = "halt" | "idle" | "max-time" | "invariant";
@@ -47,6 +56,8 @@ export class System {
   readonly engine: TsEngine;
   private readonly opts: SystemOptions;
   preemptions = 0;
+  // Input waiting for the system's first idle moment (inputAt "idle"), else null.
+  private inputOnIdle: Uint8Array | null = null;
 
   constructor(opts: SystemOptions = {}) {
     this.opts = opts;
@@ -62,11 +73,18 @@ export class System {
       },
     });
     this.engine = new TsEngine(this.machine);
+    const input = opts.input;
+    if (input !== undefined && input.length > 0) {
+      const at = opts.inputAt ?? "idle";
+      if (at === "idle") this.inputOnIdle = input;
+      else this.machine.scheduleInput(input, at, opts.inputInterval ?? 0);
+    }
   }
 
   /** Boot with a TypeScript root task whose main receives the boot info. */
   boot(main: RootMain): void {
     rt.entries.clear();
+    initIRQController(this.kernel.state);
     const r = this.kernel.boot({ imagePages: this.opts.imagePages });
     rt.entries.set(r.entry, rootTaskEntry(main));
   }
@@ -83,6 +101,11 @@ export class System {
       if (m.interruptPending()) {
         k.interruptTrap();
       } else if (k.isIdle) {
+        if (this.inputOnIdle !== null) {
+          this.machine.scheduleInput(this.inputOnIdle, m.clock.now, this.opts.inputInterval ?? 0);
+          this.inputOnIdle = null;
+          continue;
+        }
         const next = m.nextEventTime();
         if (next === Infinity) return this.result("idle");
         m.clock.advanceTo(Math.min(next, maxTicks));
@@ -92,10 +115,16 @@ export class System {
         const exit = this.engine.run(t);
         switch (exit) {
           case EXIT_SYSCALL:
-            k.syscallTrap();
+            // An interrupt that became pending while the thread ran (a timer deadline passed, a
+            // device raised its line) is taken before its ecall executes, as on a hart that checks
+            // interrupts at every instruction boundary: the thread stays at the ecall and issues it
+            // when it next runs.
+            if (m.interruptPending()) k.interruptTrap();
+            else k.syscallTrap();
             break;
           case EXIT_INTERRUPT:
-            k.interruptTrap();
+            // The engine stops at every machine event; input the UART does not signal is no interrupt.
+            if (m.interruptPending()) k.interruptTrap();
             break;
           case EXIT_VMFAULT:
             k.vmFaultTrap(this.engine.faultAddr, this.engine.faultAccess);

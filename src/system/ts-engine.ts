@@ -5,11 +5,18 @@
 // pc of its `ecall`: resumed at pc + 4 (Running) it receives the results; resumed at the same pc
 // (Restart) it re-issues the very same syscall with its registers as they are, without running
 // any user code. A pc that names a `sel4ts_entry` starts that function afresh.
+//
+// So that an entry pc never doubles as the pc of a parked ecall, a function started at a
+// `sel4ts_entry` pc E first steps over one "instruction" (NextIP := E + 4), and its ecalls stay
+// inside [E + 4, E + ENTRY_PC_STRIDE - 4]: continuing past the end branches back to E + 4. Then a
+// pc rewritten to an entry (WriteRegisters, CopyRegisters, a fault reply) always starts it.
 
 import { FaultIP, NextIP, a0, a1, a2 } from "../abi/registers.ts";
 import type { Machine } from "../machine/machine.ts";
 import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
 import {
+  ENTRY_PC_BASE,
+  ENTRY_PC_STRIDE,
   rt,
   TRAP_BUSY,
   TRAP_SYSCALL,
@@ -41,6 +48,17 @@ class ThreadExec {
   park = PARK_NONE;
   busyUntil = 0;
   ipcBuffer = 0;
+  /** The sel4ts_entry pc the generator was started at, or -1 (the root task's image entry). */
+  entryPc = -1;
+}
+
+function isEntryPc(pc: number): boolean {
+  return pc >= ENTRY_PC_BASE && (pc - ENTRY_PC_BASE) % ENTRY_PC_STRIDE === 0;
+}
+
+function setPc(regs: Uint32Array, pc: number): void {
+  regs[2 * NextIP] = pc >>> 0;
+  regs[2 * NextIP + 1] = Math.floor(pc / 0x1_0000_0000) >>> 0;
 }
 
 /** What the engine needs of a thread: its register file and, at start, its IPC buffer address. */
@@ -95,7 +113,10 @@ export class TsEngine {
       if (ex.park === PARK_BUSY) return this.busy(ex, regs);
       if (ex.park === PARK_VMFAULT) return this.step(ex, regs, pc); // retry the access
     }
-    if (ex.gen !== null && ex.park === PARK_SYSCALL && pc === ex.parkPc + 4) return this.step(ex, regs, pc);
+    if (ex.gen !== null && ex.park === PARK_SYSCALL && pc === ex.parkPc + 4) {
+      if (ex.entryPc >= 0 && pc >= ex.entryPc + ENTRY_PC_STRIDE) setPc(regs, ex.entryPc + 4);
+      return this.step(ex, regs, pc);
+    }
 
     const entry = rt.entries.get(pc);
     if (entry === undefined) {
@@ -103,8 +124,18 @@ export class TsEngine {
       this.faultAccess = ACCESS_EXECUTE;
       return EXIT_VMFAULT;
     }
+    // A fresh start: the function finds its IPC buffer where its TCB says it is.
     ex.gen = entry(word(regs, a0), word(regs, a1), word(regs, a2));
     ex.park = PARK_NONE;
+    ex.ipcBuffer = t.ipcBuffer;
+    rt.ipcBuffer = t.ipcBuffer;
+    rt.ipcIndex = -1;
+    if (isEntryPc(pc)) {
+      ex.entryPc = pc;
+      setPc(regs, pc + 4);
+    } else {
+      ex.entryPc = -1;
+    }
     return this.step(ex, regs, pc);
   }
 

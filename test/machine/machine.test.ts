@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Machine } from "../../src/machine/machine.ts";
 import { writePte, PTE_V, PTE_R, PTE_U, ACCESS_READ, SV39_PAGE_FAULT } from "../../src/machine/mmu.ts";
-import { RAM_BASE, UART0_IRQ } from "../../src/abi/platform.ts";
+import { RAM_BASE, UART0_BASE, UART0_IRQ } from "../../src/abi/platform.ts";
+import { IER_RDA, UART_IER } from "../../src/machine/uart.ts";
 
 describe("Machine", () => {
   it("reports timer interrupts and the next event time", () => {
@@ -27,6 +28,31 @@ describe("Machine", () => {
     m.plic.raise(UART0_IRQ);
     expect(m.interruptPending()).toBe(true);
     expect(m.nextEventTime()).toBe(0);
+  });
+
+  it("delivers scheduled UART input at its time, at once or paced, and reports it as an event", () => {
+    const m = new Machine({ ramSize: 0x10000 });
+    m.plic.setPriority(UART0_IRQ, 2);
+    m.plic.setEnabled(UART0_IRQ, true);
+    m.memory.write8(UART0_BASE + UART_IER, IER_RDA);
+    m.scheduleInput(new Uint8Array([7, 8, 9]), 100, 50);
+    expect(m.inputScheduled).toBe(3);
+    expect(m.nextEventTime()).toBe(100);
+    expect(m.interruptPending()).toBe(false);
+    m.clock.advanceTo(170);
+    expect(m.interruptPending()).toBe(true);
+    expect(m.uart.inputPending).toBe(2);
+    expect(m.nextEventTime()).toBe(170);
+    m.plic.lower(UART0_IRQ);
+    expect(m.nextEventTime()).toBe(200);
+    m.clock.advanceTo(1000);
+    expect(m.interruptPending()).toBe(true);
+    expect(m.uart.inputPending).toBe(3);
+    expect(m.inputScheduled).toBe(0);
+    const n = new Machine({ ramSize: 0x10000 });
+    n.scheduleInput(new Uint8Array([1, 2]), 0);
+    expect(n.uart.inputPending).toBe(2);
+    expect(n.nextEventTime()).toBe(Infinity);
   });
 
   it("translates through satp and counts sfence.vma", () => {

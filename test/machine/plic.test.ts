@@ -54,59 +54,69 @@ describe("Plic", () => {
     expect(p.claim()).toBe(4);
   });
 
-  it("does not re-raise a claimed level source until completed, then re-pends while asserted", () => {
+  it("keeps a claimed source from being claimed again until completed; a new request re-pends it", () => {
     const p = setup(10);
     p.raise(10);
     expect(p.claim()).toBe(10);
     expect(p.isPending(10)).toBe(false);
-    p.raise(10);
+    expect(p.isClaimed(10)).toBe(true);
+    p.raise(10); // the device re-evaluates its line while the claim is outstanding
+    expect(p.isPending(10)).toBe(true);
     expect(p.hasPending()).toBe(false);
     p.complete(10);
     expect(p.hasPending()).toBe(true);
     expect(p.claim()).toBe(10);
-    p.lower(10);
     p.complete(10);
     expect(p.hasPending()).toBe(false);
   });
 
-  it("withdraws a level source deasserted before the claim", () => {
+  it("does not re-pend on completion by itself (QEMU 7.2: no level latch)", () => {
+    const p = setup(10);
+    p.raise(10);
+    expect(p.claim()).toBe(10);
+    p.complete(10);
+    expect(p.hasPending()).toBe(false);
+    expect(p.claim()).toBe(0);
+  });
+
+  it("withdraws a source whose line is lowered before the claim", () => {
     const p = setup(10);
     p.raise(10);
     p.lower(10);
     expect(p.claim()).toBe(0);
   });
 
-  it("latches edges, remembering one edge that arrives while in service", () => {
-    const p = setup(6);
-    p.setTrigger(6, true);
-    p.raise(6);
-    p.lower(6);
-    expect(p.isPending(6)).toBe(true);
-    expect(p.claim()).toBe(6);
-    p.complete(6);
-    expect(p.hasPending()).toBe(false);
-    p.raise(6);
-    expect(p.claim()).toBe(6);
-    p.raise(6);
-    p.raise(6);
-    expect(p.hasPending()).toBe(false);
-    p.complete(6);
-    expect(p.claim()).toBe(6);
-    p.complete(6);
-    expect(p.claim()).toBe(0);
-  });
-
-  it("ignores completion of disabled or unclaimed sources", () => {
+  it("accepts completion of any valid source, enabled or not (QEMU 7.2)", () => {
     const p = setup(2);
     p.raise(2);
     expect(p.claim()).toBe(2);
     p.setEnabled(2, false);
     p.complete(2);
+    expect(p.isClaimed(2)).toBe(false);
     p.setEnabled(2, true);
-    expect(p.claim()).toBe(0);
-    p.complete(2);
+    p.raise(2);
     expect(p.claim()).toBe(2);
+    p.complete(0);
     p.complete(9);
+    p.complete(96);
+    expect(p.isClaimed(2)).toBe(true);
+  });
+
+  it("keeps a masked source pending until it is enabled", () => {
+    const p = setup();
+    p.setPriority(7, 2);
+    p.raise(7);
+    expect(p.hasPending()).toBe(false);
+    p.setEnabled(7, true);
+    expect(p.hasPending()).toBe(true);
+  });
+
+  it("treats priority and threshold registers as WARL (3 bits)", () => {
+    const p = setup(1);
+    p.setPriority(1, 9);
+    expect(p.getPriority(1)).toBe(1);
+    p.setThreshold(9);
+    expect(p.threshold).toBe(1);
   });
 
   it("rejects out-of-range device lines", () => {
@@ -133,7 +143,8 @@ describe("Plic", () => {
     expect(d.read(PLIC_S_CLAIM, 4)).toBe(33);
     expect(d.read(PLIC_PENDING_BASE + 4, 4)).toBe(0);
     d.write(PLIC_S_CLAIM, 4, 33);
-    expect(d.read(PLIC_PENDING_BASE + 4, 4)).toBe(2);
+    expect(p.isClaimed(33)).toBe(false);
+    expect(d.read(PLIC_PENDING_BASE + 4, 4)).toBe(0);
     d.write(PLIC_S_ENABLE_BASE, 4, 1);
     expect(p.isEnabled(0)).toBe(false);
   });

@@ -85,6 +85,47 @@ describe("Uart", () => {
     expect(plic.hasPending()).toBe(true);
   });
 
+  it("requests its line again on every receive-side event, like QEMU's serial_update_irq", () => {
+    const { uart, plic } = setup();
+    uart.write(UART_IER, 1, IER_RDA);
+    uart.pushInput(new Uint8Array([1, 2, 3]));
+    expect(plic.claim()).toBe(UART0_IRQ);
+    plic.complete(UART0_IRQ); // seL4 on QEMU virt completes at once
+    expect(plic.hasPending()).toBe(false);
+    expect(uart.read(UART_RBR_THR, 1)).toBe(1); // data left: the line is requested again
+    expect(plic.hasPending()).toBe(true);
+    uart.read(UART_RBR_THR, 1);
+    uart.read(UART_RBR_THR, 1); // empty now: the line is lowered and the pending bit withdrawn
+    expect(plic.hasPending()).toBe(false);
+  });
+
+  it("a receive FIFO reset drops only the bytes the receiver holds (1 without FIFO, 16 with)", () => {
+    const { uart } = setup();
+    uart.pushInput(new Uint8Array(40).map((_, i) => i));
+    uart.write(UART_IIR_FCR, 1, 0x01); // enabling the FIFO resets it: drops the one held byte
+    expect(uart.inputPending).toBe(39);
+    expect(uart.read(UART_RBR_THR, 1)).toBe(1);
+    uart.write(UART_IIR_FCR, 1, 0x03); // FIFO on, reset receiver: drops 16
+    expect(uart.inputPending).toBe(38 - 16);
+    expect(uart.read(UART_RBR_THR, 1)).toBe(18);
+    uart.write(UART_IIR_FCR, 1, 0x01); // equal to the stored FCR: QEMU ignores the write
+    expect(uart.inputPending).toBe(21);
+    uart.write(UART_IIR_FCR, 1, 0x03); // the reset bit never sticks, so this resets again
+    expect(uart.inputPending).toBe(5);
+  });
+
+  it("raises THR empty only when IER.THRE turns on, and drops it when it turns off", () => {
+    const { uart, plic } = setup();
+    uart.write(UART_IER, 1, IER_THRE);
+    expect(plic.hasPending()).toBe(true);
+    uart.write(UART_IER, 1, 0);
+    expect(plic.hasPending()).toBe(false);
+    uart.write(UART_IER, 1, IER_THRE);
+    expect(uart.read(UART_IIR_FCR, 1) & 0x0f).toBe(IIR_THRE);
+    uart.write(UART_IER, 1, IER_THRE | IER_RDA); // THRE unchanged: no new event
+    expect(plic.hasPending()).toBe(false);
+  });
+
   it("routes offsets 0/1 to the divisor latch when LCR.DLAB is set", () => {
     const { uart, out } = setup();
     uart.write(UART_LCR, 1, 0x80);

@@ -1,16 +1,202 @@
-// Invocations of this object type are not built yet: every label answers IllegalOperation.
+// The domain cap (seL4 src/object/domain.c) and the domain schedule it configures (ksDomSchedule,
+// ksDomScheduleStart, ksDomScheduleIdx, ksDomainTime), with the schedule step of
+// src/kernel/thread.c nextDomain (SCH-27..SCH-31).
+//
+// Configuration as seL4's defaults: CONFIG_NUM_DOMAINS = 1, hence CONFIG_NUM_DOMAIN_SCHEDULES = 2
+// (one usable entry plus the end marker that always stays last). A schedule entry is a domain and a
+// duration in timer ticks below 2^56 (seL4 packs them as (domain << 56) | duration); the all-zero
+// entry is an end marker. With one domain the domain time never runs down on its own
+// (isCurDomainExpired needs numDomains > 1); only ScheduleSetStart zeroes it, so that the next
+// choice of a new thread steps the schedule (back to the start entry) and reprograms the timer.
 
-import { seL4_IllegalOperation } from "../../abi/index.ts";
-import { current_syscall_error, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
-import type { Cte } from "../structures.ts";
+import {
+  cap_thread_cap,
+  DomainScheduleConfigure,
+  DomainScheduleSetStart,
+  DomainSetSet,
+  seL4_IllegalOperation,
+  seL4_InvalidArgument,
+  seL4_RangeError,
+  seL4_TruncatedMessage,
+  ThreadState_Restart,
+} from "../../abi/index.ts";
+import { argHi, argLo, argNum, inv } from "../msg.ts";
+import {
+  current_extra_caps,
+  current_syscall_error,
+  EXCEPTION_NONE,
+  EXCEPTION_SYSCALL_ERROR,
+  type KernelState,
+  ks,
+  setRangeError,
+  type Exception,
+} from "../state.ts";
+import type { Cte, Tcb } from "../structures.ts";
+import {
+  isSchedulable,
+  rescheduleRequired,
+  setThreadState,
+  tcbSchedDequeue,
+  tcbSchedEnqueue,
+} from "../thread.ts";
+
+/** CONFIG_NUM_DOMAINS. */
+export const numDomains = 1;
+/** CONFIG_NUM_DOMAIN_SCHEDULES (2 when there is a single domain). */
+export const domScheduleLength = 2;
+/** DSCHED_MAX_DURATION = 2^56 - 1, as (hi, lo) halves. */
+const MAX_DURATION_HI = 0x00ff_ffff;
+const MAX_DURATION_LO = 0xffff_ffff;
+
+/** The domain schedule and position of one kernel. Durations are exact (hi, lo) words. */
+export class DomainSchedule {
+  readonly domain = new Uint8Array(domScheduleLength);
+  readonly durationHi = new Uint32Array(domScheduleLength);
+  readonly durationLo = new Uint32Array(domScheduleLength);
+  /** ksDomScheduleStart, ksDomScheduleIdx. */
+  start = 0;
+  idx = 0;
+  /** ksDomainTime as (hi, lo). */
+  timeHi = MAX_DURATION_HI;
+  timeLo = MAX_DURATION_LO;
+
+  /** Boot state: entry 0 is (domain 0, maximal duration), the rest end markers. */
+  constructor() {
+    this.durationHi[0] = MAX_DURATION_HI;
+    this.durationLo[0] = MAX_DURATION_LO;
+  }
+
+  isEndMarker(i: number): boolean {
+    return this.domain[i] === 0 && this.durationHi[i] === 0 && this.durationLo[i] === 0;
+  }
+
+  /** ksDomainTime as a number (exact below 2^53; the boot value reads as 2^56). */
+  get time(): number {
+    return this.timeHi * 2 ** 32 + this.timeLo;
+  }
+}
+
+const schedules = new WeakMap<KernelState, DomainSchedule>();
+
+/** The domain schedule of `state` (created in its boot state on first use). */
+export function domainSchedule(state: KernelState = ks): DomainSchedule {
+  let d = schedules.get(state);
+  if (d === undefined) {
+    d = new DomainSchedule();
+    schedules.set(state, d);
+  }
+  return d;
+}
+
+/**
+ * The domain step of seL4's scheduleChooseNewThread: when the domain time is used up, move to the
+ * next schedule entry (nextDomain). schedule() must call this right before each chooseThread().
+ */
+export function nextDomainIfExpired(): void {
+  const d = domainSchedule();
+  if (d.timeHi === 0 && d.timeLo === 0) nextDomain(d);
+}
+
+/** nextDomain: the next entry (wrapping to the start at an end marker) becomes current. */
+function nextDomain(d: DomainSchedule): void {
+  d.idx++;
+  if (d.idx >= domScheduleLength || d.isEndMarker(d.idx)) d.idx = d.start;
+  ks.reprogram = true;
+  ks.workUnitsCompleted = 0;
+  ks.curDomain = d.domain[d.idx];
+  d.timeHi = d.durationHi[d.idx];
+  d.timeLo = d.durationLo[d.idx];
+}
+
+function error(type: number): Exception {
+  current_syscall_error.type = type;
+  return EXCEPTION_SYSCALL_ERROR;
+}
+
+function invalidArgument(n: number): Exception {
+  current_syscall_error.invalidArgumentNumber = n;
+  return error(seL4_InvalidArgument);
+}
+
+function rangeError(min: number, max: number): Exception {
+  setRangeError(min, max);
+  return error(seL4_RangeError);
+}
 
 export function decodeDomainInvocation(
-  _label: number,
-  _length: number,
+  label: number,
+  length: number,
   _cap: Cte,
   _slot: Cte,
   _call: boolean,
 ): Exception {
-  current_syscall_error.type = seL4_IllegalOperation;
-  return EXCEPTION_SYSCALL_ERROR;
+  switch (label) {
+    case DomainSetSet:
+      return decodeDomainSetSet(length);
+    case DomainScheduleConfigure:
+      return decodeDomainScheduleConfigure(length);
+    case DomainScheduleSetStart:
+      return decodeDomainScheduleSetStart(length);
+    default:
+      return error(seL4_IllegalOperation);
+  }
+}
+
+/** SCH-28 DomainSet_Set(domain; TCB). */
+function decodeDomainSetSet(length: number): Exception {
+  if (length === 0) return error(seL4_TruncatedMessage);
+  const domain = argNum(0);
+  if (domain >= numDomains) return invalidArgument(0);
+  const tcap = current_extra_caps.slots[0];
+  if (tcap === null) return error(seL4_TruncatedMessage);
+  if (tcap.type !== cap_thread_cap) return invalidArgument(1);
+  setThreadState(inv.thread, ThreadState_Restart);
+  setDomain(tcap.obj as Tcb, domain);
+  return EXCEPTION_NONE;
+}
+
+/** setDomain: the thread leaves its ready queue and, if schedulable, re-enters it at the head. */
+function setDomain(t: Tcb, dom: number): void {
+  tcbSchedDequeue(t);
+  t.domain = dom;
+  if (isSchedulable(t)) tcbSchedEnqueue(t);
+  if (t === ks.curThread) rescheduleRequired();
+}
+
+/** SCH-29 DomainSet_ScheduleConfigure(index, domain, duration). */
+function decodeDomainScheduleConfigure(length: number): Exception {
+  if (length < 3) return error(seL4_TruncatedMessage);
+  const index = argNum(0);
+  const domain = argNum(1);
+  const durHi = argHi(2);
+  const durLo = argLo(2);
+  const d = domainSchedule();
+  if (index >= domScheduleLength - 1) return rangeError(0, domScheduleLength - 2);
+  if (domain >= numDomains) return rangeError(0, numDomains - 1);
+  if (durHi > MAX_DURATION_HI) return invalidArgument(2);
+  const zero = durHi === 0 && durLo === 0;
+  if (zero && domain !== 0) return invalidArgument(1);
+  if (index === d.start && zero) return invalidArgument(2);
+  setThreadState(inv.thread, ThreadState_Restart);
+  d.domain[index] = domain;
+  d.durationHi[index] = durHi;
+  d.durationLo[index] = durLo;
+  return EXCEPTION_NONE;
+}
+
+/** SCH-30 DomainSet_ScheduleSetStart(index). */
+function decodeDomainScheduleSetStart(length: number): Exception {
+  if (length < 1) return error(seL4_TruncatedMessage);
+  const index = argNum(0);
+  const d = domainSchedule();
+  if (index >= domScheduleLength) return rangeError(0, domScheduleLength - 1);
+  if (d.isEndMarker(index)) return invalidArgument(0);
+  setThreadState(inv.thread, ThreadState_Restart);
+  // End the current domain's time now: the next choice of thread restarts the schedule at `index`.
+  d.start = index;
+  d.timeHi = 0;
+  d.timeLo = 0;
+  d.idx = domScheduleLength - 2;
+  rescheduleRequired();
+  return EXCEPTION_NONE;
 }

@@ -26,7 +26,14 @@ import {
 import { a0, a1 } from "../../abi/registers.ts";
 import { setMissingCapability } from "../cspace.ts";
 import { argHi, argLo, inv, lookupIPCBuffer, setMR, setReg } from "../msg.ts";
-import { current_extra_caps, current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, ks, type Exception } from "../state.ts";
+import {
+  current_extra_caps,
+  current_syscall_error,
+  EXCEPTION_NONE,
+  EXCEPTION_SYSCALL_ERROR,
+  ks,
+  type Exception,
+} from "../state.ts";
 import type { Cte } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import {
@@ -163,7 +170,13 @@ function decodePageMap(length: number, cap: Cte, slot: Cte): Exception {
 }
 
 /** performPageInvocationMapPTE: record the mapping in the cap, then write the PTE. */
-function performPageInvocationMapPTE(slot: Cte, asid: number, vaddr: number, pte: number, ptSlot: number): void {
+function performPageInvocationMapPTE(
+  slot: Cte,
+  asid: number,
+  vaddr: number,
+  pte: number,
+  ptSlot: number,
+): void {
   slot.mappedASID = asid;
   slot.mappedAddr = vaddr;
   writePte(ptSlot, pte);

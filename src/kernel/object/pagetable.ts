@@ -19,7 +19,14 @@ import {
 } from "../../abi/index.ts";
 import { isFinalCapability } from "../cdt.ts";
 import { argNum, inv } from "../msg.ts";
-import { current_extra_caps, current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, ks, type Exception } from "../state.ts";
+import {
+  current_extra_caps,
+  current_syscall_error,
+  EXCEPTION_NONE,
+  EXCEPTION_SYSCALL_ERROR,
+  ks,
+  type Exception,
+} from "../state.ts";
 import type { Cte } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import {
@@ -43,7 +50,12 @@ function invalidCap(n: number): Exception {
   return error(seL4_InvalidCapability);
 }
 
-export function decodeRISCVPageTableInvocation(label: number, length: number, cap: Cte, slot: Cte): Exception {
+export function decodeRISCVPageTableInvocation(
+  label: number,
+  length: number,
+  cap: Cte,
+  slot: Cte,
+): Exception {
   if (label === RISCVPageTableUnmap) {
     if (!isFinalCapability(slot)) return error(seL4_RevokeFirst);
     if (cap.isMapped) {
@@ -85,7 +97,13 @@ export function decodeRISCVPageTableInvocation(label: number, length: number, ca
   return EXCEPTION_NONE;
 }
 
-function performPageTableInvocationMap(slot: Cte, asid: number, vaddr: number, pte: number, ptSlot: number): void {
+function performPageTableInvocationMap(
+  slot: Cte,
+  asid: number,
+  vaddr: number,
+  pte: number,
+  ptSlot: number,
+): void {
   slot.isMapped = true;
   slot.mappedASID = asid;
   slot.mappedAddr = vaddr;
