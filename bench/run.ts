@@ -47,6 +47,7 @@ import {
 } from "../src/abi/index.ts";
 import { a0, a1, a2, a3, a4, a5, a7, NextIP } from "../src/abi/registers.ts";
 import { System } from "../src/system/system.ts";
+import { coroutineFloor as pingPongFloor, ipcRoundTrip } from "./ipc.ts";
 import type { CNode, Tcb } from "../src/kernel/structures.ts";
 import {
   seL4_CNode_Copy,
@@ -309,9 +310,15 @@ async function profileAllocations(): Promise<void> {
 const full = fullPath();
 const kern = kernelOnly();
 const floor = coroutineFloor();
+const ipc = ipcRoundTrip(Math.max(10_000, Math.floor(PAIRS / 2)), 5);
+const pingPong = pingPongFloor(1_000_000, 5);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
 
 const result = {
+  ipc_roundtrip_ns: Math.round(ipc.roundTripNs),
+  coroutine_pingpong_floor_ns: Number(pingPong.toFixed(1)),
+  ipc_ratio: Number((ipc.roundTripNs / pingPong).toFixed(1)),
+  ipc_fastpath_share: Number((ipc.fastpaths / (2 * ipc.roundTrips)).toFixed(3)),
   copy_delete_pairs_per_s: Math.round(1e9 / full.pairNs),
   copy_delete_pair_ns: Math.round(full.pairNs),
   coroutine_floor_ns: Number(floor.toFixed(1)),
@@ -322,6 +329,13 @@ const result = {
 };
 
 const rows: [string, string][] = [
+  ["IPC round trip: Call + ReplyRecv, passive server, fastpath (median ns)", String(result.ipc_roundtrip_ns)],
+  [
+    "coroutine floor: two generators via a driver, ns per round trip",
+    String(result.coroutine_pingpong_floor_ns),
+  ],
+  ["ratio IPC round trip / floor", String(result.ipc_ratio)],
+  ["share of IPC halves on the fastpath", String(result.ipc_fastpath_share)],
   ["copy+delete pairs per second (TS root task)", result.copy_delete_pairs_per_s.toLocaleString("en")],
   ["ns per pair (TS root task)", String(result.copy_delete_pair_ns)],
   ["coroutine floor: generator ping-pong, ns per 2 round trips", String(result.coroutine_floor_ns)],
