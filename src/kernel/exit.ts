@@ -3,6 +3,7 @@
 // itself"). Entered like any other trap.
 
 import type { Kernel } from "./kernel.ts";
+import { updateTimestamp } from "./sched.ts";
 import { setKernelState } from "./state.ts";
 import { activateThread, schedule, suspend } from "./thread.ts";
 import { setVMRoot } from "./vspace.ts";
@@ -10,6 +11,8 @@ import { setVMRoot } from "./vspace.ts";
 export function suspendCurrentThread(k: Kernel): void {
   setKernelState(k.state);
   k.state.entries++;
+  // As the seL4_TCB_Suspend it stands for, this entry accounts the time used so far.
+  updateTimestamp();
   suspend(k.state.curThread);
   schedule();
   activateThread();

@@ -15,6 +15,7 @@ import {
 } from "../abi/index.ts";
 import { fastpathCall, fastpathReplyRecv } from "./fastpath.ts";
 import { setVMRoot } from "./vspace.ts";
+import { initIRQController } from "./interrupt.ts";
 import { a7, FaultIP, NextIP } from "../abi/registers.ts";
 import type { Machine } from "../machine/machine.ts";
 import { bootKernel, type BootConfig, type BootResult } from "./boot.ts";
@@ -52,6 +53,7 @@ export class Kernel {
 
   boot(config: BootConfig = {}): BootResult {
     setKernelState(this.state);
+    initIRQController(this.state);
     const r = bootKernel(config);
     schedule();
     activateThread();

@@ -2,6 +2,7 @@
 // with seL4's prepend/append sites, schedule/chooseThread/switchToThread, possibleSwitchTo and
 // rescheduleRequired. Kept as seL4 has them because their order is observable (DESIGN.md).
 
+import { nextDomainIfExpired } from "./object/domain.ts";
 import {
   ThreadState_BlockedOnNotification,
   ThreadState_BlockedOnReceive,
@@ -189,6 +190,8 @@ function finishSchedule(): void {
 }
 
 function chooseThread(): void {
+  // scheduleChooseNewThread: an expired domain moves the schedule on first.
+  nextDomainIfExpired();
   const prio = highestReadyPrio();
   if (prio >= 0) switchToThread(ks.readyHead[prio] as Tcb);
   else ks.curThread = ks.idleThread;

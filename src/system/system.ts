@@ -6,7 +6,6 @@ import { NextIP } from "../abi/registers.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import type { Tcb } from "../kernel/structures.ts";
 import { checkInvariants } from "../kernel/invariants.ts";
-import { initIRQController } from "../kernel/interrupt.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
@@ -84,7 +83,6 @@ export class System {
   /** Boot with a TypeScript root task whose main receives the boot info. */
   boot(main: RootMain): void {
     rt.entries.clear();
-    initIRQController(this.kernel.state);
     const r = this.kernel.boot({ imagePages: this.opts.imagePages });
     rt.entries.set(r.entry, rootTaskEntry(main));
   }

@@ -200,10 +200,9 @@ describe("SCH-29 ScheduleConfigure / SCH-30 ScheduleSetStart", () => {
     expect(system.kernel.state.curDomain).toBe(0);
   });
 
-  // Needs schedule() (thread.ts) to call nextDomainIfExpired() before choosing a new thread, as
-  // seL4's scheduleChooseNewThread does: then the schedule restarts at the start entry with its
-  // duration as the domain time.
-  it.skip("SCH-30 the next choice of thread restarts the schedule at the start entry", () => {
+  // schedule() calls nextDomainIfExpired() before choosing a new thread, as seL4's
+  // scheduleChooseNewThread does: the schedule restarts at the start entry with its duration.
+  it("SCH-30 the next choice of thread restarts the schedule at the start entry", () => {
     const { system } = runRoot(function* () {
       expect(yield* seL4_DomainSet_ScheduleConfigure(DOM, 0, 0, 5000)).toBe(0);
       expect(yield* seL4_DomainSet_ScheduleSetStart(DOM, 0)).toBe(0);

@@ -405,9 +405,8 @@ describe("IRQ-9 / DEL-10 deleting handler caps", () => {
     expect(got).toEqual([0, 0, 0, seL4_RevokeFirst, 0, 0, 0, [0, 0, 0], 0, 0, 0]);
   });
 
-  // Masking at deletion needs delete.ts's emptySlot to call deletedIRQHandler (setIRQState); until
-  // then the source is masked only when it next fires (handleInterrupt's Inactive case).
-  it.skip("IRQ-9 the source is masked as soon as its last handler cap goes", () => {
+  // delete.ts's emptySlot calls deletedIRQHandler (setIRQState), which masks the source at once.
+  it("IRQ-9 the source is masked as soon as its last handler cap goes", () => {
     let enabled: boolean[] = [];
     runWith(function* (bi, sys) {
       const [, h] = yield* get(bi, 13);

@@ -115,6 +115,42 @@ describe("SCH-16..SCH-18 SchedControl_ConfigureFlags", () => {
     });
   });
 
+  it("SCH-17 the SC of a runnable thread keeps its used head: the rest of the new budget comes a period later (internal check)", () => {
+    runRoot(function* (bi) {
+      const k = yield* kit(bi);
+      const done = yield* k.make(seL4_NotificationObject);
+      const go = yield* k.make(seL4_NotificationObject);
+      const t = yield* k.thread(
+        function* () {
+          yield* sel4ts_busy(300);
+          yield* seL4_Signal(done);
+          yield* seL4_Wait(go);
+        },
+        { prio: 100 },
+      );
+      expect(yield* seL4_TCB_SetPriority(rootTCB, rootTCB, 200)).toBe(0);
+      yield* seL4_Wait(done);
+      // t was preempted by the signal: Running, with about 300 µs of its 1000 µs used.
+      const s = kObj(t.sc) as SchedContext;
+      const used = 10_000 - s.refills[s.refillHead].rAmount;
+      expect(used).toBeGreaterThanOrEqual(3000);
+      expect(used).toBeLessThan(3200);
+      expect(yield* seL4_SchedControl_ConfigureFlags(bi.schedcontrol.start, t.sc, 900, 2000, 0, 0, 0)).toBe(
+        0,
+      );
+      const head = s.refills[s.refillHead];
+      const tail = s.refills[s.refillTail];
+      expect([s.period, s.refillMax, head.rAmount, head.rAmount + tail.rAmount]).toEqual([
+        20_000,
+        2,
+        10_000 - used,
+        9000,
+      ]);
+      expect(tail.rTime).toBe(head.rTime + 20_000);
+      yield* seL4_Signal(go);
+    });
+  });
+
   it("SCH-17 configuring the SC of a resumed thread lets it run (it may preempt the caller)", () => {
     const { out } = runRoot(function* (bi) {
       const k = yield* kit(bi);

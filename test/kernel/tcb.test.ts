@@ -26,6 +26,7 @@ import {
   seL4_RevokeFirst,
   seL4_RISCV_PageTableObject,
   seL4_Signal,
+  sel4ts_busy,
   seL4_TCB_Configure,
   seL4_TCB_ReadRegisters,
   seL4_TCB_Resume,
@@ -48,6 +49,7 @@ import {
   seL4_TCB_SetPriority,
   seL4_TCB_SetSchedParams,
 } from "../../src/user/libsel4.ts";
+import { ks } from "../../src/kernel/state.ts";
 import { runRoot } from "../harness.ts";
 import { call, err, ok } from "./cnode-helpers.ts";
 import { kit, put, rootCN, rootTCB, rootVS, deviceFrame, kSlot, kTcb } from "./tcb-helpers.ts";
@@ -143,6 +145,36 @@ describe("TH-1..TH-4 thread states, activation and restart", () => {
     });
     expect(out).toBe("wsWe");
     expect(badge).toBe(9);
+  });
+
+  it("TH-4 a thread resumed while its SC has no budget waits in the release queue (internal check)", () => {
+    const times: number[] = [];
+    const { out } = runRoot(function* (bi) {
+      const k = yield* kit(bi);
+      const n = yield* k.make(seL4_NotificationObject);
+      expect(yield* seL4_TCB_SetPriority(rootTCB, rootTCB, 50)).toBe(0);
+      // 100 µs every 10 ms: the thread exhausts its budget in the first 100 µs of work.
+      const t = yield* k.thread(
+        function* () {
+          yield* sel4ts_busy(200);
+          yield* put("T");
+          yield* seL4_Signal(n);
+        },
+        { budgetUs: 100, periodUs: 10_000 },
+      );
+      expect(kTcb(t.tcb).inReleaseQueue).toBe(true);
+      expect(yield* seL4_TCB_Suspend(t.tcb)).toBe(0);
+      expect(kTcb(t.tcb).inReleaseQueue).toBe(false);
+      expect(yield* seL4_TCB_Resume(t.tcb)).toBe(0);
+      expect(kTcb(t.tcb).inReleaseQueue).toBe(true);
+      yield* put("R");
+      times.push(ks.machine.clock.now);
+      yield* seL4_Wait(n);
+      times.push(ks.machine.clock.now);
+    });
+    expect(out).toBe("RT");
+    // It ran again only after its next refill, a period after the first.
+    expect(times[1] - times[0]).toBeGreaterThan(9000 * 10);
   });
 
   it("TH-4 a resumed thread of higher priority runs before the caller continues", () => {

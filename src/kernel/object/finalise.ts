@@ -13,29 +13,23 @@ import {
 import { replyRemove } from "../reply.ts";
 import { ks } from "../state.ts";
 import type { Cte, Endpoint, Notification, Reply, SchedContext, Tcb } from "../structures.ts";
-import { releaseRemove, rescheduleRequired, suspend, tcbSchedDequeue } from "../thread.ts";
+import {
+  schedContextCompleteYieldTo,
+  schedContextMaybeUnbindNtfn,
+  schedContextUnbindAllTCBs,
+  schedContextUnbindNtfn,
+  schedContextUnbindReply,
+  schedContextUnbindTCB,
+} from "../schedcontext.ts";
+import { suspend } from "../thread.ts";
 import { deleteASIDPool, unmapFrame, unmapPageTable } from "../vspace.ts";
-
-/** schedContext_unbindTCB: the thread keeps its state but can no longer be scheduled. */
-function schedContextUnbindTCB(sc: SchedContext): void {
-  const t = sc.tcb;
-  if (t === null) return;
-  if (t === ks.curThread) rescheduleRequired();
-  tcbSchedDequeue(t);
-  releaseRemove(t);
-  t.sc = null;
-  sc.tcb = null;
-}
 
 export const finaliseObjectHooks = {
   endpoint(ep: Endpoint): void {
     cancelAllIPC(ep);
   },
   notification(n: Notification): void {
-    if (n.sc !== null) {
-      n.sc.notification = null;
-      n.sc = null;
-    }
+    schedContextMaybeUnbindNtfn(n);
     unbindMaybeNotification(n);
     cancelAllSignals(n);
   },
@@ -49,29 +43,16 @@ export const finaliseObjectHooks = {
     unbindNotification(t);
     const sc = t.sc;
     if (sc !== null) {
-      sc.tcb = null;
-      t.sc = null;
-      if (sc.yieldFrom !== null) {
-        sc.yieldFrom.yieldTo = null;
-        sc.yieldFrom = null;
-      }
+      schedContextUnbindTCB(sc);
+      if (sc.yieldFrom !== null) schedContextCompleteYieldTo(sc.yieldFrom);
     }
     suspend(t);
   },
   schedContext(sc: SchedContext): void {
-    schedContextUnbindTCB(sc);
-    if (sc.notification !== null) {
-      sc.notification.sc = null;
-      sc.notification = null;
-    }
-    if (sc.reply !== null) {
-      sc.reply.nextSC = null;
-      sc.reply = null;
-    }
-    if (sc.yieldFrom !== null) {
-      sc.yieldFrom.yieldTo = null;
-      sc.yieldFrom = null;
-    }
+    schedContextUnbindAllTCBs(sc);
+    schedContextUnbindNtfn(sc);
+    schedContextUnbindReply(sc);
+    if (sc.yieldFrom !== null) schedContextCompleteYieldTo(sc.yieldFrom);
     sc.refillMax = 0;
     sc.sporadic = false;
   },
