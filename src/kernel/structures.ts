@@ -241,6 +241,8 @@ export class Tcb {
   lfGuardHi = 0;
   lfGuardLo = 0;
   name = "";
+  /** State the engine executing this thread keeps for it (like seL4's tcbArch): opaque here. */
+  machineContext: object | null = null;
   /** Scratch for message words in flight (seL4_MsgMaxLength). */
   readonly scratch = new Uint32Array(2 * seL4_MsgMaxLength);
   constructor(readonly ptr: number) {

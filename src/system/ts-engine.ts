@@ -44,6 +44,11 @@ const PARK_VMFAULT = 3;
 
 class ThreadExec {
   gen: UserGenerator | null = null;
+  /** The IPC buffer's RAM index as last translated, valid for (ipcFor, satp, generation). */
+  ipcIndex = -1;
+  ipcFor = -1;
+  ipcSatp = -1;
+  ipcGen = -1;
   parkPc = -1;
   park = PARK_NONE;
   busyUntil = 0;
@@ -61,17 +66,17 @@ function setPc(regs: Uint32Array, pc: number): void {
   regs[2 * NextIP + 1] = Math.floor(pc / 0x1_0000_0000) >>> 0;
 }
 
-/** What the engine needs of a thread: its register file and, at start, its IPC buffer address. */
+/**
+ * What the engine needs of a thread: its register file, at start its IPC buffer address, and a
+ * slot for the engine's own per-thread state.
+ */
 export interface ThreadHandle {
   readonly regs: Uint32Array;
   readonly ipcBuffer: number;
+  machineContext: object | null;
 }
 
 export class TsEngine {
-  private readonly threads = new Map<ThreadHandle, ThreadExec>();
-  private current: ThreadExec | null = null;
-  private cachedSatp = -1;
-  private cachedGen = -1;
   /** Address and access kind of the last VM fault / the error of the last exception. */
   faultAddr = 0;
   faultAccess = 0;
@@ -84,28 +89,19 @@ export class TsEngine {
 
   /** Run `t` from its NextIP until it traps; returns one of the EXIT_* codes. */
   run(t: ThreadHandle): number {
-    let ex = this.threads.get(t);
-    if (ex === undefined) {
+    let ex = t.machineContext as ThreadExec | null;
+    if (ex === null) {
       ex = new ThreadExec();
       ex.ipcBuffer = t.ipcBuffer;
-      this.threads.set(t, ex);
+      t.machineContext = ex;
     }
     const regs = t.regs;
     const pc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
-    if (
-      this.current !== ex ||
-      this.cachedSatp !== this.machine.satp ||
-      this.cachedGen !== this.machine.tlbGeneration
-    ) {
-      // Another thread or address space: drop the cached IPC buffer translation.
-      rt.ipcIndex = -1;
-      this.cachedSatp = this.machine.satp;
-      this.cachedGen = this.machine.tlbGeneration;
-    }
-    if (this.current !== ex) {
-      this.current = ex;
-      rt.ipcBuffer = ex.ipcBuffer;
-    }
+    const m = this.machine;
+    // The thread's IPC buffer translation stays valid while its address space is unchanged.
+    rt.ipcBuffer = ex.ipcBuffer;
+    rt.ipcIndex =
+      ex.ipcFor === ex.ipcBuffer && ex.ipcSatp === m.satp && ex.ipcGen === m.tlbGeneration ? ex.ipcIndex : -1;
     rt.regs = regs;
 
     if (ex.gen !== null && pc === ex.parkPc) {
@@ -141,7 +137,7 @@ export class TsEngine {
 
   /** Forget a thread's generator (its TCB is gone, or its pc was rewritten). */
   forget(t: ThreadHandle): void {
-    this.threads.delete(t);
+    t.machineContext = null;
   }
 
   private step(ex: ThreadExec, regs: Uint32Array, pc: number): number {
@@ -161,6 +157,12 @@ export class TsEngine {
       return EXIT_EXCEPTION;
     }
     ex.ipcBuffer = rt.ipcBuffer;
+    if (rt.ipcIndex >= 0) {
+      ex.ipcIndex = rt.ipcIndex;
+      ex.ipcFor = rt.ipcBuffer;
+      ex.ipcSatp = this.machine.satp;
+      ex.ipcGen = this.machine.tlbGeneration;
+    }
     if (r.done) {
       ex.gen = null;
       ex.park = PARK_NONE;
