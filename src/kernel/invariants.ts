@@ -8,6 +8,7 @@
 // untyped region drops it (seL4's detype), exactly like the proof's heap, so a dead object with
 // no caps left still occupies its memory.
 
+import { checkIPC } from "./invariants-ipc.ts";
 import {
   cap_asid_pool_cap,
   cap_cnode_cap,
@@ -117,7 +118,7 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  return checkObjectsAndCaps(ks) ?? checkThreads(ks) ?? checkVSpaces(ks);
+  return checkObjectsAndCaps(ks) ?? checkThreads(ks) ?? checkIPC(ks) ?? checkVSpaces(ks);
 }
 
 function checkObjectsAndCaps(ks: KernelState): string | null {
