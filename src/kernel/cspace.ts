@@ -48,6 +48,17 @@ export function resolveAddressBits(nodeCap: Cte, cptrHi: number, cptrLo: number,
   lookupResult.slot = null;
   lookupResult.bitsRemaining = nBits;
   if (nodeCap.type !== cap_cnode_cap) return lookupFault(seL4_InvalidRoot, 0, 0);
+  // Hot path: one level that takes every bit (the boot CNode's shape: guard 52, radix 12).
+  const r0 = nodeCap.sizeBits;
+  if (nBits === 64 && r0 + nodeCap.guardSize === 64 && r0 < 32) {
+    const gLo = ((cptrLo >>> r0) | (cptrHi << (32 - r0))) >>> 0;
+    const gHi = cptrHi >>> r0;
+    if (gLo === nodeCap.dataLo && gHi === nodeCap.dataHi) {
+      lookupResult.slot = (nodeCap.obj as CNode).slots[cptrLo & ((1 << r0) - 1)];
+      lookupResult.bitsRemaining = 0;
+      return EXCEPTION_NONE;
+    }
+  }
   let cap = nodeCap;
   for (;;) {
     const radix = cap.sizeBits;
