@@ -1,6 +1,7 @@
-// IPC round trip as sel4bench measures it on MCS: a client Calls a passive server that answers
-// with ReplyRecv, zero-length messages, the fastpath taking both halves. Both threads are TS
-// threads started by the root task the way a C root task does it; the client is the root task.
+// IPC round trip as sel4bench measures it on MCS: a client Calls a passive server in another
+// address space that answers with ReplyRecv, zero-length messages, the fastpath taking both
+// halves. Both threads are TS threads started the way a C root task does it; the client is the
+// root task.
 //
 // The floor it is compared with: two bare generators handing a value back and forth through a
 // driver loop — what any coroutine-based user program pays for two context switches.
@@ -9,7 +10,13 @@ import {
   seL4_Call,
   seL4_CapInitThreadCNode,
   seL4_CapInitThreadTCB,
-  seL4_CapInitThreadVSpace,
+  seL4_CapInitThreadASIDPool,
+  seL4_ReadWrite,
+  seL4_RISCV_4K_Page,
+  seL4_RISCV_ASIDPool_Assign,
+  seL4_RISCV_Page_Map,
+  seL4_RISCV_PageTable_Map,
+  seL4_RISCV_PageTableObject,
   seL4_EndpointObject,
   seL4_MessageInfo_new,
   seL4_Recv,
@@ -67,16 +74,17 @@ export function ipcRoundTrip(n: number, reps: number): IpcResult {
       yield* seL4_Recv(ep, reply);
       for (;;) yield* seL4_ReplyRecv(ep, info, reply);
     });
-    // The server's IPC buffer: the second page of the root task's image.
-    let err = yield* seL4_TCB_Configure(
-      tcb,
-      root,
-      0,
-      seL4_CapInitThreadVSpace,
-      0,
-      0x11000,
-      bi.userImageFrames.start + 1,
-    );
+    // The server lives in its own VSpace (sel4bench's configuration: two address spaces), with
+    // its IPC buffer mapped there at 0x10000.
+    const vspace = yield* make(seL4_RISCV_PageTableObject);
+    const l1 = yield* make(seL4_RISCV_PageTableObject);
+    const l0 = yield* make(seL4_RISCV_PageTableObject);
+    const frame = yield* make(seL4_RISCV_4K_Page);
+    let err = yield* seL4_RISCV_ASIDPool_Assign(seL4_CapInitThreadASIDPool, vspace);
+    err |= yield* seL4_RISCV_PageTable_Map(l1, vspace, 0x10000, 0);
+    err |= yield* seL4_RISCV_PageTable_Map(l0, vspace, 0x10000, 0);
+    err |= yield* seL4_RISCV_Page_Map(frame, vspace, 0x10000, seL4_ReadWrite, 0);
+    err |= yield* seL4_TCB_Configure(tcb, root, 0, vspace, 0, 0x10000, frame);
     err |= yield* seL4_SchedControl_Configure(bi.schedcontrol.start, sc, 1000, 1000, 0, 0);
     err |= yield* seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, 255, 255, sc, 0);
     err |= yield* seL4_TCB_WriteRegisters(tcb, 1, 0, 1, { pc: server });
