@@ -44,7 +44,7 @@ export default function* (bi: seL4_BootInfo) {
   const ep = yield* make(seL4_EndpointObject);
   const reply = yield* make(seL4_ReplyObject);
   let nextFrame = 1; // IPC buffers: pages of the root task's image
-  function* thread(name: string, prio: number, body: () => Generator<unknown, void, void>) {
+  function* thread(name: string, prio: number, body: Parameters<typeof sel4ts_entry>[0]) {
     const tcb = yield* make(seL4_TCBObject);
     const sc = yield* make(seL4_SchedContextObject, 8);
     const page = nextFrame++;

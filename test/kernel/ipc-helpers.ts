@@ -56,8 +56,8 @@ export interface ThreadOpts {
   args?: [seL4_Word, seL4_Word, seL4_Word];
   /** false: registers written, thread left Inactive. */
   start?: boolean;
-  /** Frame cap for the IPC buffer instead of the thread's own image frame (e.g. a read-only copy). */
-  bufferCap?: number;
+  /** Give the TCB a copy of its buffer frame cap with these rights (e.g. read-only). */
+  bufferRights?: number;
 }
 
 export interface Thread {
@@ -108,9 +108,8 @@ export function* ipcKit(bi: seL4_BootInfo): UserGenerator<IpcKit> {
     const k = nextFrame++;
     const frame = bi.userImageFrames.start + k;
     const buffer = IMAGE_VADDR + k * 0x1000;
-    expect(
-      yield* seL4_TCB_Configure(tcb, rootCN, 0, seL4_CapInitThreadVSpace, 0, buffer, opts.bufferCap ?? frame),
-    ).toBe(0);
+    const bufferCap = opts.bufferRights === undefined ? frame : yield* copy(frame, opts.bufferRights);
+    expect(yield* seL4_TCB_Configure(tcb, rootCN, 0, seL4_CapInitThreadVSpace, 0, buffer, bufferCap)).toBe(0);
     const sc = opts.sc === false ? seL4_CapNull : yield* makeSC(opts.budgetUs, opts.periodUs);
     const prio = opts.prio ?? 100;
     expect(
@@ -144,6 +143,15 @@ export function* ipcKit(bi: seL4_BootInfo): UserGenerator<IpcKit> {
 }
 
 export { seL4_AllRights };
+
+/**
+ * Let every other ready thread run until it blocks: the root task (priority 255) drops to
+ * priority 1 and comes back when nothing else can run.
+ */
+export function* settle(): UserGenerator<void> {
+  expect(yield* seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 1)).toBe(0);
+  expect(yield* seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255)).toBe(0);
+}
 
 /** A received message: label, length and MR0..length-1 as bigints (read after the receive). */
 export interface Msg {
