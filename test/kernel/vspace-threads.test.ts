@@ -23,6 +23,9 @@ import {
   seL4_RISCV_ASIDControl_MakePool,
   seL4_SchedContextObject,
   seL4_SchedControl_Configure,
+  seL4_SetMR,
+  seL4_Call,
+  seL4_RISCV_Page_Unmap,
   seL4_Send,
   seL4_TCB_Configure,
   seL4_TCB_SetSchedParams,
@@ -69,7 +72,7 @@ function* world(bi: seL4_BootInfo, fn: () => UserGenerator, pool?: number) {
   expect(yield* seL4_SchedControl_Configure(bi.schedcontrol.start, sc, 1000, 1000, 0, 0)).toBe(0);
   expect(yield* seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, 100, 100, sc, ep)).toBe(0);
   expect(yield* seL4_TCB_WriteRegisters(tcb, true, 0, 1, { pc: sel4ts_entry(fn) })).toBe(0);
-  return { ...env, vs, ep, reply, tcb, shared };
+  return { ...env, vs, ep, reply, tcb, shared, buf };
 }
 
 describe("VS-3, VS-16 threads on their own VSpace", () => {
@@ -147,5 +150,26 @@ describe("VS-3, VS-16 threads on their own VSpace", () => {
       expect(Number(seL4_GetMR(1))).toBe(SHARED);
     });
     expect(after).toBe(false);
+  });
+
+  it("VS-8 an unmap is seen at once by a thread whose translation was cached (its IPC buffer)", () => {
+    const fault: number[] = [];
+    let epSlot = 0;
+    runRoot(function* (bi) {
+      const thread = function* () {
+        seL4_SetMR(0, 7); // the thread's IPC buffer translation is now cached
+        yield* seL4_Call(epSlot, seL4_MessageInfo_new(1, 0, 0, 1));
+        // Returning from the Call, libsel4 stores MR0..3 into the (now unmapped) buffer: a fault.
+      };
+      const w = yield* world(bi, thread);
+      epSlot = w.ep;
+      let r = yield* seL4_Recv(w.ep, w.reply);
+      expect(seL4_MessageInfo_get_label(r.info)).toBe(1);
+      expect(seL4_GetMR(0)).toBe(7);
+      expect(yield* seL4_RISCV_Page_Unmap(w.buf)).toBe(0);
+      r = yield* seL4_ReplyRecv(w.ep, seL4_MessageInfo_new(0, 0, 0, 0), w.reply);
+      fault.push(seL4_MessageInfo_get_label(r.info), Number(seL4_GetMR(1)), Number(seL4_GetMR(3)));
+    });
+    expect(fault).toEqual([seL4_Fault_VMFault, BUF, 7]);
   });
 });
