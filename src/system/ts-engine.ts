@@ -44,6 +44,8 @@ const PARK_VMFAULT = 3;
 
 class ThreadExec {
   gen: UserGenerator | null = null;
+  /** The thread's thread-local storage (rt.tls while it runs). */
+  tls: object | null = null;
   /** The IPC buffer's RAM index as last translated, valid for (ipcFor, satp, generation). */
   ipcIndex = -1;
   ipcFor = -1;
@@ -103,6 +105,8 @@ export class TsEngine {
     rt.ipcIndex =
       ex.ipcFor === ex.ipcBuffer && ex.ipcSatp === m.satp && ex.ipcGen === m.tlbGeneration ? ex.ipcIndex : -1;
     rt.regs = regs;
+    rt.tls = ex.tls;
+    if (rt.onResume !== null) rt.onResume();
 
     if (ex.gen !== null && pc === ex.parkPc) {
       if (ex.park === PARK_SYSCALL) return EXIT_SYSCALL; // Restart: the same ecall again.
@@ -126,6 +130,8 @@ export class TsEngine {
     ex.ipcBuffer = t.ipcBuffer;
     rt.ipcBuffer = t.ipcBuffer;
     rt.ipcIndex = -1;
+    ex.tls = null;
+    rt.tls = null;
     if (isEntryPc(pc)) {
       ex.entryPc = pc;
       setPc(regs, pc + 4);
@@ -157,6 +163,7 @@ export class TsEngine {
       return EXIT_EXCEPTION;
     }
     ex.ipcBuffer = rt.ipcBuffer;
+    ex.tls = rt.tls;
     if (rt.ipcIndex >= 0) {
       ex.ipcIndex = rt.ipcIndex;
       ex.ipcFor = rt.ipcBuffer;

@@ -59,6 +59,13 @@ export interface ThreadRuntime {
   faultWrite: boolean;
   /** Registered thread entry points: pc -> generator function. */
   entries: Map<number, EntryFunction>;
+  /**
+   * Thread-local storage of the running thread (what `__thread` variables are in C): the engine
+   * saves and restores it with the thread. Libraries keep per-thread state here.
+   */
+  tls: object | null;
+  /** Called by the engine each time a thread is resumed, after `tls` is restored. */
+  onResume: (() => void) | null;
 }
 
 export type EntryFunction = (a0: number | bigint, a1: number | bigint, a2: number | bigint) => UserGenerator;
@@ -82,6 +89,8 @@ export const rt: ThreadRuntime = {
   faultAddr: 0,
   faultWrite: false,
   entries: new Map(),
+  tls: null,
+  onResume: null,
 };
 
 /** Base of the reserved code range that `sel4ts_entry` hands out as thread entry pcs. */
