@@ -2,8 +2,10 @@
 // console bytes to stdout exactly and everything else to stderr.
 
 import { readFile } from "node:fs/promises";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { formatDiagnostic, parseSdf, type SdfFileLookup } from "../microkit/sdf.ts";
 import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
@@ -12,7 +14,7 @@ const USAGE = `usage: sel4ts boot <root-task.ts|.js> [--max-time <duration>] [--
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>]
-       sel4ts check <file.system>
+       sel4ts check <file.system> [--search-path DIR]...
        sel4ts capdl <file.system>`;
 
 interface BootArgs {
@@ -172,13 +174,71 @@ async function boot(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * `sel4ts check <file.system> [--search-path DIR]...`: validates an SDF. Errors (and unused-region
+ * warnings) go to stderr as `FILE:LINE:COL: message`; a valid file prints nothing to stdout and
+ * exits 0. Exit status 1 when the SDF has an error, 2 for a usage error or an unreadable file.
+ * Prefill files are looked up in each --search-path directory in order, then the SDF's directory.
+ */
+async function check(args: string[]): Promise<number> {
+  let file: string | undefined;
+  const searchPaths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "--search-path") {
+      const d = args[++i];
+      if (d === undefined) {
+        process.stderr.write(`sel4ts: --search-path takes a directory\n${USAGE}\n`);
+        return 2;
+      }
+      searchPaths.push(d);
+    } else if (a.startsWith("-") || file !== undefined) {
+      process.stderr.write(`sel4ts: unexpected argument ${a}\n${USAGE}\n`);
+      return 2;
+    } else {
+      file = a;
+    }
+  }
+  if (file === undefined) {
+    process.stderr.write(`sel4ts: check needs a system description file\n${USAGE}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    process.stderr.write(`sel4ts: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const dirs = [...searchPaths, dirname(file)];
+  const lookup = (path: string): SdfFileLookup => {
+    for (const dir of dirs) {
+      const full = resolve(dir, path);
+      if (!existsSync(full)) continue;
+      try {
+        if (!statSync(full).isFile()) return { found: false, reason: "unreadable" };
+        return { found: true, bytes: new Uint8Array(readFileSync(full)) };
+      } catch {
+        return { found: false, reason: "unreadable" };
+      }
+    }
+    return { found: false, reason: "missing" };
+  };
+  const result = parseSdf(text, { file, readFile: lookup });
+  for (const w of result.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
+  if (result.ok) return 0;
+  for (const e of result.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);
+  return 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "boot":
       return boot(rest);
-    case "run":
     case "check":
+      return check(rest);
+    case "run":
     case "capdl":
       process.stderr.write(`sel4ts: '${cmd}' needs the Microkit support, which is not built yet\n`);
       return 2;
