@@ -5,7 +5,11 @@ import { readFile } from "node:fs/promises";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { dirname, resolve } from "node:path";
-import { formatDiagnostic, parseSdf, type SdfFileLookup } from "../microkit/sdf.ts";
+import { formatDiagnostic, parseSdf, type SdfFileLookup, type SdfSystem } from "../microkit/sdf.ts";
+import { buildMicrokit } from "../microkit/builder.ts";
+import { microkitRootTask } from "../microkit/run.ts";
+import { printCapDL } from "../capdl/spec.ts";
+import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
 import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
@@ -231,6 +235,183 @@ async function check(args: string[]): Promise<number> {
   return 1;
 }
 
+interface SdfArgs {
+  file: string;
+  searchPaths: string[];
+  boot: BootArgs;
+}
+
+/** `run`/`capdl` arguments: the SDF, each --search-path, and the options `boot` takes. */
+function parseSdfArgs(cmd: string, args: string[]): SdfArgs | string {
+  const searchPaths: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "--search-path") {
+      const d = args[++i];
+      if (d === undefined) return "--search-path takes a directory";
+      searchPaths.push(d);
+    } else {
+      rest.push(a);
+    }
+  }
+  const boot = parseBootArgs(rest);
+  if (typeof boot === "string")
+    return boot === "boot needs a root task file" ? `${cmd} needs a system description file` : boot;
+  return { file: boot.file, searchPaths, boot };
+}
+
+/** Parse an SDF for `run`/`capdl`; diagnostics are printed; null when it has errors. */
+async function loadSdf(a: SdfArgs): Promise<SdfSystem | number> {
+  let text: string;
+  try {
+    text = await readFile(a.file, "utf8");
+  } catch (e) {
+    process.stderr.write(`sel4ts: cannot read ${a.file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const dirs = [...a.searchPaths, dirname(a.file)];
+  const lookup = (path: string): SdfFileLookup => {
+    const full = findFile(dirs, path);
+    if (full === null) return { found: false, reason: "missing" };
+    try {
+      return { found: true, bytes: new Uint8Array(readFileSync(full)) };
+    } catch {
+      return { found: false, reason: "unreadable" };
+    }
+  };
+  const result = parseSdf(text, { file: a.file, readFile: lookup });
+  for (const w of result.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
+  if (result.ok) return result.system;
+  for (const e of result.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);
+  return 1;
+}
+
+function findFile(dirs: string[], path: string): string | null {
+  for (const dir of dirs) {
+    const full = resolve(dir, path);
+    try {
+      if (existsSync(full) && statSync(full).isFile()) return full;
+    } catch {
+      // unreadable: try the next directory
+    }
+  }
+  return null;
+}
+
+/** `sel4ts capdl <file.system>`: the system's CapDL spec on stdout. */
+async function capdl(args: string[]): Promise<number> {
+  const a = parseSdfArgs("capdl", args);
+  if (typeof a === "string") {
+    process.stderr.write(`sel4ts: ${a}\n${USAGE}\n`);
+    return 2;
+  }
+  const sys = await loadSdf(a);
+  if (typeof sys === "number") return sys;
+  process.stdout.write(printCapDL(buildMicrokit(sys).spec));
+  return 0;
+}
+
+/** Load every PD's program image (a .ts/.js module) by PD name; errors as FILE:LINE:COL: message. */
+async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<Map<string, MicrokitProgram> | number> {
+  const dirs = [...a.searchPaths, dirname(a.file)];
+  const programs = new Map<string, MicrokitProgram>();
+  let failed = false;
+  const fail = (pd: SdfSystem["protectionDomains"][number], msg: string): void => {
+    process.stderr.write(
+      `${formatDiagnostic({ file: a.file, line: pd.loc.line, col: pd.loc.col, message: msg })}\n`,
+    );
+    failed = true;
+  };
+  for (const pd of sys.protectionDomains) {
+    const path = pd.programImage.path;
+    const full = findFile(dirs, path);
+    if (full === null) {
+      fail(
+        pd,
+        `program image '${path}' of protection domain '${pd.name}' not found (searched ${dirs.join(", ")})`,
+      );
+      continue;
+    }
+    if (!/\.(ts|js|mjs|mts)$/.test(full)) {
+      fail(
+        pd,
+        `program image '${path}' of protection domain '${pd.name}' is not a .ts/.js module: ` +
+          `an ELF program image needs the RV64 machine, which sel4ts does not have yet`,
+      );
+      continue;
+    }
+    try {
+      const mod = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
+      const prog = microkitProgramOf(mod);
+      if (prog.init === undefined) fail(pd, `program image '${path}' has no init() entry point`);
+      else programs.set(pd.name, prog);
+    } catch (e) {
+      fail(pd, `cannot load program image '${path}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return failed ? 1 : programs;
+}
+
+/** `sel4ts run <file.system>`: build the system, boot it with the Microkit initialiser, run. */
+async function run(args: string[]): Promise<number> {
+  const a = parseSdfArgs("run", args);
+  if (typeof a === "string") {
+    process.stderr.write(`sel4ts: ${a}\n${USAGE}\n`);
+    return 2;
+  }
+  const sys = await loadSdf(a);
+  if (typeof sys === "number") return sys;
+  const programs = await loadPrograms(a, sys);
+  if (typeof programs === "number") return programs;
+  const out: number[] = [];
+  const flush = (): void => {
+    if (out.length > 0) process.stdout.write(Buffer.from(out));
+    out.length = 0;
+  };
+  let initialiserFailed = false;
+  const system = new System({
+    maxTicks: a.boot.maxTicks,
+    ramSize: a.boot.ramSize,
+    checkInvariants: a.boot.checkInvariants,
+    onConsole: (b) => {
+      out.push(b);
+      if (out.length >= 4096) flush();
+    },
+    onDiagnostic: (text) => {
+      flush();
+      const m = /(microkit initialiser: [^\n]*)/.exec(text);
+      if (m !== null) {
+        initialiserFailed = true;
+        process.stderr.write(`sel4ts: ${m[1]}\n`);
+      } else {
+        process.stderr.write(`${text}\n`);
+      }
+    },
+  });
+  let r: RunResult;
+  try {
+    system.boot(microkitRootTask(buildMicrokit(sys), sys, programs));
+    r = system.run();
+  } catch (e) {
+    flush();
+    process.stderr.write(
+      `sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    return 70;
+  }
+  flush();
+  if (!a.boot.quiet) {
+    const ms = (r.ticks / 10_000).toFixed(3);
+    process.stderr.write(`sel4ts: ${r.reason} after ${ms} ms simulated, ${r.kernelEntries} kernel entries\n`);
+  }
+  if (r.reason === "invariant") {
+    process.stderr.write(`sel4ts: kernel invariant violated: ${r.message ?? ""}\n`);
+    return 3;
+  }
+  return initialiserFailed ? 1 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -239,9 +420,9 @@ export async function main(argv: string[]): Promise<number> {
     case "check":
       return check(rest);
     case "run":
+      return run(rest);
     case "capdl":
-      process.stderr.write(`sel4ts: '${cmd}' needs the Microkit support, which is not built yet\n`);
-      return 2;
+      return capdl(rest);
     case undefined:
     case "-h":
     case "--help":
