@@ -92,10 +92,9 @@ describe("DEL-1..DEL-12 delete", () => {
     });
   });
 
-  it.todo("DEL-4 final endpoint cap restarts queued senders and receivers (needs a second thread)");
-  it.todo("DEL-5 final notification cap unbinds and restarts waiters (needs TCB/SC binding)");
-  it.todo("DEL-6 final reply cap of a waiting caller (needs Call/ReplyRecv)");
-  it.todo("DEL-10 final IRQHandler cap (needs IRQControl_Get)");
+  // DEL-4, DEL-5, DEL-6 and DEL-10 need other threads or IRQ handlers: they are tested in
+  // ipc-scenarios.test.ts (DEL-4), notification.test.ts (NT-11/DEL-5), ipc-donation.test.ts
+  // (IPC-48/DEL-6) and irq.test.ts (DEL-10).
 
   it("DEL-7/DEL-16 deleting the final cap of the running root TCB suspends it: nothing after the call runs", () => {
     let reached = false;
