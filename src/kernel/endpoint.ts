@@ -13,12 +13,13 @@ import {
   ThreadState_Running,
 } from "../abi/index.ts";
 import { a0 } from "../abi/registers.ts";
-import { cancelIPC, queueAppend, queueRemove } from "./ipc.ts";
+import { cancelIPC, queueAppend, queueRemove, unblockSporadic } from "./ipc.ts";
 import { setReg } from "./msg.ts";
 import { completeSignal, maybeReturnSchedContext } from "./notification.ts";
 import { replyPush, replyRemove, replyUnlink, schedContextDonate } from "./reply.ts";
-import { postpone, refillReady, refillSufficient } from "./sched.ts";
-import { ks } from "./state.ts";
+import { handleTimeout } from "./faults.ts";
+import { postpone, refillReady, refillSufficient, validTimeoutHandler } from "./sched.ts";
+import { current_fault } from "./state.ts";
 import {
   type Endpoint,
   EPState_Idle,
@@ -74,6 +75,7 @@ export function sendIPC(
     schedContextDonate(thread.sc, dest);
   }
   setThreadState(dest, ThreadState_Running);
+  unblockSporadic(dest.sc);
   possibleSwitchTo(dest);
 }
 
@@ -108,6 +110,7 @@ export function receiveIPC(thread: Tcb, ep: Endpoint, isBlocking: boolean, reply
   const canGrant = sender.blockingIPCCanGrant;
   const canGrantReply = sender.blockingIPCCanGrantReply;
   doIPCTransfer(sender, ep, sender.blockingIPCBadgeHi, sender.blockingIPCBadgeLo, canGrant, thread);
+  unblockSporadic(sender.sc);
   if (sender.blockingIPCIsCall || sender.faultType !== seL4_Fault_NullFault) {
     if ((canGrant || canGrantReply) && reply !== null) {
       const canDonate = sender.sc !== null && sender.faultType !== seL4_Fault_Timeout;
@@ -126,6 +129,7 @@ export function doReplyTransfer(sender: Tcb, reply: Reply, grant: boolean): void
   const receiver = reply.tcb;
   if (receiver === null || receiver.state !== ThreadState_BlockedOnReply) return;
   replyRemove(reply, receiver);
+  unblockSporadic(receiver.sc);
   const faultType = receiver.faultType;
   if (faultType === seL4_Fault_NullFault) {
     doIPCTransfer(sender, null, 0, 0, grant, receiver);
@@ -139,10 +143,16 @@ export function doReplyTransfer(sender: Tcb, reply: Reply, grant: boolean): void
   if (sc !== null && isRunnable(receiver)) {
     if (refillReady(sc) && refillSufficient(sc, 0)) {
       possibleSwitchTo(receiver);
+    } else if (validTimeoutHandler(receiver) && faultType !== seL4_Fault_Timeout) {
+      // A caller whose SC came back without budget: a timeout fault to its timeout handler.
+      current_fault.type = seL4_Fault_Timeout;
+      current_fault.w0Hi = sc.badgeHi;
+      current_fault.w0Lo = sc.badgeLo;
+      current_fault.w1 = 0;
+      current_fault.w2 = 0;
+      handleTimeout(receiver);
     } else {
-      // Timeout faults for callers out of budget arrive with the MCS work; until then it waits.
       postpone(sc);
     }
   }
-  void ks;
 }

@@ -12,6 +12,8 @@ import {
   ThreadState_Restart,
 } from "../abi/index.ts";
 import { replyRemoveTcb } from "./reply.ts";
+import { refillUnblockCheck } from "./sched.ts";
+import { ks } from "./state.ts";
 import {
   Endpoint,
   EPState_Idle,
@@ -19,11 +21,17 @@ import {
   Notification,
   NtfnState_Idle,
   NtfnState_Waiting,
+  type SchedContext,
   type Tcb,
 } from "./structures.ts";
 import { possibleSwitchTo, rescheduleRequired, setThreadState } from "./thread.ts";
 
 type Queue = Endpoint | Notification;
+
+/** sc_sporadic(sc) && sc != ksCurSC -> refill_unblock_check: a sporadic SC woken from blocking. */
+export function unblockSporadic(sc: SchedContext | null): void {
+  if (sc !== null && sc.sporadic && sc !== ks.curSC) refillUnblockCheck(sc);
+}
 
 /**
  * tcbEPAppend (IPC-42): queues are sorted by priority, highest first, FIFO among equals; the
@@ -98,12 +106,14 @@ export function cancelIPC(t: Tcb): void {
   }
 }
 
+/** restart_thread_if_no_fault, for a thread already taken off its queue. */
 function restartQueued(t: Tcb): void {
   t.epPrev = null;
   t.epNext = null;
   t.blockingObject = null;
   if (t.faultType === seL4_Fault_NullFault) {
     setThreadState(t, ThreadState_Restart);
+    unblockSporadic(t.sc);
     possibleSwitchTo(t);
   } else {
     setThreadState(t, ThreadState_Inactive);
@@ -142,6 +152,7 @@ export function cancelAllSignals(n: Notification): void {
     t.epNext = null;
     t.blockingObject = null;
     setThreadState(t, ThreadState_Restart);
+    unblockSporadic(t.sc);
     possibleSwitchTo(t);
     t = next;
   }

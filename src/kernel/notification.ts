@@ -7,27 +7,19 @@ import {
   ThreadState_Running,
 } from "../abi/index.ts";
 import { a0 } from "../abi/registers.ts";
-import { cancelIPC, queueAppend, queueRemove } from "./ipc.ts";
+import { cancelIPC, queueAppend, queueRemove, unblockSporadic } from "./ipc.ts";
 import { setReg } from "./msg.ts";
 import { schedContextDonate } from "./reply.ts";
-import { postpone, refillReady, refillSufficient } from "./sched.ts";
+import { schedContextResume } from "./schedcontext.ts";
 import { ks } from "./state.ts";
 import {
   type Notification,
   NtfnState_Active,
   NtfnState_Idle,
   NtfnState_Waiting,
-  type SchedContext,
   type Tcb,
 } from "./structures.ts";
 import { isSchedulable, possibleSwitchTo, rescheduleRequired, setThreadState } from "./thread.ts";
-
-/** schedContext_resume: a woken SC without budget now waits in the release queue. */
-function schedContextResume(sc: SchedContext | null): void {
-  if (sc !== null && sc.tcb !== null && isSchedulable(sc.tcb)) {
-    if (!(refillReady(sc) && refillSufficient(sc, 0))) postpone(sc);
-  }
-}
 
 /** NT-10: a thread without an SC takes the notification's SC if no thread holds it. */
 function maybeDonateSchedContext(t: Tcb, n: Notification): void {
@@ -50,11 +42,13 @@ export function maybeReturnSchedContext(n: Notification, t: Tcb): void {
   }
 }
 
+/** The woken thread runs with the badge, maybe on the notification's SC (MCS_DO_IF_SC). */
 function wake(t: Tcb, n: Notification, badgeHi: number, badgeLo: number): void {
   setThreadState(t, ThreadState_Running);
   setReg(t, a0, badgeHi, badgeLo);
   maybeDonateSchedContext(t, n);
   if (isSchedulable(t)) possibleSwitchTo(t);
+  unblockSporadic(t.sc);
 }
 
 /** sendSignal (NT-3..NT-6). */
@@ -95,6 +89,8 @@ export function receiveSignal(t: Tcb, n: Notification, isBlocking: boolean): voi
     n.msgLo = 0;
     n.state = NtfnState_Idle;
     maybeDonateSchedContext(t, n);
+    // The SC may just have been donated (phase 2 of a donating call): unblock check.
+    unblockSporadic(t.sc);
     return;
   }
   if (!isBlocking) {
@@ -115,4 +111,6 @@ export function completeSignal(n: Notification, t: Tcb): void {
   n.msgLo = 0;
   n.state = NtfnState_Idle;
   maybeDonateSchedContext(t, n);
+  // Only an SC that came from the notification gets the unblock check.
+  if (t.sc !== null && t.sc === n.sc) unblockSporadic(t.sc);
 }

@@ -1,12 +1,22 @@
 // MCS time accounting (seL4 include/kernel/thread.h, src/kernel/sporadic.c): timestamps, budget
 // charging, refills and the release queue. Time is in timer ticks (10 MHz).
 //
-// Round-robin SCs (period 0) are complete here. Sporadic refill maintenance for SCs with
-// budget < period is a simplified placeholder that keeps the refill list well formed; the full
-// sporadic-server algorithm arrives with the MCS scheduling work.
+// Round-robin SCs (period 0) keep two refills (available, used). Other SCs follow seL4's sporadic
+// refill algorithm (sporadic.c): charge with split/merge, unblock check, MIN_BUDGET heads. Whether
+// the unblock check runs on wake-up (sporadic flag) or on every switch to the SC (constant
+// bandwidth) is decided by the callers, as in seL4.
 
-import { MIN_BUDGET, MIN_REFILLS, TICKS_PER_US } from "../abi/index.ts";
-import { ks } from "./state.ts";
+import {
+  cap_endpoint_cap,
+  MIN_BUDGET,
+  MIN_REFILLS,
+  seL4_Fault_Timeout,
+  tcbTimeoutHandler,
+  TICKS_PER_US,
+} from "../abi/index.ts";
+import { handleTimeout } from "./faults.ts";
+import { domainTime, domainTimeConsumed, isCurDomainExpired, numDomains } from "./object/domain.ts";
+import { current_fault, ks } from "./state.ts";
 import type { Refill, SchedContext, Tcb } from "./structures.ts";
 import {
   appendCurrentThread,
@@ -122,6 +132,28 @@ export function refillUpdate(
   }
 }
 
+/** refill_full: every slot of the circular buffer is in use. */
+function refillFull(sc: SchedContext): boolean {
+  return refillSize(sc) === sc.refillMax;
+}
+
+/** refill_head_overlapping: the next refill starts no later than the head ends. */
+function refillHeadOverlapping(sc: SchedContext): boolean {
+  if (refillSingle(sc)) return false;
+  const head = refillHead(sc);
+  return sc.refills[refillNext(sc, sc.refillHead)].rTime <= head.rTime + head.rAmount;
+}
+
+/** merge_overlapping_head_refill: the head's amount joins the next refill, which starts at the head's time. */
+function mergeOverlappingHeadRefill(sc: SchedContext): void {
+  const t = refillHead(sc).rTime;
+  const a = refillHead(sc).rAmount;
+  refillPopHead(sc);
+  const h = refillHead(sc);
+  h.rTime = t;
+  h.rAmount += a;
+}
+
 /**
  * refill_unblock_check (SCH-11): an SC that becomes usable again starts its released head now and
  * absorbs every following refill that the head would overlap.
@@ -131,41 +163,88 @@ export function refillUnblockCheck(sc: SchedContext): void {
   if (refillReady(sc)) {
     refillHead(sc).rTime = ks.curTime;
     ks.reprogram = true;
-    while (!refillSingle(sc)) {
-      const head = refillHead(sc);
-      const next = sc.refills[refillNext(sc, sc.refillHead)];
-      if (next.rTime > head.rTime + head.rAmount) break;
-      // merge_overlapping_head_refill
-      const t = head.rTime;
-      const a = head.rAmount;
-      refillPopHead(sc);
-      const h = refillHead(sc);
-      h.rTime = t;
-      h.rAmount += a;
-    }
+    while (refillHeadOverlapping(sc)) mergeOverlappingHeadRefill(sc);
   }
 }
 
-/** Placeholder sporadic maintenance: move the used amount to a refill one period later. */
-function refillBudgetCheck(sc: SchedContext, used: number): void {
-  const head = refillHead(sc);
-  const amount = Math.min(used, head.rAmount);
-  head.rAmount -= amount;
-  const release = head.rTime + sc.period;
-  if (refillSize(sc) < sc.refillMax) refillAddTail(sc, release, amount);
-  else refillTail(sc).rAmount += amount;
-  if (head.rAmount < MIN_BUDGET && refillSize(sc) > 1) {
-    const leftover = head.rAmount;
-    refillPopHead(sc);
-    refillHead(sc).rAmount += leftover;
+/**
+ * schedule_used: a used amount comes back as a refill at `rTime`. It merges into a tail it would
+ * touch or overlap; else it is added as the new tail; with a full list the tail is delayed so that
+ * it ends where the new refill would, and absorbs it.
+ */
+function scheduleUsed(sc: SchedContext, rTime: number, rAmount: number): void {
+  const tail = refillTail(sc);
+  if (tail.rTime + tail.rAmount >= rTime) {
+    tail.rAmount += rAmount;
+  } else if (!refillFull(sc)) {
+    refillAddTail(sc, rTime, rAmount);
+  } else {
+    tail.rTime = rTime - tail.rAmount;
+    tail.rAmount += rAmount;
   }
+}
+
+/**
+ * MAX_RELEASE_TIME = UINT64_MAX - 5 * MAX_PERIOD_TICKS (MAX_PERIOD_US = UINT64_MAX / 10 / 8): refills
+ * are never scheduled beyond it. Simulated time never gets near it; kept for the algorithm's shape.
+ */
+const MAX_RELEASE_TIME = 2 ** 64 - 5 * (2 ** 64 / 8);
+
+/** head_refill_overrun: the usage covers the whole head refill. */
+function headRefillOverrun(sc: SchedContext, usage: number): boolean {
+  const head = refillHead(sc);
+  return head.rAmount <= usage && head.rTime < MAX_RELEASE_TIME;
+}
+
+/** charge_entire_head_refill: the whole head comes back one period after its release. */
+function chargeEntireHeadRefill(sc: SchedContext, usage: number): number {
+  const head = refillHead(sc);
+  const amount = head.rAmount;
+  if (refillSingle(sc)) {
+    head.rTime += sc.period;
+  } else {
+    const t = head.rTime;
+    refillPopHead(sc);
+    scheduleUsed(sc, t + sc.period, amount);
+  }
+  return usage - amount;
+}
+
+/** merge_nonoverlapping_head_refill: a too-small head joins the next refill, moved earlier by its amount. */
+function mergeNonoverlappingHeadRefill(sc: SchedContext): void {
+  const a = refillHead(sc).rAmount;
+  refillPopHead(sc);
+  const h = refillHead(sc);
+  h.rAmount += a;
+  h.rTime -= a;
+}
+
+/**
+ * refill_budget_check (SCH-10): charge `usage` ticks to the current sporadic SC. Whole head
+ * refills it covers come back a period after their release (handle_overrun); a partial usage is
+ * split off the head and scheduled a period after the head's time, the head moving forward by it;
+ * finally a head below MIN_BUDGET is merged into the next refill. The total stays the budget.
+ */
+export function refillBudgetCheck(usage: number): void {
+  const sc = ks.curSC;
+  while (headRefillOverrun(sc, usage)) usage = chargeEntireHeadRefill(sc, usage);
+  const head = refillHead(sc);
+  if (usage > 0 && head.rTime < MAX_RELEASE_TIME) {
+    const usedTime = head.rTime + sc.period;
+    head.rAmount -= usage;
+    head.rTime += usage;
+    scheduleUsed(sc, usedTime, usage);
+  }
+  while (refillHead(sc).rAmount < MIN_BUDGET && !refillSingle(sc)) mergeNonoverlappingHeadRefill(sc);
 }
 
 /** updateTimestamp: account the time since the last kernel entry to the current SC. */
 export function updateTimestamp(): void {
   const now = ks.machine.clock.now;
-  ks.consumed += now - ks.curTime;
+  const consumed = now - ks.curTime;
   ks.curTime = now;
+  ks.consumed += consumed;
+  if (numDomains > 1) domainTimeConsumed(consumed + MIN_BUDGET);
 }
 
 /** commitTime: charge ksConsumed to the current SC without ending its timeslice. */
@@ -174,10 +253,11 @@ export function commitTime(): void {
   if (scActive(sc) && sc !== ks.idleThread.sc) {
     if (ks.consumed > 0) {
       if (isRoundRobin(sc)) {
+        // Round robin: the head is being used, the tail holds what has been used.
         refillHead(sc).rAmount -= ks.consumed;
         refillTail(sc).rAmount += ks.consumed;
       } else {
-        refillBudgetCheck(sc, ks.consumed);
+        refillBudgetCheck(ks.consumed);
       }
     }
     sc.consumed += ks.consumed;
@@ -195,7 +275,7 @@ export function chargeBudget(consumed: number, canTimeoutFault: boolean): void {
       head.rAmount += tail.rAmount;
       tail.rAmount = 0;
     } else {
-      refillBudgetCheck(sc, consumed);
+      refillBudgetCheck(consumed);
     }
     sc.consumed += consumed;
   }
@@ -207,17 +287,37 @@ export function chargeBudget(consumed: number, canTimeoutFault: boolean): void {
   }
 }
 
-function endTimeslice(_canTimeoutFault: boolean): void {
+/** validTimeoutHandler: the thread's timeout-handler slot (TCB slot 4) holds an endpoint cap. */
+export function validTimeoutHandler(t: Tcb): boolean {
+  return t.cte[tcbTimeoutHandler].type === cap_endpoint_cap;
+}
+
+/**
+ * endTimeslice (SCH-12, FLT-9): a sporadic SC whose thread has a timeout handler raises a Timeout
+ * fault carrying the SC's badge (when allowed: not from Yield or a preemption point); otherwise
+ * the thread goes to the tail of its ready queue if its next refill is usable now, else to the
+ * release queue.
+ */
+export function endTimeslice(canTimeoutFault: boolean): void {
   const sc = ks.curSC;
-  // Timeout faults to a timeout handler come with the MCS fault work; until then the thread
-  // simply waits for its next refill as a thread without a handler does.
-  if (refillReady(sc) && refillSufficient(sc, 0)) appendCurrentThread();
-  else postpone(sc);
+  const t = ks.curThread;
+  if (canTimeoutFault && !isRoundRobin(sc) && validTimeoutHandler(t)) {
+    current_fault.type = seL4_Fault_Timeout;
+    current_fault.w0Hi = sc.badgeHi;
+    current_fault.w0Lo = sc.badgeLo;
+    current_fault.w1 = 0;
+    current_fault.w2 = 0;
+    handleTimeout(t);
+  } else if (refillReady(sc) && refillSufficient(sc, 0)) {
+    appendCurrentThread();
+  } else {
+    postpone(sc);
+  }
 }
 
 /** checkBudget: true if the current SC can keep running this kernel entry. */
 export function checkBudget(): boolean {
-  if (refillSufficient(ks.curSC, ks.consumed)) return true;
+  if (refillSufficient(ks.curSC, ks.consumed)) return !isCurDomainExpired();
   chargeBudget(ks.consumed, true);
   return false;
 }
@@ -256,17 +356,55 @@ export function awaken(): void {
   }
 }
 
-/** setNextInterrupt: program the timer for the end of the current budget or the next release. */
+/** getTimerPrecision: 1 µs; the timer is programmed this much early, as seL4 does on RISC-V. */
+export const TIMER_PRECISION_TICKS = TICKS_PER_US;
+
+/**
+ * setNextInterrupt (SCH-13): the timer fires at the earliest of the end of the current thread's
+ * head refill, the end of the domain (with more than one domain) and the first release, less the
+ * timer precision. A deadline already past makes the interrupt fire right after the kernel exits.
+ */
 export function setNextInterrupt(): void {
-  const cur = ks.curThread;
+  const sc = ks.curThread.sc;
   let next = Infinity;
-  if (cur !== ks.idleThread && cur.sc !== null && scActive(cur.sc)) {
-    next = ks.curTime + refillHead(cur.sc).rAmount;
-  }
+  // The idle thread's SC is never configured here (seL4 gives it the boot time slice), so an idle
+  // system waits for the next release only, without a periodic idle tick.
+  if (sc !== null && scActive(sc)) next = ks.curTime + refillHead(sc).rAmount;
+  if (numDomains > 1) next = Math.min(next, ks.curTime + domainTime());
   const rq = ks.releaseHead;
   if (rq !== null) next = Math.min(next, refillHead(rq.sc as SchedContext).rTime);
   if (next === Infinity) ks.machine.timer.clear();
-  else ks.machine.timer.setDeadline(next);
+  else ks.machine.timer.setDeadline(next - TIMER_PRECISION_TICKS);
 }
 
 export { MIN_REFILLS };
+
+/** refill_sum: the total of the refill list (the budget, for a configured SC). */
+export function refillSum(sc: SchedContext): number {
+  let sum = refillHead(sc).rAmount;
+  for (let i = sc.refillHead; i !== sc.refillTail;) {
+    i = refillNext(sc, i);
+    sum += sc.refills[i].rAmount;
+  }
+  return sum;
+}
+
+/**
+ * refill_ordered and the other list invariants (for checkers and tests): indices in range; a
+ * sporadic list has a head of at least MIN_BUDGET and each refill ending no later than the next
+ * one starts; a round-robin list has exactly two refills. Null when well formed.
+ */
+export function refillListProblem(sc: SchedContext): string | null {
+  if (sc.refillMax === 0) return null;
+  if (sc.refillHead >= sc.refillMax || sc.refillTail >= sc.refillMax) return "refill index out of range";
+  if (isRoundRobin(sc)) return refillSize(sc) === MIN_REFILLS ? null : "round-robin SC without two refills";
+  if (refillHead(sc).rAmount < MIN_BUDGET) return "head refill below MIN_BUDGET";
+  let i = sc.refillHead;
+  for (;;) {
+    const r = sc.refills[i];
+    if (i === sc.refillTail) return null;
+    const n = refillNext(sc, i);
+    if (r.rTime + r.rAmount > sc.refills[n].rTime) return `refill ${i} overlaps the next`;
+    i = n;
+  }
+}

@@ -2,7 +2,7 @@
 // with seL4's prepend/append sites, schedule/chooseThread/switchToThread, possibleSwitchTo and
 // rescheduleRequired. Kept as seL4 has them because their order is observable (DESIGN.md).
 
-import { nextDomainIfExpired } from "./object/domain.ts";
+import { checkDomainTime, nextDomainIfExpired } from "./object/domain.ts";
 import {
   ThreadState_BlockedOnNotification,
   ThreadState_BlockedOnReceive,
@@ -148,6 +148,7 @@ export function possibleSwitchTo(target: Tcb): void {
 
 export function schedule(): void {
   awaken();
+  checkDomainTime();
   if (ks.schedulerAction !== SchedulerAction_ResumeCurrentThread) {
     const cur = ks.curThread;
     const wasRunnable = isSchedulable(cur);

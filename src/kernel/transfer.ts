@@ -27,6 +27,7 @@ import { cteInsert } from "./cdt.ts";
 import { lookupResult, lookupSlot, lookupTargetSlot } from "./cspace.ts";
 import { lookupExtraCaps, lookupIPCBuffer, setMR, setMRsLookupFailure } from "./msg.ts";
 import { deriveCap } from "./object/objecttype.ts";
+import { schedContextUpdateConsumed } from "./schedcontext.ts";
 import { current_extra_caps, EXCEPTION_NONE, ks } from "./state.ts";
 import { copyCap, Cte, type Endpoint, type Tcb } from "./structures.ts";
 
@@ -208,9 +209,8 @@ function setMRsFault(sender: Tcb, receiver: Tcb, buffer: number): number {
       const len = setMR(receiver, buffer, 0, sender.faultW0Hi, sender.faultW0Lo);
       const sc = sender.sc;
       if (sc === null) return len;
-      // schedContext_updateConsumed: report and reset, in µs.
-      const us = Math.floor(sc.consumed / 10);
-      sc.consumed = 0;
+      // Reading the consumed time (µs) resets the SC's counter.
+      const us = schedContextUpdateConsumed(sc);
       return setMR(receiver, buffer, 1, Math.floor(us / 0x1_0000_0000) >>> 0, us >>> 0);
     }
     default:

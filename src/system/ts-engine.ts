@@ -54,6 +54,8 @@ class ThreadExec {
   parkPc = -1;
   park = PARK_NONE;
   busyUntil = 0;
+  /** CPU time still owed to a busy computation that an interrupt cut short (ticks). */
+  busyLeft = 0;
   ipcBuffer = 0;
   /** The sel4ts_entry pc the generator was started at, or -1 (the root task's image entry). */
   entryPc = -1;
@@ -110,7 +112,11 @@ export class TsEngine {
 
     if (ex.gen !== null && pc === ex.parkPc) {
       if (ex.park === PARK_SYSCALL) return EXIT_SYSCALL; // Restart: the same ecall again.
-      if (ex.park === PARK_BUSY) return this.busy(ex, regs);
+      if (ex.park === PARK_BUSY) {
+        // sel4ts_busy counts CPU time: the time the thread spent preempted does not count.
+        ex.busyUntil = m.clock.now + ex.busyLeft;
+        return this.busy(ex, regs);
+      }
       if (ex.park === PARK_VMFAULT) return this.step(ex, regs, pc); // retry the access
     }
     if (ex.gen !== null && ex.park === PARK_SYSCALL && pc === ex.parkPc + 4) {
@@ -204,6 +210,7 @@ export class TsEngine {
     const next = this.machine.nextEventTime();
     if (next < ex.busyUntil) {
       if (next > clock.now) clock.advanceTo(next);
+      ex.busyLeft = ex.busyUntil - clock.now;
       return EXIT_INTERRUPT;
     }
     if (ex.busyUntil > clock.now) clock.advanceTo(ex.busyUntil);

@@ -35,7 +35,15 @@ import { setSyscallRegs } from "../../src/user/libsel4/syscalls.ts";
 import { rt, TRAP_SYSCALL, type UserGenerator } from "../../src/user/runtime.ts";
 import * as R from "../../src/abi/registers.ts";
 import { ks } from "../../src/kernel/state.ts";
-import type { CNode, Cte, Endpoint, Notification, Reply, SchedContext, Tcb } from "../../src/kernel/structures.ts";
+import type {
+  CNode,
+  Cte,
+  Endpoint,
+  Notification,
+  Reply,
+  SchedContext,
+  Tcb,
+} from "../../src/kernel/structures.ts";
 import { System, type SystemOptions } from "../../src/system/system.ts";
 import { findUntyped, type RootRun } from "../harness.ts";
 
@@ -49,13 +57,17 @@ export interface ThreadOpts {
   prio?: number;
   /** Fault handler endpoint (slot in the root CNode) captured by SetSchedParams. */
   faultEp?: number;
-  /** false: no SC (passive from the start). */
-  sc?: boolean;
+  /** false: no SC (passive from the start); a number: this configured SC. */
+  sc?: boolean | number;
+  /** true: no IPC buffer at all. */
+  noBuffer?: boolean;
   budgetUs?: number;
   periodUs?: number;
   args?: [seL4_Word, seL4_Word, seL4_Word];
   /** false: registers written, thread left Inactive. */
   start?: boolean;
+  /** CSpace root cap (slot in the root CNode) and its guard data; default the root CNode. */
+  cspace?: { root: number; data: seL4_Word };
   /** Give the TCB a copy of its buffer frame cap with these rights (e.g. read-only). */
   bufferRights?: number;
 }
@@ -108,12 +120,36 @@ export function* ipcKit(bi: seL4_BootInfo): UserGenerator<IpcKit> {
     const k = nextFrame++;
     const frame = bi.userImageFrames.start + k;
     const buffer = IMAGE_VADDR + k * 0x1000;
-    const bufferCap = opts.bufferRights === undefined ? frame : yield* copy(frame, opts.bufferRights);
-    expect(yield* seL4_TCB_Configure(tcb, rootCN, 0, seL4_CapInitThreadVSpace, 0, buffer, bufferCap)).toBe(0);
-    const sc = opts.sc === false ? seL4_CapNull : yield* makeSC(opts.budgetUs, opts.periodUs);
+    let bufferCap = opts.bufferRights === undefined ? frame : yield* copy(frame, opts.bufferRights);
+    if (opts.noBuffer === true) bufferCap = seL4_CapNull;
+    const cs = opts.cspace ?? { root: rootCN, data: 0 };
+    expect(
+      yield* seL4_TCB_Configure(
+        tcb,
+        cs.root,
+        cs.data,
+        seL4_CapInitThreadVSpace,
+        0,
+        opts.noBuffer === true ? 0 : buffer,
+        bufferCap,
+      ),
+    ).toBe(0);
+    const sc =
+      typeof opts.sc === "number"
+        ? opts.sc
+        : opts.sc === false
+          ? seL4_CapNull
+          : yield* makeSC(opts.budgetUs, opts.periodUs);
     const prio = opts.prio ?? 100;
     expect(
-      yield* seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, prio, prio, sc, opts.faultEp ?? seL4_CapNull),
+      yield* seL4_TCB_SetSchedParams(
+        tcb,
+        seL4_CapInitThreadTCB,
+        prio,
+        prio,
+        sc,
+        opts.faultEp ?? seL4_CapNull,
+      ),
     ).toBe(0);
     const [a0, a1, a2] = opts.args ?? [0, 0, 0];
     expect(

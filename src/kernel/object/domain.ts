@@ -97,6 +97,37 @@ export function nextDomainIfExpired(): void {
   if (d.timeHi === 0 && d.timeLo === 0) nextDomain(d);
 }
 
+/** ksDomainTime in ticks (exact below 2^53). */
+export function domainTime(): number {
+  return domainSchedule().time;
+}
+
+/** isCurDomainExpired: with more than one domain, the current domain's time is used up. */
+export function isCurDomainExpired(): boolean {
+  const d = domainSchedule();
+  return numDomains > 1 && d.timeHi === 0 && d.timeLo === 0;
+}
+
+/**
+ * The domain part of updateTimestamp: `used` is the time consumed plus MIN_BUDGET; a domain
+ * whose remaining time it covers is over.
+ */
+export function domainTimeConsumed(used: number): void {
+  const d = domainSchedule();
+  const left = d.time;
+  const rest = used >= left ? 0 : left - used;
+  d.timeHi = Math.floor(rest / 2 ** 32) >>> 0;
+  d.timeLo = rest >>> 0;
+}
+
+/** checkDomainTime: an expired domain forces a reschedule and a new timer deadline. */
+export function checkDomainTime(): void {
+  if (isCurDomainExpired()) {
+    ks.reprogram = true;
+    rescheduleRequired();
+  }
+}
+
 /** nextDomain: the next entry (wrapping to the start at an end marker) becomes current. */
 function nextDomain(d: DomainSchedule): void {
   d.idx++;
