@@ -1,7 +1,8 @@
 // Invariants of threads, reply objects, call stacks and scheduling contexts (seL4's
-// valid_reply, sc_tcb_sc_at, valid_idle and the call-stack parts of its MCS proofs).
+// valid_reply, sc_tcb_sc_at, valid_refills and the call-stack parts of its MCS proofs).
 
 import { ThreadState_BlockedOnReceive, ThreadState_BlockedOnReply } from "../abi/index.ts";
+import { refillListProblem } from "./sched.ts";
 import type { KernelState } from "./state.ts";
 import { Reply, SchedContext, Tcb } from "./structures.ts";
 
@@ -37,6 +38,8 @@ export function checkIPC(ks: KernelState): string | null {
         return "call stack: a reply on a call stack has no caller";
     } else if (o instanceof SchedContext) {
       if (o.tcb !== null && o.tcb.sc !== o) return `SC at 0x${o.ptr.toString(16)} and its thread disagree`;
+      const refills = refillListProblem(o);
+      if (refills !== null) return `SC at 0x${o.ptr.toString(16)}: ${refills}`;
       if (o.reply !== null && o.reply.nextSC !== o)
         return `SC at 0x${o.ptr.toString(16)} and its call stack head disagree`;
       if (o.notification !== null && o.notification.sc !== o)
