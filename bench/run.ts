@@ -48,6 +48,7 @@ import {
 import { a0, a1, a2, a3, a4, a5, a7, NextIP } from "../src/abi/registers.ts";
 import { System } from "../src/system/system.ts";
 import { coroutineFloor as pingPongFloor, ipcRoundTrip } from "./ipc.ts";
+import { simSpeedup } from "./time.ts";
 import type { CNode, Tcb } from "../src/kernel/structures.ts";
 import {
   seL4_CNode_Copy,
@@ -312,6 +313,8 @@ const kern = kernelOnly();
 const floor = coroutineFloor();
 const ipc = ipcRoundTrip(Math.max(10_000, Math.floor(PAIRS / 2)), 5);
 const pingPong = pingPongFloor(1_000_000, 5);
+const speedupIdle = simSpeedup("idle", 100);
+const speedupBusy = simSpeedup("busy", 2);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
 
 const result = {
@@ -319,6 +322,8 @@ const result = {
   coroutine_pingpong_floor_ns: Number(pingPong.toFixed(1)),
   ipc_ratio: Number((ipc.roundTripNs / pingPong).toFixed(1)),
   ipc_fastpath_share: Number((ipc.fastpaths / (2 * ipc.roundTrips)).toFixed(3)),
+  sim_speedup_idle: Math.round(speedupIdle),
+  sim_speedup_busy: Number(speedupBusy.toFixed(1)),
   copy_delete_pairs_per_s: Math.round(1e9 / full.pairNs),
   copy_delete_pair_ns: Math.round(full.pairNs),
   coroutine_floor_ns: Number(floor.toFixed(1)),
@@ -336,6 +341,8 @@ const rows: [string, string][] = [
   ],
   ["ratio IPC round trip / floor", String(result.ipc_ratio)],
   ["share of IPC halves on the fastpath", String(result.ipc_fastpath_share)],
+  ["simulated s per wall s, idle-heavy (0.5 ms of work per 100 ms)", String(result.sim_speedup_idle)],
+  ["simulated s per wall s, busy (two threads computing round robin)", String(result.sim_speedup_busy)],
   ["copy+delete pairs per second (TS root task)", result.copy_delete_pairs_per_s.toLocaleString("en")],
   ["ns per pair (TS root task)", String(result.copy_delete_pair_ns)],
   ["coroutine floor: generator ping-pong, ns per 2 round trips", String(result.coroutine_floor_ns)],
