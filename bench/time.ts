@@ -27,7 +27,7 @@ function* spawn(
   page: number,
   budgetUs: number,
   periodUs: number,
-  body: () => Generator<unknown, void, void>,
+  body: Parameters<typeof sel4ts_entry>[0],
 ) {
   const ut = bi.untyped.start + bi.untypedList.findIndex((u) => !u.isDevice && u.sizeBits >= 16);
   const [tcb, sc] = [slot, slot + 1];
