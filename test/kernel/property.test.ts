@@ -4,7 +4,9 @@
 // invariant checker never fires (objects never overlap, every cap refers to a live object, the
 // derivation tree is well formed, untyped watermarks are consistent), and every invocation answers
 // with an seL4_Error. Commands are data (fuzz-commands.ts), so a failure reports the command list.
-// The planted-corruption tests of the checker itself are in invariants.test.ts.
+// The planted-corruption tests of the checker itself are in invariants.test.ts. Threads running
+// random IPC programs, and random mapping across several VSpaces, are the properties of
+// property-threads.test.ts and property-vspace.test.ts (commands in property-world*.ts).
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
