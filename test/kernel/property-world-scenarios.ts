@@ -18,7 +18,6 @@ import {
   type Cap,
   type Cmd,
   IMAGE_FRAMES,
-  type Role,
   ROLES,
   type ThreadOp,
 } from "./property-world-cmds.ts";
