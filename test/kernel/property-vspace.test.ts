@@ -1,21 +1,22 @@
 // Property test: VSpaces (Kernel III). The world of property-threads.test.ts, weighted to memory
-// management: the root makes VSpace roots (PageTable objects assigned from its ASID pool), maps
-// page tables and frames into them and into its own VSpace with random rights, attributes and
-// addresses (biased to the first pages of a few 2 MiB regions: free pages under the root's boot
-// tables, regions that need one or two new tables, the top of the user range; plus misaligned,
-// out-of-range and kernel addresses), remaps, unmaps and deletes frames and tables (fresh tables
-// replace mapped ones), deletes VSpace roots under running threads, revokes the untyped everything
-// came from, and starts threads in those VSpaces (IPC buffer in a frame mapped there, sometimes
-// read-only, sometimes shared with another VSpace) whose programs read and write the mapped and
-// unmapped pages among their IPC. VM faults go to a fault handler or leave the thread Inactive.
-// The invariant checker, with its page-table walk, runs after every kernel entry.
+// management: the root makes VSpace roots (PageTable objects assigned an ASID from its own pool or
+// from new pools it makes), maps page tables and frames into them and into its own VSpace with
+// random rights, attributes and addresses (biased to the first pages of a few 2 MiB regions: free
+// pages under the root's boot tables, regions that need one or two new tables, the top of the user
+// range; plus misaligned, out-of-range and kernel addresses), remaps, unmaps and deletes frames
+// and tables (fresh tables replace mapped ones), deletes VSpace roots and ASID pools under running
+// threads, revokes the untyped everything came from, and starts threads in those VSpaces (IPC
+// buffer in a frame mapped there, sometimes read-only, sometimes shared with another VSpace) whose
+// programs read and write the mapped and unmapped pages among their IPC. VM faults go to a fault
+// handler or leave the thread Inactive. The kernel's invariant checker, with its page-table walk,
+// and property-invariants.ts run after every kernel entry.
 //
 // Properties: no JavaScript exception escapes the kernel, the invariants hold after every entry,
 // and every invocation the root makes with seL4_Call is answered with an seL4_Error (0..10).
 //
-// The property has teeth: with Page_Unmap's PTE store removed in a scratch copy of the tree
-// (never committed), the fixed seed fails on its first run ("maps ... but no frame cap records
-// this mapping").
+// The property has teeth: with unmapPage's PTE store removed in a scratch copy of the tree (never
+// committed), both tests fail on their first run ("ASID 2 vaddr 0x100000 ...: maps ... but no
+// frame cap records this mapping").
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -47,6 +48,7 @@ describe("property: random mapping across several VSpaces keeps the kernel consi
     const seen = property(10, 35, SEED + 3, 50 * SCALE);
     const root = [
       "Assign",
+      "MakePool",
       "MapPT",
       "UnmapPT",
       "Map",
