@@ -31,6 +31,10 @@ export const KERNEL_DEVICE_WINDOWS: readonly { start: number; end: number }[] = 
 export const UART0_BASE = 0x1000_0000;
 export const UART0_SIZE = 0x100;
 export const UART0_IRQ = 10;
+/** QEMU virt's Goldfish RTC. */
+export const RTC_BASE = 0x10_1000;
+export const RTC_SIZE = 0x1000;
+export const RTC_IRQ = 11;
 export const PADDR_USER_DEVICE_TOP = 2 ** 39;
 
 export const maxIRQ = 96;

@@ -1,4 +1,5 @@
 export * from "./clock.ts";
+export * from "./goldfish-rtc.ts";
 export * from "./machine.ts";
 export * from "./memory.ts";
 export * from "./mmu.ts";

@@ -1,4 +1,4 @@
-// The simulated QEMU-virt board: RAM, CLINT timer, PLIC, UART and the SBI legacy console.
+// The simulated QEMU-virt board: RAM, CLINT timer, PLIC, UART, Goldfish RTC and the SBI legacy console.
 
 import {
   CLINT_BASE,
@@ -7,11 +7,15 @@ import {
   PLIC_BASE,
   PLIC_SIZE,
   RAM_BASE,
+  RTC_BASE,
+  RTC_IRQ,
+  RTC_SIZE,
   UART0_BASE,
   UART0_IRQ,
   UART0_SIZE,
 } from "../abi/platform.ts";
 import { Clock } from "./clock.ts";
+import { GoldfishRtc } from "./goldfish-rtc.ts";
 import { PhysicalMemory } from "./memory.ts";
 import { sv39Translate, type Sv39Access } from "./mmu.ts";
 import { Plic, PlicDevice } from "./plic.ts";
@@ -24,6 +28,8 @@ export interface MachineConfig {
   onUartByte?: ByteSink;
   /** Bytes written through the SBI legacy console_putchar (seL4_DebugPutChar). */
   onConsoleByte?: ByteSink;
+  /** The RTC's counter at power-on, in nanoseconds (default 0). */
+  rtcBaseNs?: bigint;
 }
 
 const discard: ByteSink = () => {};
@@ -35,6 +41,7 @@ export class Machine {
   readonly plic: Plic;
   readonly uart: Uart;
   readonly clint: ClintDevice;
+  readonly rtc: GoldfishRtc;
   /**
    * Root page-table paddr of the running address space, written by the kernel on context switch;
    * 0 means none (every user access faults).
@@ -60,10 +67,12 @@ export class Machine {
     this.plic = new Plic();
     this.uart = new Uart(this.plic, config.onUartByte ?? discard, UART0_IRQ);
     this.clint = new ClintDevice(this.clock, this.timer);
+    this.rtc = new GoldfishRtc(this.clock, this.plic, RTC_IRQ, { baseNs: config.rtcBaseNs });
     this.consoleSink = config.onConsoleByte ?? discard;
     this.memory.registerDevice(CLINT_BASE, CLINT_SIZE, this.clint);
     this.memory.registerDevice(PLIC_BASE, PLIC_SIZE, new PlicDevice(this.plic));
     this.memory.registerDevice(UART0_BASE, UART0_SIZE, this.uart);
+    this.memory.registerDevice(RTC_BASE, RTC_SIZE, this.rtc);
   }
 
   /** sfence.vma: the kernel calls this after changing any PTE (or ASID binding). */
@@ -116,22 +125,24 @@ export class Machine {
   /**
    * An interrupt would be taken now if unmasked: the supervisor timer or a claimable PLIC source.
    * Deterministic (compares the simulated clock), so the kernel can poll it at preemption points.
-   * Scheduled UART input that is due by now is delivered first.
+   * Scheduled UART input that is due by now is delivered, and a due RTC alarm fires, first.
    */
   interruptPending(): boolean {
     if (this.inputNext <= this.clock.now) this.deliverInput();
+    if (this.rtc.alarmTick <= this.clock.now) this.rtc.expire();
     return this.timer.isPending() || this.plic.hasPending();
   }
 
   /**
    * Earliest tick at which an interrupt is or may become pending: `clock.now` if one is pending
-   * already, otherwise the earlier of the timer deadline and the next scheduled input byte (Infinity
-   * when nothing is scheduled). Input need not raise an interrupt (the UART may have it disabled), so
-   * a caller that wakes at that time must check interruptPending() again.
+   * already, otherwise the earliest of the timer deadline, the next scheduled input byte and the RTC
+   * alarm (Infinity when nothing is scheduled). Neither input nor the alarm need raise an interrupt
+   * (the device may have it disabled), so a caller that wakes at that time must check
+   * interruptPending() again.
    */
   nextEventTime(): number {
     if (this.interruptPending()) return this.clock.now;
-    return Math.min(this.timer.deadline, this.inputNext);
+    return Math.min(this.timer.deadline, this.inputNext, this.rtc.alarmTick);
   }
 
   /**

@@ -234,6 +234,13 @@ export class TsEngine {
         return mem.u32Index(p);
       },
       read(vaddr: number, size: number): number | bigint {
+        // A naturally aligned access lies in one page and reaches a device as one access of its
+        // width, as a load instruction does (device registers may decode only whole words).
+        if (size > 1 && vaddr % size === 0) {
+          const p = translate(vaddr, false);
+          if (size === 8) return mem.read64(p);
+          return size === 4 ? mem.read32(p) : mem.read16(p);
+        }
         // Bytes in ascending order, so a fault reports the first byte that faults, as hardware does.
         let v = 0n;
         for (let i = 0; i < size; i++) v |= BigInt(readByte(vaddr + i)) << BigInt(8 * i);
@@ -241,6 +248,13 @@ export class TsEngine {
       },
       write(vaddr: number, size: number, value: number | bigint): void {
         let v = BigInt.asUintN(64, BigInt(value));
+        if (size > 1 && vaddr % size === 0) {
+          const p = translate(vaddr, true);
+          if (size === 8) mem.write64(p, v);
+          else if (size === 4) mem.write32(p, Number(v & 0xffff_ffffn));
+          else mem.write16(p, Number(v & 0xffffn));
+          return;
+        }
         for (let i = 0; i < size; i++) {
           writeByte(vaddr + i, Number(v & 0xffn));
           v >>= 8n;
