@@ -58,7 +58,10 @@ export default {
   *init() {
     deadlines.clear();
     yield* sel4ts_write(regs() + IRQ_ENABLED, 4, 1);
-    yield* microkit_dbg_puts(`TIMER: Goldfish RTC driver started, registers at 0x${regs().toString(16)}\n`);
+    const paddr = microkit_var("timer_paddr").toString(16);
+    yield* microkit_dbg_puts(
+      `TIMER: Goldfish RTC driver started, registers at 0x${paddr} mapped at 0x${regs().toString(16)}\n`,
+    );
   },
 
   *notified(ch: microkit_channel) {

@@ -62,7 +62,7 @@ describe("example: timer", () => {
     const r = await runTwice("timer", 100_000_000);
     let expected =
       "MON|INFO: Microkit Monitor started!\n" +
-      "TIMER: Goldfish RTC driver started, registers at 0x2000000\n" +
+      "TIMER: Goldfish RTC driver started, registers at 0x101000 mapped at 0x2000000\n" +
       "CLIENT: setting a timeout for the next whole second\n";
     for (let i = 1; i <= 5; i++) {
       expected +=
