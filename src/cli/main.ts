@@ -2,9 +2,9 @@
 // console bytes to stdout exactly and everything else to stderr.
 
 import { readFile } from "node:fs/promises";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { formatDiagnostic, parseSdf, type SdfFileLookup, type SdfSystem } from "../microkit/sdf.ts";
 import { buildMicrokit } from "../microkit/builder.ts";
 import { microkitRootTask } from "../microkit/run.ts";
@@ -16,8 +16,8 @@ import { parseDuration } from "./duration.ts";
 
 const USAGE = `usage: sel4ts boot <root-task.ts|.js> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
-                   [--input-at <duration>|idle] [--input-interval <duration>]
-       sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>]
+                   [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
+       sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
        sel4ts check <file.system> [--search-path DIR]...
        sel4ts capdl <file.system>`;
 
@@ -33,6 +33,8 @@ interface BootArgs {
   noStdin: boolean;
   inputAt?: number | "idle";
   inputInterval?: number;
+  /** Where to write the trace (Chrome/Perfetto JSON), if anywhere. */
+  tracePath?: string;
 }
 
 /**
@@ -96,7 +98,9 @@ function parseBootArgs(args: string[]): BootArgs | string {
       if (d === null) return `bad input interval '${args[i] ?? ""}' (examples: 87us, 1ms)`;
       out.inputInterval = d;
     } else if (a === "--trace") {
-      i++; // accepted; traces arrive with the measurement work
+      const f = args[++i];
+      if (f === undefined) return "--trace takes an output file name";
+      out.tracePath = f;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;
     } else if (out.file === "") {
@@ -145,6 +149,7 @@ async function boot(args: string[]): Promise<number> {
     input,
     inputAt: parsed.inputAt,
     inputInterval: parsed.inputInterval,
+    trace: parsed.tracePath !== undefined ? { processName: basename(parsed.file) } : undefined,
     onConsole: (b) => {
       out.push(b);
       if (out.length >= 4096) flush();
@@ -164,9 +169,11 @@ async function boot(args: string[]): Promise<number> {
     process.stderr.write(
       `sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );
+    writeTrace(parsed.tracePath, sys);
     return 70;
   }
   flush();
+  if (!writeTrace(parsed.tracePath, sys)) return 1;
   if (!parsed.quiet) {
     const ms = (r.ticks / 10_000).toFixed(3);
     process.stderr.write(`sel4ts: ${r.reason} after ${ms} ms simulated, ${r.kernelEntries} kernel entries\n`);
@@ -176,6 +183,20 @@ async function boot(args: string[]): Promise<number> {
     return 3;
   }
   return 0;
+}
+
+/** Write the run's trace if one was asked for; false (and a message) if the file cannot be written. */
+function writeTrace(path: string | undefined, sys: System): boolean {
+  if (path === undefined || sys.tracer === null) return true;
+  try {
+    writeFileSync(path, sys.tracer.toJSON());
+    return true;
+  } catch (e) {
+    process.stderr.write(
+      `sel4ts: cannot write trace ${path}: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+    return false;
+  }
 }
 
 /**
@@ -374,6 +395,7 @@ async function run(args: string[]): Promise<number> {
     maxTicks: a.boot.maxTicks,
     ramSize: a.boot.ramSize,
     checkInvariants: a.boot.checkInvariants,
+    trace: a.boot.tracePath !== undefined ? { processName: basename(a.file) } : undefined,
     onConsole: (b) => {
       out.push(b);
       if (out.length >= 4096) flush();
@@ -398,9 +420,11 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(
       `sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );
+    writeTrace(a.boot.tracePath, system);
     return 70;
   }
   flush();
+  if (!writeTrace(a.boot.tracePath, system)) return 1;
   if (!a.boot.quiet) {
     const ms = (r.ticks / 10_000).toFixed(3);
     process.stderr.write(`sel4ts: ${r.reason} after ${ms} ms simulated, ${r.kernelEntries} kernel entries\n`);

@@ -19,7 +19,8 @@ import { completeSignal, maybeReturnSchedContext } from "./notification.ts";
 import { replyPush, replyRemove, replyUnlink, schedContextDonate } from "./reply.ts";
 import { handleTimeout } from "./faults.ts";
 import { postpone, refillReady, refillSufficient, validTimeoutHandler } from "./sched.ts";
-import { current_fault } from "./state.ts";
+import { IPC_CALL, IPC_REPLY, IPC_SEND } from "./events.ts";
+import { current_fault, ks } from "./state.ts";
 import {
   type Endpoint,
   EPState_Idle,
@@ -66,6 +67,7 @@ export function sendIPC(
   epDequeue(ep, dest);
   dest.blockingObject = null;
   doIPCTransfer(thread, ep, badgeHi, badgeLo, canGrant, dest);
+  if (ks.trace !== null) ks.trace.ipc(thread, dest, doCall ? IPC_CALL : IPC_SEND);
   const reply = dest.replyObject;
   if (reply !== null) replyUnlink(reply, dest);
   if (doCall || thread.faultType !== seL4_Fault_NullFault) {
@@ -110,6 +112,7 @@ export function receiveIPC(thread: Tcb, ep: Endpoint, isBlocking: boolean, reply
   const canGrant = sender.blockingIPCCanGrant;
   const canGrantReply = sender.blockingIPCCanGrantReply;
   doIPCTransfer(sender, ep, sender.blockingIPCBadgeHi, sender.blockingIPCBadgeLo, canGrant, thread);
+  if (ks.trace !== null) ks.trace.ipc(sender, thread, sender.blockingIPCIsCall ? IPC_CALL : IPC_SEND);
   unblockSporadic(sender.sc);
   if (sender.blockingIPCIsCall || sender.faultType !== seL4_Fault_NullFault) {
     if ((canGrant || canGrantReply) && reply !== null) {
@@ -129,6 +132,7 @@ export function doReplyTransfer(sender: Tcb, reply: Reply, grant: boolean): void
   const receiver = reply.tcb;
   if (receiver === null || receiver.state !== ThreadState_BlockedOnReply) return;
   replyRemove(reply, receiver);
+  if (ks.trace !== null) ks.trace.ipc(sender, receiver, IPC_REPLY);
   unblockSporadic(receiver.sc);
   const faultType = receiver.faultType;
   if (faultType === seL4_Fault_NullFault) {

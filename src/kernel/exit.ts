@@ -2,6 +2,7 @@
 // points at a seL4_TCB_Suspend stub would (CONTRACT: "When fn returns, the thread suspends
 // itself"). Entered like any other trap.
 
+import { ENTRY_THREAD_RETURNED } from "./events.ts";
 import type { Kernel } from "./kernel.ts";
 import { updateTimestamp } from "./sched.ts";
 import { setKernelState } from "./state.ts";
@@ -10,6 +11,7 @@ import { setVMRoot } from "./vspace.ts";
 
 export function suspendCurrentThread(k: Kernel): void {
   setKernelState(k.state);
+  k.state.trace?.entry(k.state.curThread, ENTRY_THREAD_RETURNED, 0);
   k.state.entries++;
   // As the seL4_TCB_Suspend it stands for, this entry accounts the time used so far.
   updateTimestamp();
@@ -17,4 +19,5 @@ export function suspendCurrentThread(k: Kernel): void {
   schedule();
   activateThread();
   if (k.state.curThread !== k.state.idleThread) setVMRoot(k.state.curThread);
+  k.state.trace?.exit(k.state.curThread);
 }

@@ -22,6 +22,7 @@ import {
 } from "../abi/index.ts";
 import { FaultIP } from "../abi/registers.ts";
 import { sendIPC } from "./endpoint.ts";
+import type { KernelTrace } from "./events.ts";
 import { current_fault, current_lookup_fault, ks } from "./state.ts";
 import type { Cte, Endpoint, Tcb } from "./structures.ts";
 import { setThreadState } from "./thread.ts";
@@ -64,12 +65,21 @@ function sendFaultIPC(t: Tcb, handler: Cte, canDonate: boolean): boolean {
 
 /** handleFault (FLT-6..FLT-8). */
 export function handleFault(t: Tcb): void {
-  if (!sendFaultIPC(t, t.cte[tcbFaultHandler], t.sc !== null)) handleNoFaultHandler(t);
+  const handler = t.cte[tcbFaultHandler];
+  if (ks.trace !== null) traceFault(ks.trace, t, handler);
+  if (!sendFaultIPC(t, handler, t.sc !== null)) handleNoFaultHandler(t);
 }
 
 /** handleTimeout (FLT-9): timeout faults never donate. */
 export function handleTimeout(t: Tcb): void {
-  sendFaultIPC(t, t.cte[tcbTimeoutHandler], false);
+  const handler = t.cte[tcbTimeoutHandler];
+  if (ks.trace !== null) traceFault(ks.trace, t, handler);
+  sendFaultIPC(t, handler, false);
+}
+
+function traceFault(tr: KernelTrace, t: Tcb, handler: Cte): void {
+  const f = current_fault;
+  tr.fault(t, f.type, f.w0Hi, f.w0Lo, f.w1, f.w2, handler.type === cap_endpoint_cap);
 }
 
 function lookupFailureWords(): string {

@@ -119,6 +119,7 @@ function getActiveIRQ(): number {
 export function handleInterrupt(): void {
   const irq = getActiveIRQ();
   if (irq === irqInvalid) return; // handleSpuriousIRQ does nothing
+  if (ks.trace !== null) ks.trace.irq(irq);
   if (irq > maxIRQ) {
     maskInterrupt(true, irq);
     return;

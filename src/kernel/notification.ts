@@ -44,6 +44,7 @@ export function maybeReturnSchedContext(n: Notification, t: Tcb): void {
 
 /** The woken thread runs with the badge, maybe on the notification's SC (MCS_DO_IF_SC). */
 function wake(t: Tcb, n: Notification, badgeHi: number, badgeLo: number): void {
+  if (ks.trace !== null) ks.trace.signal(n, t);
   setThreadState(t, ThreadState_Running);
   setReg(t, a0, badgeHi, badgeLo);
   maybeDonateSchedContext(t, n);
@@ -63,6 +64,7 @@ export function sendSignal(n: Notification, badgeHi: number, badgeLo: number): v
         n.msgHi = badgeHi;
         n.msgLo = badgeLo;
         n.state = NtfnState_Active;
+        if (ks.trace !== null) ks.trace.signal(n, null);
       }
       return;
     }
@@ -77,6 +79,7 @@ export function sendSignal(n: Notification, badgeHi: number, badgeLo: number): v
     default:
       n.msgHi = (n.msgHi | badgeHi) >>> 0;
       n.msgLo = (n.msgLo | badgeLo) >>> 0;
+      if (ks.trace !== null) ks.trace.signal(n, null);
       return;
   }
 }
@@ -84,6 +87,7 @@ export function sendSignal(n: Notification, badgeHi: number, badgeLo: number): v
 /** receiveSignal (NT-7, NT-8). */
 export function receiveSignal(t: Tcb, n: Notification, isBlocking: boolean): void {
   if (n.state === NtfnState_Active) {
+    if (ks.trace !== null) ks.trace.signalConsumed(n, t);
     setReg(t, a0, n.msgHi, n.msgLo);
     n.msgHi = 0;
     n.msgLo = 0;
@@ -106,6 +110,7 @@ export function receiveSignal(t: Tcb, n: Notification, isBlocking: boolean): voi
 
 /** completeSignal (IPC-18): a bound notification's pending word completes a receive at once. */
 export function completeSignal(n: Notification, t: Tcb): void {
+  if (ks.trace !== null) ks.trace.signalConsumed(n, t);
   setReg(t, a0, n.msgHi, n.msgLo);
   n.msgHi = 0;
   n.msgLo = 0;

@@ -94,6 +94,7 @@ function handleInvocation(
     return EXCEPTION_NONE;
   }
   const slot = lookupResult.slot as Cte;
+  if (ks.trace !== null) ks.trace.invocation(slot.type, msgInfoLabel(infoLo, infoHi));
   const buffer = lookupIPCBuffer(false, thread);
   inv.thread = thread;
   inv.buffer = buffer;
