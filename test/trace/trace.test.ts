@@ -176,6 +176,15 @@ describe("determinism and cost", () => {
     expect(traced.result).toEqual(plain.result);
   });
 
+  it("the IPC fastpath reports the same flows as the slowpath", () => {
+    const run = (fastpath: boolean) => {
+      const r = runRoot(clientServer, { trace: {}, checkInvariants: false, fastpath });
+      if (fastpath) expect(r.system.kernel.fastpathsTaken).toBeGreaterThan(0);
+      return flowsOf(parse(r.system.tracer?.toJSON() ?? ""));
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
   it("a system without a tracer gives the kernel no trace observer", () => {
     const sys = new System({ ramSize: 64 * 1024 * 1024 });
     expect(sys.tracer).toBeNull();
