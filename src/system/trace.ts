@@ -91,6 +91,7 @@ export class Tracer implements KernelTrace {
   private readonly processName: string;
   private readonly maxEvents: number;
   private running: Track | null = null;
+  private runningName = "";
   // The kernel entry in progress (entryTrack null when none).
   private entryTrack: Track | null = null;
   private entryNs = 0;
@@ -373,20 +374,12 @@ export class Tracer implements KernelTrace {
   }
 
   private switchTo(t: Track, ns: number): void {
-    const prev = this.running;
-    if (prev !== null)
-      this.push(ns, {
-        name: trackName(prev.tcb),
-        cat: "thread",
-        ph: "E",
-        ts: ns / 1000,
-        pid: PID,
-        tid: prev.tid,
-      });
+    this.endRunning(ns);
     const tcb = t.tcb;
     const args: Args = { tcb: `0x${tcb.ptr.toString(16)}`, priority: tcb.priority };
+    this.runningName = trackName(tcb);
     this.push(ns, {
-      name: trackName(tcb),
+      name: this.runningName,
       cat: "thread",
       ph: "B",
       ts: ns / 1000,
@@ -395,6 +388,14 @@ export class Tracer implements KernelTrace {
       args,
     });
     this.running = t;
+  }
+
+  /** The E of the running slice carries its B's name, even if the thread was renamed since. */
+  private endRunning(ns: number): void {
+    const prev = this.running;
+    if (prev === null) return;
+    this.push(ns, { name: this.runningName, cat: "thread", ph: "E", ts: ns / 1000, pid: PID, tid: prev.tid });
+    this.running = null;
   }
 
   private closeEntry(ns: number): void {
@@ -415,17 +416,7 @@ export class Tracer implements KernelTrace {
   }
 
   private stop(ns: number, truncated: boolean): void {
-    const prev = this.running;
-    if (prev !== null)
-      this.push(ns, {
-        name: trackName(prev.tcb),
-        cat: "thread",
-        ph: "E",
-        ts: ns / 1000,
-        pid: PID,
-        tid: prev.tid,
-      });
-    this.running = null;
+    this.endRunning(ns);
     this.entryTrack = null;
     this.stopped = true;
     this.truncated = truncated;

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { System } from "../../src/system/system.ts";
+import { seL4_CapInitThreadTCB, seL4_DebugNameThread, seL4_DebugPutString } from "../../src/user/libsel4.ts";
 import clientServer from "../../examples/client-server.ts";
 import { budgetRoot } from "./budget-root.ts";
 import { runRoot } from "../harness.ts";
@@ -183,6 +184,17 @@ describe("determinism and cost", () => {
       return flowsOf(parse(r.system.tracer?.toJSON() ?? ""));
     };
     expect(run(true)).toEqual(run(false));
+  });
+
+  it("a thread that renames itself while it runs: its slice still ends under the name it began with", () => {
+    const t = parse(
+      traceRoot(function* () {
+        yield* seL4_DebugNameThread(seL4_CapInitThreadTCB, "renamed");
+        yield* seL4_DebugPutString("x");
+      }).json,
+    );
+    expect(new Set(t.threadNames.values())).toContain("renamed");
+    expect(names(t, "B", "thread")).toContain("rootserver");
   });
 
   it("a system without a tracer gives the kernel no trace observer", () => {
