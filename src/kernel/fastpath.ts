@@ -36,6 +36,7 @@ import {
   type SchedContext,
   type Tcb,
 } from "./structures.ts";
+import { isHighestPrio } from "./thread.ts";
 import { findVSpaceForASID, setVMRoot } from "./vspace.ts";
 
 /** fastpath_mi_check: at most four message words in registers and no extra caps. */
@@ -55,13 +56,6 @@ function vspaceRootFp(t: Tcb): number {
   if (vt.type !== cap_page_table_cap || !vt.isMapped) return 0;
   const root = findVSpaceForASID(vt.mappedASID);
   return root === vt.ptr ? root : 0;
-}
-
-/** isHighestPrio: no ready thread has a higher priority than `prio`. */
-function isHighestPrio(prio: number): boolean {
-  const heads = ks.readyHead;
-  for (let p = 255; p > prio; p--) if (heads[p] !== null) return false;
-  return true;
 }
 
 function copyMRsFp(from: Tcb, to: Tcb, length: number): void {

@@ -324,17 +324,20 @@ function checkUntypeds(untypeds: Cte[], spans: Span[]): string | null {
 }
 
 function checkThreads(ks: KernelState): string | null {
-  // Ready queues: doubly linked, right priority, schedulable, flagged.
-  for (let p = 0; p < 256; p++) {
+  // Ready queues: doubly linked, right domain and priority, schedulable, flagged, in the bitmap.
+  for (let q = 0; q < ks.readyHead.length; q++) {
     let last: Tcb | null = null;
-    for (let t = ks.readyHead[p]; t !== null; t = t.schedNext) {
-      if (t.schedPrev !== last) return `ready queue ${p} is not doubly linked`;
-      if (t.priority !== p) return `thread "${t.name}" in the wrong ready queue`;
+    for (let t = ks.readyHead[q]; t !== null; t = t.schedNext) {
+      if (t.schedPrev !== last) return `ready queue ${q} is not doubly linked`;
+      if (t.priority !== (q & 255) || t.domain !== q >>> 8)
+        return `thread "${t.name}" in the wrong ready queue`;
       if (!isSchedulable(t)) return `thread "${t.name}" queued but not schedulable`;
       if (!t.inReadyQueue) return `thread "${t.name}" queued but not flagged`;
       last = t;
     }
-    if (ks.readyTail[p] !== last) return `ready queue ${p} has the wrong tail`;
+    if (ks.readyTail[q] !== last) return `ready queue ${q} has the wrong tail`;
+    const bit = (ks.readyBitmap[q >>> 5] >>> (q & 31)) & 1;
+    if (bit !== (last === null ? 0 : 1)) return `ready queue ${q} disagrees with the ready bitmap`;
   }
   for (const o of ks.objects.values()) {
     if (o instanceof Endpoint || o instanceof Notification) {
@@ -365,7 +368,8 @@ function checkThreads(ks: KernelState): string | null {
       }
       if (o.inReadyQueue) {
         let found = false;
-        for (let t = ks.readyHead[o.priority]; t !== null; t = t.schedNext) if (t === o) found = true;
+        const q = (o.domain << 8) | o.priority;
+        for (let t = ks.readyHead[q]; t !== null; t = t.schedNext) if (t === o) found = true;
         if (!found) return `thread "${o.name}" flagged as queued but not in its ready queue`;
       }
     }

@@ -19,10 +19,19 @@ import { initIRQController } from "./interrupt.ts";
 import { a7, FaultIP, NextIP } from "../abi/registers.ts";
 import type { Machine } from "../machine/machine.ts";
 import { bootKernel, type BootConfig, type BootResult } from "./boot.ts";
-import type { KernelEvents } from "./events.ts";
+import {
+  ENTRY_INTERRUPT,
+  ENTRY_SYSCALL,
+  ENTRY_USER_EXCEPTION,
+  ENTRY_VM_FAULT,
+  IPC_CALL,
+  IPC_REPLY,
+  type KernelEvents,
+  type KernelTrace,
+} from "./events.ts";
 import { handleFault } from "./faults.ts";
 import { checkBudget, updateTimestamp } from "./sched.ts";
-import { current_fault, KernelState, setKernelState } from "./state.ts";
+import { current_fault, type KernelConfig, KernelState, setKernelState } from "./state.ts";
 import { SchedContext, Tcb } from "./structures.ts";
 import { handleInterruptEntry, handleSyscall, handleUnknownSyscall, syscallNumber } from "./syscall.ts";
 import { activateThread, schedule } from "./thread.ts";
@@ -40,8 +49,9 @@ export class Kernel {
   constructor(
     readonly machine: Machine,
     events: KernelEvents | null = null,
+    config: KernelConfig = {},
   ) {
-    this.state = new KernelState(machine, events);
+    this.state = new KernelState(machine, events, config);
     const idle = new Tcb(0);
     idle.state = ThreadState_IdleThreadState;
     idle.name = "idle_thread";
@@ -49,6 +59,7 @@ export class Kernel {
     this.state.idleThread = idle;
     this.state.curThread = idle;
     this.state.curSC = idle.sc;
+    this.state.trace = events?.trace ?? null;
   }
 
   boot(config: BootConfig = {}): BootResult {
@@ -57,6 +68,7 @@ export class Kernel {
     const r = bootKernel(config);
     schedule();
     activateThread();
+    this.state.trace?.exit(this.state.curThread);
     return r;
   }
 
@@ -81,9 +93,11 @@ export class Kernel {
 
   /** `ecall` by the current thread at the pc held in NextIP (INV-1). */
   syscallTrap(): void {
-    this.enter();
     const t = this.state.curThread;
     const r = t.regs;
+    const tr = this.state.trace;
+    if (tr !== null) tr.entry(t, ENTRY_SYSCALL, syscallNumber(r[2 * a7 + 1], r[2 * a7]));
+    this.enter();
     const pcLo = r[2 * NextIP];
     const pcHi = r[2 * NextIP + 1];
     r[2 * FaultIP] = pcLo;
@@ -96,11 +110,13 @@ export class Kernel {
       if (sys === seL4_SysCall) {
         if (fastpathCall(t)) {
           this.fastpathsTaken++;
+          if (tr !== null) this.traceFastpath(tr, t, IPC_CALL);
           return;
         }
       } else if (sys === seL4_SysReplyRecv) {
         if (fastpathReplyRecv(t)) {
           this.fastpathsTaken++;
+          if (tr !== null) this.traceFastpath(tr, t, IPC_REPLY);
           return;
         }
       }
@@ -114,10 +130,18 @@ export class Kernel {
   private exit(): void {
     const t = this.state.curThread;
     if (t !== this.state.idleThread) setVMRoot(t);
+    if (this.state.trace !== null) this.state.trace.exit(t);
+  }
+
+  /** The fastpath skips the slowpath's hook sites: its message and switch are reported here. */
+  private traceFastpath(tr: KernelTrace, from: Tcb, kind: number): void {
+    tr.ipc(from, this.state.curThread, kind);
+    tr.exit(this.state.curThread);
   }
 
   /** An interrupt (timer or PLIC) while the current thread was at NextIP. */
   interruptTrap(): void {
+    this.state.trace?.entry(this.state.curThread, ENTRY_INTERRUPT, 0);
     this.enter();
     this.faultIPFromPC();
     handleInterruptEntry();
@@ -126,6 +150,7 @@ export class Kernel {
 
   /** A synchronous exception other than ecall and page faults (UserException). */
   userExceptionTrap(cause: number): void {
+    this.state.trace?.entry(this.state.curThread, ENTRY_USER_EXCEPTION, cause);
     this.enter();
     this.faultIPFromPC();
     current_fault.type = seL4_Fault_UserException;
@@ -136,6 +161,7 @@ export class Kernel {
 
   /** A page or access fault at `addr`; access 0 load, 1 store, 2 instruction fetch. */
   vmFaultTrap(addr: number, access: number): void {
+    this.state.trace?.entry(this.state.curThread, ENTRY_VM_FAULT, addr);
     this.enter();
     this.faultIPFromPC();
     current_fault.type = seL4_Fault_VMFault;

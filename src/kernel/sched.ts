@@ -14,8 +14,9 @@ import {
   tcbTimeoutHandler,
   TICKS_PER_US,
 } from "../abi/index.ts";
+import { SC_CHARGE, SC_EXHAUSTED, SC_RELEASED, SC_THROTTLED } from "./events.ts";
 import { handleTimeout } from "./faults.ts";
-import { domainTime, domainTimeConsumed, isCurDomainExpired, numDomains } from "./object/domain.ts";
+import { domainTime, domainTimeConsumed, isCurDomainExpired } from "./object/domain.ts";
 import { current_fault, ks } from "./state.ts";
 import type { Refill, SchedContext, Tcb } from "./structures.ts";
 import {
@@ -244,7 +245,7 @@ export function updateTimestamp(): void {
   const consumed = now - ks.curTime;
   ks.curTime = now;
   ks.consumed += consumed;
-  if (numDomains > 1) domainTimeConsumed(consumed + MIN_BUDGET);
+  if (ks.numDomains > 1) domainTimeConsumed(consumed, MIN_BUDGET);
 }
 
 /** commitTime: charge ksConsumed to the current SC without ending its timeslice. */
@@ -261,6 +262,7 @@ export function commitTime(): void {
       }
     }
     sc.consumed += ks.consumed;
+    if (ks.trace !== null && ks.consumed > 0) ks.trace.sched(SC_CHARGE, sc, ks.consumed);
   }
   ks.consumed = 0;
 }
@@ -278,6 +280,7 @@ export function chargeBudget(consumed: number, canTimeoutFault: boolean): void {
       refillBudgetCheck(consumed);
     }
     sc.consumed += consumed;
+    if (ks.trace !== null) ks.trace.sched(SC_EXHAUSTED, sc, consumed);
   }
   ks.consumed = 0;
   if (isSchedulable(ks.curThread)) {
@@ -327,6 +330,7 @@ export function postpone(sc: SchedContext): void {
   if (t === null) return;
   tcbSchedDequeue(t);
   releaseEnqueue(t);
+  if (ks.trace !== null) ks.trace.sched(SC_THROTTLED, sc, 0);
   ks.reprogram = true;
 }
 
@@ -352,6 +356,7 @@ export function awaken(): void {
     t.schedNext = null;
     t.inReleaseQueue = false;
     ks.reprogram = true;
+    if (ks.trace !== null) ks.trace.sched(SC_RELEASED, t.sc as SchedContext, 0);
     possibleSwitchTo(t);
   }
 }
@@ -370,7 +375,7 @@ export function setNextInterrupt(): void {
   // The idle thread's SC is never configured here (seL4 gives it the boot time slice), so an idle
   // system waits for the next release only, without a periodic idle tick.
   if (sc !== null && scActive(sc)) next = ks.curTime + refillHead(sc).rAmount;
-  if (numDomains > 1) next = Math.min(next, ks.curTime + domainTime());
+  if (ks.numDomains > 1) next = Math.min(next, ks.curTime + domainTime());
   const rq = ks.releaseHead;
   if (rq !== null) next = Math.min(next, refillHead(rq.sc as SchedContext).rTime);
   if (next === Infinity) ks.machine.timer.clear();

@@ -6,7 +6,7 @@
 
 import type { Machine } from "../machine/machine.ts";
 import type { ASIDPool, Cte, KObject, SchedContext, Tcb } from "./structures.ts";
-import type { KernelEvents } from "./events.ts";
+import type { KernelEvents, KernelTrace } from "./events.ts";
 
 export const EXCEPTION_NONE = 0;
 export const EXCEPTION_FAULT = 1;
@@ -19,14 +19,29 @@ export const SchedulerAction_ResumeCurrentThread = 0;
 export const SchedulerAction_ChooseNewThread = 1;
 export const SchedulerAction_SwitchToThread = 2;
 
+/**
+ * Build-time kernel configuration (seL4's CMake options that change behaviour here).
+ * KernelNumDomains defaults to 1, and KernelNumDomainSchedules to 2 with one domain, 100 with more.
+ */
+export interface KernelConfig {
+  numDomains?: number;
+  numDomainSchedules?: number;
+}
+
 export class KernelState {
+  /** CONFIG_NUM_DOMAINS and CONFIG_NUM_DOMAIN_SCHEDULES. */
+  readonly numDomains: number;
+  readonly numDomainSchedules: number;
   curThread!: Tcb;
   idleThread!: Tcb;
   schedulerAction = SchedulerAction_ResumeCurrentThread;
   /** Thread to switch to when schedulerAction is SwitchToThread. */
   switchTarget: Tcb | null = null;
-  readonly readyHead: (Tcb | null)[] = new Array<Tcb | null>(256).fill(null);
-  readonly readyTail: (Tcb | null)[] = new Array<Tcb | null>(256).fill(null);
+  /** Ready queues, one per (domain, priority), at index domain * 256 + priority (SCH-1). */
+  readonly readyHead: (Tcb | null)[];
+  readonly readyTail: (Tcb | null)[];
+  /** One bit per non-empty ready queue, eight words per domain (seL4's ksReadyQueuesL1/L2Bitmap). */
+  readonly readyBitmap: Uint32Array;
   /** Release queue of threads waiting for their SC's next refill, sorted by release time. */
   releaseHead: Tcb | null = null;
   curSC!: SchedContext;
@@ -47,10 +62,25 @@ export class KernelState {
   halted = false;
   /** Number of kernel entries so far. */
   entries = 0;
+  /** events.trace, set by the Kernel: hook sites test this one field. */
+  trace: KernelTrace | null = null;
   constructor(
     readonly machine: Machine,
     readonly events: KernelEvents | null,
-  ) {}
+    config: KernelConfig = {},
+  ) {
+    const domains = config.numDomains ?? 1;
+    if (!Number.isInteger(domains) || domains < 1 || domains > 256)
+      throw new RangeError(`KernelNumDomains must be 1..256, not ${domains}`);
+    const schedules = config.numDomainSchedules ?? (domains > 1 ? 100 : 2);
+    if (!Number.isInteger(schedules) || schedules < 2)
+      throw new RangeError(`KernelNumDomainSchedules must be at least 2, not ${schedules}`);
+    this.numDomains = domains;
+    this.numDomainSchedules = schedules;
+    this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
+    this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
+    this.readyBitmap = new Uint32Array(domains * 8);
+  }
 }
 
 export let ks: KernelState;

@@ -54,42 +54,63 @@ export function isBlocked(t: Tcb): boolean {
   );
 }
 
-// --- ready queues (one domain) ---
+// --- ready queues: one per (domain, priority), with a bitmap of the non-empty ones ---
 
 export function tcbSchedEnqueue(t: Tcb): void {
   if (t.inReadyQueue) return;
-  const p = t.priority;
-  const head = ks.readyHead[p];
+  const q = (t.domain << 8) | t.priority;
+  const head = ks.readyHead[q];
   t.schedPrev = null;
   t.schedNext = head;
-  if (head === null) ks.readyTail[p] = t;
-  else head.schedPrev = t;
-  ks.readyHead[p] = t;
+  if (head === null) {
+    ks.readyTail[q] = t;
+    ks.readyBitmap[q >>> 5] |= 1 << (q & 31);
+  } else head.schedPrev = t;
+  ks.readyHead[q] = t;
   t.inReadyQueue = true;
 }
 
 export function tcbSchedAppend(t: Tcb): void {
   if (t.inReadyQueue) return;
-  const p = t.priority;
-  const tail = ks.readyTail[p];
+  const q = (t.domain << 8) | t.priority;
+  const tail = ks.readyTail[q];
   t.schedNext = null;
   t.schedPrev = tail;
-  if (tail === null) ks.readyHead[p] = t;
-  else tail.schedNext = t;
-  ks.readyTail[p] = t;
+  if (tail === null) {
+    ks.readyHead[q] = t;
+    ks.readyBitmap[q >>> 5] |= 1 << (q & 31);
+  } else tail.schedNext = t;
+  ks.readyTail[q] = t;
   t.inReadyQueue = true;
 }
 
 export function tcbSchedDequeue(t: Tcb): void {
   if (!t.inReadyQueue) return;
-  const p = t.priority;
-  if (t.schedPrev === null) ks.readyHead[p] = t.schedNext;
+  const q = (t.domain << 8) | t.priority;
+  if (t.schedPrev === null) ks.readyHead[q] = t.schedNext;
   else t.schedPrev.schedNext = t.schedNext;
-  if (t.schedNext === null) ks.readyTail[p] = t.schedPrev;
+  if (t.schedNext === null) ks.readyTail[q] = t.schedPrev;
   else t.schedNext.schedPrev = t.schedPrev;
+  if (ks.readyHead[q] === null) ks.readyBitmap[q >>> 5] &= ~(1 << (q & 31));
   t.schedPrev = null;
   t.schedNext = null;
   t.inReadyQueue = false;
+}
+
+/** getHighestPrio: the highest priority with a ready thread in the current domain, or -1. */
+export function highestReadyPrio(): number {
+  const bm = ks.readyBitmap;
+  const base = ks.curDomain << 3;
+  for (let w = 7; w >= 0; w--) {
+    const bits = bm[base + w];
+    if (bits !== 0) return (w << 5) | (31 - Math.clz32(bits));
+  }
+  return -1;
+}
+
+/** isHighestPrio: no thread of the current domain with a higher priority than `prio` is ready. */
+export function isHighestPrio(prio: number): boolean {
+  return highestReadyPrio() <= prio;
 }
 
 /**
@@ -105,11 +126,6 @@ function schedAppend(t: Tcb): void {
 
 export function appendCurrentThread(): void {
   schedAppend(ks.curThread);
-}
-
-function highestReadyPrio(): number {
-  for (let p = 255; p >= 0; p--) if (ks.readyHead[p] !== null) return p;
-  return -1;
 }
 
 // --- thread state ---
@@ -194,7 +210,7 @@ function chooseThread(): void {
   // scheduleChooseNewThread: an expired domain moves the schedule on first.
   nextDomainIfExpired();
   const prio = highestReadyPrio();
-  if (prio >= 0) switchToThread(ks.readyHead[prio] as Tcb);
+  if (prio >= 0) switchToThread(ks.readyHead[(ks.curDomain << 8) | prio] as Tcb);
   else ks.curThread = ks.idleThread;
 }
 

@@ -5,9 +5,11 @@
 import { NextIP } from "../abi/registers.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import type { Tcb } from "../kernel/structures.ts";
+import type { KernelConfig } from "../kernel/state.ts";
 import { checkInvariants } from "../kernel/invariants.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
+import { Tracer, type TraceOptions } from "./trace.ts";
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
 import { rt } from "../user/runtime.ts";
 import {
@@ -38,6 +40,10 @@ export interface SystemOptions {
   input?: Uint8Array;
   inputAt?: number | "idle";
   inputInterval?: number;
+  /** Record a trace of the run (`System.tracer`); without it the kernel reports nothing extra. */
+  trace?: TraceOptions;
+  /** Kernel build options (number of domains and domain schedule entries). */
+  kernelConfig?: KernelConfig;
 }
 
 export type StopReason = "halt" | "idle" | "max-time" | "invariant";
@@ -55,6 +61,7 @@ export class System {
   readonly engine: TsEngine;
   private readonly opts: SystemOptions;
   preemptions = 0;
+  readonly tracer: Tracer | null;
   // Input waiting for the system's first idle moment (inputAt "idle"), else null.
   private inputOnIdle: Uint8Array | null = null;
 
@@ -63,14 +70,20 @@ export class System {
     const onConsole = opts.onConsole ?? (() => undefined);
     this.machine = new Machine({ ramSize: opts.ramSize, onConsoleByte: onConsole, onUartByte: onConsole });
     const diag = opts.onDiagnostic ?? (() => undefined);
-    this.kernel = new Kernel(this.machine, {
-      putChar: (b) => this.machine.consolePutChar(b),
-      diagnostic: diag,
-      halt: () => undefined,
-      preempted: () => {
-        this.preemptions++;
+    this.tracer = opts.trace !== undefined ? new Tracer(this.machine, opts.trace) : null;
+    this.kernel = new Kernel(
+      this.machine,
+      {
+        putChar: (b) => this.machine.consolePutChar(b),
+        diagnostic: diag,
+        halt: () => undefined,
+        preempted: () => {
+          this.preemptions++;
+        },
+        trace: this.tracer ?? undefined,
       },
-    });
+      opts.kernelConfig,
+    );
     this.engine = new TsEngine(this.machine);
     const input = opts.input;
     if (input !== undefined && input.length > 0) {

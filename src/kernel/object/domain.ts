@@ -2,8 +2,9 @@
 // ksDomScheduleStart, ksDomScheduleIdx, ksDomainTime), with the schedule step of
 // src/kernel/thread.c nextDomain (SCH-27..SCH-31).
 //
-// Configuration as seL4's defaults: CONFIG_NUM_DOMAINS = 1, hence CONFIG_NUM_DOMAIN_SCHEDULES = 2
-// (one usable entry plus the end marker that always stays last). A schedule entry is a domain and a
+// The number of domains and of schedule entries are build options (KernelConfig); seL4's defaults
+// are one domain and two entries (one usable entry plus the end marker that always stays last),
+// and 100 entries with more domains. A schedule entry is a domain and a
 // duration in timer ticks below 2^56 (seL4 packs them as (domain << 56) | duration); the all-zero
 // entry is an end marker. With one domain the domain time never runs down on its own
 // (isCurDomainExpired needs numDomains > 1); only ScheduleSetStart zeroes it, so that the next
@@ -40,19 +41,15 @@ import {
   tcbSchedEnqueue,
 } from "../thread.ts";
 
-/** CONFIG_NUM_DOMAINS. */
-export const numDomains = 1;
-/** CONFIG_NUM_DOMAIN_SCHEDULES (2 when there is a single domain). */
-export const domScheduleLength = 2;
 /** DSCHED_MAX_DURATION = 2^56 - 1, as (hi, lo) halves. */
 const MAX_DURATION_HI = 0x00ff_ffff;
 const MAX_DURATION_LO = 0xffff_ffff;
 
 /** The domain schedule and position of one kernel. Durations are exact (hi, lo) words. */
 export class DomainSchedule {
-  readonly domain = new Uint8Array(domScheduleLength);
-  readonly durationHi = new Uint32Array(domScheduleLength);
-  readonly durationLo = new Uint32Array(domScheduleLength);
+  readonly domain: Uint8Array;
+  readonly durationHi: Uint32Array;
+  readonly durationLo: Uint32Array;
   /** ksDomScheduleStart, ksDomScheduleIdx. */
   start = 0;
   idx = 0;
@@ -61,7 +58,10 @@ export class DomainSchedule {
   timeLo = MAX_DURATION_LO;
 
   /** Boot state: entry 0 is (domain 0, maximal duration), the rest end markers. */
-  constructor() {
+  constructor(readonly length: number) {
+    this.domain = new Uint8Array(length);
+    this.durationHi = new Uint32Array(length);
+    this.durationLo = new Uint32Array(length);
     this.durationHi[0] = MAX_DURATION_HI;
     this.durationLo[0] = MAX_DURATION_LO;
   }
@@ -82,7 +82,7 @@ const schedules = new WeakMap<KernelState, DomainSchedule>();
 export function domainSchedule(state: KernelState = ks): DomainSchedule {
   let d = schedules.get(state);
   if (d === undefined) {
-    d = new DomainSchedule();
+    d = new DomainSchedule(state.numDomainSchedules);
     schedules.set(state, d);
   }
   return d;
@@ -105,17 +105,17 @@ export function domainTime(): number {
 /** isCurDomainExpired: with more than one domain, the current domain's time is used up. */
 export function isCurDomainExpired(): boolean {
   const d = domainSchedule();
-  return numDomains > 1 && d.timeHi === 0 && d.timeLo === 0;
+  return ks.numDomains > 1 && d.timeHi === 0 && d.timeLo === 0;
 }
 
 /**
- * The domain part of updateTimestamp: `used` is the time consumed plus MIN_BUDGET; a domain
- * whose remaining time it covers is over.
+ * The domain part of updateTimestamp: `consumed` ticks have passed. A domain with no more than
+ * MIN_BUDGET left after that is over, since it could not run anything useful.
  */
-export function domainTimeConsumed(used: number): void {
+export function domainTimeConsumed(consumed: number, minBudget: number): void {
   const d = domainSchedule();
   const left = d.time;
-  const rest = used >= left ? 0 : left - used;
+  const rest = consumed + minBudget >= left ? 0 : left - consumed;
   d.timeHi = Math.floor(rest / 2 ** 32) >>> 0;
   d.timeLo = rest >>> 0;
 }
@@ -131,7 +131,7 @@ export function checkDomainTime(): void {
 /** nextDomain: the next entry (wrapping to the start at an end marker) becomes current. */
 function nextDomain(d: DomainSchedule): void {
   d.idx++;
-  if (d.idx >= domScheduleLength || d.isEndMarker(d.idx)) d.idx = d.start;
+  if (d.idx >= d.length || d.isEndMarker(d.idx)) d.idx = d.start;
   ks.reprogram = true;
   ks.workUnitsCompleted = 0;
   ks.curDomain = d.domain[d.idx];
@@ -177,7 +177,7 @@ export function decodeDomainInvocation(
 function decodeDomainSetSet(length: number): Exception {
   if (length === 0) return error(seL4_TruncatedMessage);
   const domain = argNum(0);
-  if (domain >= numDomains) return invalidArgument(0);
+  if (domain >= ks.numDomains) return invalidArgument(0);
   const tcap = current_extra_caps.slots[0];
   if (tcap === null) return error(seL4_TruncatedMessage);
   if (tcap.type !== cap_thread_cap) return invalidArgument(1);
@@ -202,8 +202,8 @@ function decodeDomainScheduleConfigure(length: number): Exception {
   const durHi = argHi(2);
   const durLo = argLo(2);
   const d = domainSchedule();
-  if (index >= domScheduleLength - 1) return rangeError(0, domScheduleLength - 2);
-  if (domain >= numDomains) return rangeError(0, numDomains - 1);
+  if (index >= d.length - 1) return rangeError(0, d.length - 2);
+  if (domain >= ks.numDomains) return rangeError(0, ks.numDomains - 1);
   if (durHi > MAX_DURATION_HI) return invalidArgument(2);
   const zero = durHi === 0 && durLo === 0;
   if (zero && domain !== 0) return invalidArgument(1);
@@ -220,14 +220,14 @@ function decodeDomainScheduleSetStart(length: number): Exception {
   if (length < 1) return error(seL4_TruncatedMessage);
   const index = argNum(0);
   const d = domainSchedule();
-  if (index >= domScheduleLength) return rangeError(0, domScheduleLength - 1);
+  if (index >= d.length) return rangeError(0, d.length - 1);
   if (d.isEndMarker(index)) return invalidArgument(0);
   setThreadState(inv.thread, ThreadState_Restart);
   // End the current domain's time now: the next choice of thread restarts the schedule at `index`.
   d.start = index;
   d.timeHi = 0;
   d.timeLo = 0;
-  d.idx = domScheduleLength - 2;
+  d.idx = d.length - 2;
   rescheduleRequired();
   return EXCEPTION_NONE;
 }
