@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { basename, dirname, resolve } from "node:path";
 import { formatDiagnostic, parseSdf, type SdfFileLookup, type SdfSystem } from "../microkit/sdf.ts";
 import { buildMicrokit } from "../microkit/builder.ts";
-import { microkitRootTask } from "../microkit/run.ts";
+import { microkitKernelConfig, microkitRootTask } from "../microkit/run.ts";
 import { printCapDL } from "../capdl/spec.ts";
 import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
 import { System, type RunResult } from "../system/system.ts";
@@ -190,6 +190,8 @@ function writeTrace(path: string | undefined, sys: System): boolean {
   if (path === undefined || sys.tracer === null) return true;
   try {
     writeFileSync(path, sys.tracer.toJSON());
+    if (sys.tracer.isTruncated)
+      process.stderr.write(`sel4ts: trace ${path} stops after ${sys.tracer.eventCount} events\n`);
     return true;
   } catch (e) {
     process.stderr.write(
@@ -392,6 +394,7 @@ async function run(args: string[]): Promise<number> {
   };
   let initialiserFailed = false;
   const system = new System({
+    kernelConfig: microkitKernelConfig(sys),
     maxTicks: a.boot.maxTicks,
     ramSize: a.boot.ramSize,
     checkInvariants: a.boot.checkInvariants,

@@ -111,12 +111,18 @@ export class Tracer implements KernelTrace {
     opts: TraceOptions = {},
   ) {
     this.processName = opts.processName ?? "sel4ts";
-    this.maxEvents = opts.maxEvents ?? 2_000_000;
+    // About 130 MB of JSON: what the Perfetto UI still opens comfortably.
+    this.maxEvents = opts.maxEvents ?? 1_000_000;
   }
 
   /** Events recorded so far. */
   get eventCount(): number {
     return this.lines.length;
+  }
+
+  /** Recording stopped at maxEvents before the run ended. */
+  get isTruncated(): boolean {
+    return this.truncated;
   }
 
   // ---- KernelTrace ----

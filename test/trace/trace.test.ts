@@ -119,6 +119,13 @@ describe("traces of example systems", () => {
     expect(hasFlow(t, "signal", "producer", "consumer")).toBe(true);
   });
 
+  it("timer.system: the RTC's IRQ is a kernel entry whose signal wakes the driver, which notifies its client", async () => {
+    const t = parse((await traceMicrokit("timer", 15_000_000)).json);
+    expect(names(t, "X", "kernel")).toContain("IRQ 11");
+    expect(hasFlow(t, "signal", "idle", "timer")).toBe(true);
+    expect(hasFlow(t, "signal", "timer", "client")).toBe(true);
+  });
+
   it("client-server.ts (root task): threads named with seL4_DebugNameThread, calls and replies", () => {
     const t = parse(traceRoot(clientServer, "client-server.ts").json);
     const threads = new Set(t.threadNames.values());
