@@ -83,8 +83,20 @@ export interface CapDLObject {
   irq?: { irq: number; trigger: "level" | "edge"; notification: CapDLCap | null };
 }
 
+/**
+ * A domain schedule for DomainSet_ScheduleConfigure: entries in order (an end marker is domain 0
+ * with duration 0), placed from index `shift`, starting at `shift + start`. Durations in timer ticks.
+ */
+export interface CapDLDomainSchedule {
+  entries: { domain: number; duration: bigint }[];
+  start: number;
+  shift: number;
+}
+
 export interface CapDLSpec {
   objects: CapDLObject[];
+  /** Set when the system declares one; the kernel's boot schedule stays otherwise. */
+  domainSchedule?: CapDLDomainSchedule;
   /** IRQ number → index of its irq object. */
   irqs: Map<number, number>;
   /** Objects in the order the initialiser allocates them (paddr first, then largest first). */
@@ -237,5 +249,14 @@ export function printCapDL(spec: CapDLSpec): string {
     lines.push(`  ${irq}: ${spec.objects[obj].name}`);
   }
   lines.push("}", "");
+  // The capDL-tool grammar has no domain schedule; it goes in a comment, as the tool ignores those.
+  const ds = spec.domainSchedule;
+  if (ds !== undefined) {
+    lines.push(`-- domain schedule: start index ${ds.shift + ds.start}`);
+    ds.entries.forEach((e, i) =>
+      lines.push(`--   ${ds.shift + i}: domain ${e.domain}, duration ${e.duration} ticks`),
+    );
+    lines.push("");
+  }
   return lines.join("\n");
 }

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { basename, dirname, resolve } from "node:path";
 import { formatDiagnostic, parseSdf, type SdfFileLookup, type SdfSystem } from "../microkit/sdf.ts";
 import { buildMicrokit } from "../microkit/builder.ts";
-import { microkitRootTask } from "../microkit/run.ts";
+import { microkitKernelConfig, microkitRootTask } from "../microkit/run.ts";
 import { printCapDL } from "../capdl/spec.ts";
 import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
 import { System, type RunResult } from "../system/system.ts";
@@ -394,6 +394,7 @@ async function run(args: string[]): Promise<number> {
   };
   let initialiserFailed = false;
   const system = new System({
+    kernelConfig: microkitKernelConfig(sys),
     maxTicks: a.boot.maxTicks,
     ramSize: a.boot.ramSize,
     checkInvariants: a.boot.checkInvariants,

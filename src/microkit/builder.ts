@@ -12,6 +12,7 @@ import {
   RW_RIGHTS,
   sortForAllocation,
   type CapDLCap,
+  type CapDLDomainSchedule,
   type CapDLObject,
   type CapDLSpec,
   type CapDLTcb,
@@ -401,5 +402,26 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
   }
 
   const spec: CapDLSpec = { objects: o, irqs: b.irqs, allocationOrder: sortForAllocation(o) };
+  if (sys.domains !== null) spec.domainSchedule = domainScheduleOf(sys);
   return { spec, pds, monitor: { tcb: monTcb, cnode: monCnode, ep: monEp, vspace: monPgd } };
+}
+
+/** The timer ticks per microsecond of QEMU virt's 10 MHz timebase: `us` durations convert exactly. */
+const TICKS_PER_US = 10n;
+
+/**
+ * The SDF's domain schedule in timer ticks, with the end marker the SDF implies after the last
+ * entry (microkit.md §1.15).
+ */
+function domainScheduleOf(sys: SdfSystem): CapDLDomainSchedule | undefined {
+  const d = sys.domains;
+  if (d === null) return undefined;
+  const entries = d.schedule.map((e) =>
+    e.kind === "end_marker"
+      ? { domain: 0, duration: 0n }
+      : { domain: e.domain, duration: e.unit === "us" ? e.duration * TICKS_PER_US : e.duration },
+  );
+  const last = entries[entries.length - 1];
+  if (last === undefined || last.duration !== 0n) entries.push({ domain: 0, duration: 0n });
+  return { entries, start: d.startIndex, shift: d.indexShift ?? 0 };
 }

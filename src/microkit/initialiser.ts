@@ -23,6 +23,8 @@ import {
   seL4_CNode_Delete,
   seL4_CNode_Mint,
   seL4_DebugNameThread,
+  seL4_DomainSet_ScheduleConfigure,
+  seL4_DomainSet_ScheduleSetStart,
   seL4_DomainSet_Set,
   seL4_EndpointObject,
   seL4_FailedLookup,
@@ -418,6 +420,23 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
     }
 
     for (const ts of tcbs) check(yield* seL4_TCB_Resume(ts), "TCB_Resume");
+
+    // The domain schedule comes last: once it starts, this thread (domain 0) may not run again
+    // until domain 0's turn, and everything must be in place by then.
+    const ds = spec.domainSchedule;
+    if (ds !== undefined) {
+      for (const [i, e] of ds.entries.entries()) {
+        const index = ds.shift + i;
+        check(
+          yield* seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, index, e.domain, e.duration),
+          `DomainSet_ScheduleConfigure of schedule entry ${index} (domain ${e.domain}, ${e.duration} ticks)`,
+        );
+      }
+      check(
+        yield* seL4_DomainSet_ScheduleSetStart(seL4_CapDomain, ds.shift + ds.start),
+        `DomainSet_ScheduleSetStart(${ds.shift + ds.start})`,
+      );
+    }
     yield* seL4_TCB_Suspend(seL4_CapInitThreadTCB);
   };
 }

@@ -1,13 +1,13 @@
 // Running a Microkit system: build the CapDL spec, boot a System with the initialiser as root task,
 // run. Module loading (the program images) is the caller's business (src/cli/main.ts, tests).
 
-import { System, type RunResult, type SystemOptions } from "../system/system.ts";
+import { System, type KernelConfig, type RunResult, type SystemOptions } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import type { MicrokitProgram } from "../user/microkit.ts";
 import { buildMicrokit, type MicrokitBuild } from "./builder.ts";
 import { microkitInitialiser } from "./initialiser.ts";
 import { monitorMain } from "./monitor.ts";
-import type { SdfSystem } from "./sdf-model.ts";
+import { SDF_DEFAULT_CONFIG, type SdfSystem } from "./sdf-model.ts";
 
 export interface MicrokitRun {
   build: MicrokitBuild;
@@ -28,6 +28,20 @@ export function microkitRootTask(
   return microkitInitialiser(build, { programs, monitor }) as RootMain;
 }
 
+/**
+ * The kernel a system is built for. A system with a domain schedule needs a kernel built with the
+ * domain scheduler: SDF validation assumes KernelNumDomains = 16 and 100 schedule entries
+ * (SDF_DEFAULT_CONFIG). Others get seL4's default single domain, whose boot schedule never ends, so
+ * that a system whose threads have all finished goes idle rather than switching domains forever.
+ */
+export function microkitKernelConfig(sys: SdfSystem): KernelConfig {
+  if (sys.domains === null) return {};
+  return {
+    numDomains: SDF_DEFAULT_CONFIG.numDomains,
+    numDomainSchedules: SDF_DEFAULT_CONFIG.numDomainSchedules,
+  };
+}
+
 /** Build, boot and run a Microkit system. */
 export function runMicrokit(
   sys: SdfSystem,
@@ -35,7 +49,7 @@ export function runMicrokit(
   opts: SystemOptions = {},
 ): MicrokitRun {
   const build = buildMicrokit(sys);
-  const system = new System(opts);
+  const system = new System({ kernelConfig: microkitKernelConfig(sys), ...opts });
   system.boot(microkitRootTask(build, sys, programs));
   const result = system.run();
   return { build, system, result };

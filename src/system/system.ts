@@ -21,6 +21,8 @@ import {
   TsEngine,
 } from "./ts-engine.ts";
 
+export type { KernelConfig };
+
 export interface SystemOptions {
   ramSize?: number;
   /** Stop after this much simulated time, in timer ticks. */
