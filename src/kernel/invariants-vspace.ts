@@ -23,7 +23,8 @@ import {
   seL4_UserTop,
 } from "../abi/index.ts";
 import type { KernelState } from "./state.ts";
-import { type ASIDPool, CNode, type Cte, Tcb } from "./structures.ts";
+import { allCaps } from "./invariants-sched.ts";
+import type { ASIDPool, Cte } from "./structures.ts";
 
 // Module-level copies: test loaders turn imported bindings into property reads (see invariants.ts).
 const FRAME = cap_frame_cap;
@@ -44,20 +45,31 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
+function pteWhere(asid: number, vaddr: number, p: number): string {
+  return `ASID ${asid} vaddr ${hex(vaddr)} (PTE at ${hex(p)})`;
+}
+
+/** Whether one of `caps` records the mapping (of that size, unless `bits` is -1). */
+function records(caps: Cte[] | undefined, bits: number, asid: number, vaddr: number): boolean {
+  if (caps === undefined) return false;
+  for (const c of caps)
+    if (c.mappedASID === asid && c.mappedAddr === vaddr && (bits < 0 || c.sizeBits === bits)) return true;
+  return false;
+}
+
 function push(m: Map<number, Cte[]>, key: number, c: Cte): void {
   const l = m.get(key);
   if (l === undefined) m.set(key, [c]);
   else l.push(c);
 }
 
-export function checkVSpaces(ks: KernelState): string | null {
+/** `caps`: every non-empty slot of the live objects, if the caller has collected them already. */
+export function checkVSpaces(ks: KernelState, caps: readonly Cte[] = allCaps(ks)): string | null {
   const frames = new Map<number, Cte[]>();
   const tables = new Map<number, Cte[]>();
   const poolCaps: Cte[] = [];
-  for (const o of ks.objects.values()) {
-    const slots = o instanceof CNode ? o.slots : o instanceof Tcb ? o.cte : null;
-    if (slots === null) continue;
-    for (const s of slots) {
+  {
+    for (const s of caps) {
       if (s.type === FRAME) {
         if (s.mappedASID === 0) continue;
         const size = 2 ** s.sizeBits;
@@ -120,29 +132,26 @@ export function checkVSpaces(ks: KernelState): string | null {
       if (lo === 0 && hi === 0) continue;
       const p = table + 8 * i;
       const vaddr = base + i * 2 ** bits;
-      const where = (): string => `ASID ${asid} vaddr ${hex(vaddr)} (PTE at ${hex(p)})`;
-      if ((lo & V) === 0) return `${where()}: invalid PTE is not zero`;
-      if (hi >>> 22 !== 0) return `${where()}: reserved PTE bits set`;
+      if ((lo & V) === 0) return `${pteWhere(asid, vaddr, p)}: invalid PTE is not zero`;
+      if (hi >>> 22 !== 0) return `${pteWhere(asid, vaddr, p)}: reserved PTE bits set`;
       const target = (hi & 0x3f_ffff) * TWO32 * 4 + (lo >>> 10) * 4096;
       if ((lo & (R | W | X)) === 0) {
-        if (level === 0) return `${where()}: table pointer at the last level`;
-        if (visited.has(target)) return `${where()}: page table ${hex(target)} reached twice`;
+        if (level === 0) return `${pteWhere(asid, vaddr, p)}: table pointer at the last level`;
+        if (visited.has(target))
+          return `${pteWhere(asid, vaddr, p)}: page table ${hex(target)} reached twice`;
         visited.add(target);
         const caps = tables.get(target);
-        if (caps === undefined || !caps.some((c) => c.mappedASID === asid && c.mappedAddr === vaddr))
-          return `${where()}: page table ${hex(target)} has no cap recording this mapping`;
+        if (!records(caps, -1, asid, vaddr))
+          return `${pteWhere(asid, vaddr, p)}: page table ${hex(target)} has no cap recording this mapping`;
         const r = walk(target, level - 1, vaddr, asid);
         if (r !== null) return r;
         continue;
       }
-      if ((lo & (R | W)) === W) return `${where()}: writable leaf without read`;
-      if ((lo & U) === 0) return `${where()}: leaf without the user bit`;
+      if ((lo & (R | W)) === W) return `${pteWhere(asid, vaddr, p)}: writable leaf without read`;
+      if ((lo & U) === 0) return `${pteWhere(asid, vaddr, p)}: leaf without the user bit`;
       const caps = frames.get(target);
-      if (
-        caps === undefined ||
-        !caps.some((c) => c.sizeBits === bits && c.mappedASID === asid && c.mappedAddr === vaddr)
-      )
-        return `${where()}: maps ${hex(target)} but no frame cap records this mapping`;
+      if (!records(caps, bits, asid, vaddr))
+        return `${pteWhere(asid, vaddr, p)}: maps ${hex(target)} but no frame cap records this mapping`;
     }
     return null;
   };

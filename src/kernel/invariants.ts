@@ -1,14 +1,16 @@
 // Kernel invariant checker: the seL4 proof invariants that apply so far (valid_objs, valid_mdb with
 // untyped_mdb / untyped_inc / ut_revocable / no_mloop, valid_untyped, pspace_distinct, the
-// scheduler/queue invariants, and the VSpace invariants of invariants-vspace.ts), checked over the
-// whole kernel state. Tests and the fuzzer run it after every kernel entry; normal runs never call
-// it (zero cost). Returns null when everything holds, else a description of the first violation.
+// scheduler/queue invariants with those of invariants-ipc.ts and invariants-sched.ts, and the VSpace
+// invariants of invariants-vspace.ts), checked over the whole kernel state. Tests and the fuzzer run
+// it after every kernel entry; normal runs never call it (zero cost). Returns null when everything
+// holds, else a description of the first violation.
 //
 // The live objects are `ks.objects`: an object stays there from Retype until a reset of its
 // untyped region drops it (seL4's detype), exactly like the proof's heap, so a dead object with
 // no caps left still occupies its memory.
 
 import { checkIPC } from "./invariants-ipc.ts";
+import { checkSched } from "./invariants-sched.ts";
 import {
   cap_asid_pool_cap,
   cap_cnode_cap,
@@ -37,7 +39,6 @@ import {
   ThreadState_BlockedOnReceive,
   ThreadState_BlockedOnSend,
 } from "../abi/index.ts";
-import { isMDBParentOf } from "./cdt.ts";
 import { capIsPhysical, capSizeBits } from "./object/objecttype.ts";
 import type { KernelState } from "./state.ts";
 import {
@@ -118,14 +119,22 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  return checkObjectsAndCaps(ks) ?? checkThreads(ks) ?? checkIPC(ks) ?? checkVSpaces(ks);
+  // The caps of all live objects, collected once for the checks that look at every cap.
+  const caps: Cte[] = [];
+  return (
+    checkObjectsAndCaps(ks, caps) ??
+    checkThreads(ks) ??
+    checkIPC(ks) ??
+    checkSched(ks, caps) ??
+    checkVSpaces(ks, caps)
+  );
 }
 
-function checkObjectsAndCaps(ks: KernelState): string | null {
+/** Fills `caps` with every non-empty slot of a live CNode or TCB, in a fixed order. */
+function checkObjectsAndCaps(ks: KernelState, caps: Cte[]): string | null {
   const objects = ks.objects;
   const mem = ks.machine.memory;
   const spans: Span[] = [];
-  const caps: Cte[] = [];
 
   // Objects sit at their key, aligned to their size; their slots belong to them.
   for (const [ptr, o] of objects) {
@@ -133,10 +142,11 @@ function checkObjectsAndCaps(ks: KernelState): string | null {
     const size = 2 ** objectSizeBits(o);
     if (ptr % size !== 0) return `object at ${hex(ptr)} is misaligned`;
     spans.push({ start: ptr, end: ptr + size, id: o, cap: null });
-    const slots = o instanceof CNode ? o.slots : o instanceof Tcb ? o.cte : null;
+    const slots = o instanceof CNode ? o.slotsMade : o instanceof Tcb ? o.cte : null;
     if (slots === null) continue;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
+      if (s === null) continue; // never used: empty
       if (s.owner !== o || s.index !== i) return `slot ${i} of object at ${hex(ptr)} has the wrong owner`;
       if (s.type === NULL) {
         if (s.prev !== null || s.next !== null) return `${where(s)}: empty slot has MDB links`;
@@ -209,20 +219,23 @@ function checkObjectsAndCaps(ks: KernelState): string | null {
     }
 
     if (t !== UNTYPED && capIsPhysical(s)) {
-      const id = s.obj ?? (t === FRAME ? `frame ${s.ptr}/${s.sizeBits}` : `table ${s.ptr}`);
+      // Frames and page tables have no object: their identity is the region (and frame size).
+      const id = s.obj ?? (t === FRAME ? s.ptr + s.sizeBits : -1 - s.ptr);
       spans.push({ start: s.ptr, end: s.ptr + 2 ** capSizeBits(s), id, cap: s });
     }
   }
 
-  // no_mloop: walking forward from every list head visits every cap exactly once.
-  let visited = 0;
+  // no_mloop: walking forward from every list head visits every cap exactly once. The order of
+  // the walk numbers the caps for checkUntypeds.
+  const order: Cte[] = [];
   for (const s of caps) {
     if (s.prev !== null) continue;
     for (let c: Cte | null = s; c !== null; c = c.next) {
-      if (++visited > caps.length) return "MDB list has a cycle";
+      if (order.length >= caps.length) return "MDB list has a cycle";
+      order.push(c);
     }
   }
-  if (visited !== caps.length) return "MDB list has a cycle";
+  if (order.length !== caps.length) return "MDB list has a cycle";
 
   // pspace_distinct: distinct objects never overlap (a cap and its object share an identity).
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -237,7 +250,7 @@ function checkObjectsAndCaps(ks: KernelState): string | null {
     }
   }
 
-  return checkUntypeds(untypeds, spans);
+  return checkUntypeds(untypeds, spans, order);
 }
 
 function guardFits(s: Cte): boolean {
@@ -251,11 +264,41 @@ function describe(sp: Span): string {
   return sp.cap !== null ? where(sp.cap) : "a live object";
 }
 
-/** The contiguous run of caps after `u` that it is an MDB parent of (what Revoke would delete). */
-function descendants(u: Cte): Set<Cte> {
-  const out = new Set<Cte>();
-  for (let c = u.next; c !== null && isMDBParentOf(u, c); c = c.next) out.add(c);
-  return out;
+/**
+ * Each untyped's descendants: the contiguous run of caps after it that it is an MDB parent of (what
+ * Revoke would delete), as positions in `order` (the MDB lists one after another): u's run is
+ * (pos(u), end(u)). An untyped's run is nested in the run of every untyped whose run holds it (its
+ * region lies inside theirs), so one pass with a stack of open runs finds them all.
+ */
+class UntypedRuns {
+  readonly pos = new Map<Cte, number>();
+  readonly end = new Map<Cte, number>();
+
+  constructor(order: Cte[]) {
+    const stack: Cte[] = [];
+    for (let i = 0; i <= order.length; i++) {
+      const c = i < order.length ? order[i] : null;
+      // An untyped (revocable, as checked) is an MDB parent of exactly the caps inside its region
+      // (sameRegionAs); testing that directly saves a call to isMDBParentOf per cap and level.
+      const start = c !== null && capIsPhysical(c) ? c.ptr : NaN;
+      const end = start + 2 ** (c === null ? 0 : capSizeBits(c));
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (c !== null && c.prev !== null && start >= top.ptr && end <= top.ptr + 2 ** top.sizeBits) break;
+        this.end.set(top, i);
+        stack.pop();
+      }
+      if (c === null) break;
+      this.pos.set(c, i);
+      if (c.type === UNTYPED) stack.push(c);
+    }
+  }
+
+  /** Whether `c` is a descendant of the untyped `u`. */
+  has(u: Cte, c: Cte): boolean {
+    const p = this.pos.get(c) ?? -1;
+    return p > (this.pos.get(u) ?? Infinity) && p < (this.end.get(u) ?? -1);
+  }
 }
 
 /**
@@ -264,17 +307,9 @@ function descendants(u: Cte): Set<Cte> {
  * descendant of U; two untyped ranges are nested or disjoint, and a nested or equal one that is
  * not a descendant does not reach into the other's free part.
  */
-function checkUntypeds(untypeds: Cte[], spans: Span[]): string | null {
+function checkUntypeds(untypeds: Cte[], spans: Span[], order: Cte[]): string | null {
   if (untypeds.length === 0) return null;
-  const desc = new Map<Cte, Set<Cte>>();
-  const descOf = (u: Cte): Set<Cte> => {
-    let d = desc.get(u);
-    if (d === undefined) {
-      d = descendants(u);
-      desc.set(u, d);
-    }
-    return d;
-  };
+  const runs = new UntypedRuns(order);
 
   for (const u of untypeds) {
     const b = u.ptr;
@@ -293,7 +328,7 @@ function checkUntypeds(untypeds: Cte[], spans: Span[]): string | null {
       if (sp.end <= b) continue;
       if (sp.start < b || sp.end > e) return `${describe(sp)} straddles the untyped in ${where(u)}`;
       if (sp.end > free) return `${describe(sp)} lies above the watermark of the untyped in ${where(u)}`;
-      if (sp.cap !== null && !descOf(u).has(sp.cap))
+      if (sp.cap !== null && !runs.has(u, sp.cap))
         return `${describe(sp)} is inside the untyped in ${where(u)} but not its descendant`;
     }
   }
@@ -306,8 +341,8 @@ function checkUntypeds(untypeds: Cte[], spans: Span[]): string | null {
       const v = sorted[j];
       const vEnd = v.ptr + 2 ** v.sizeBits;
       if (vEnd > uEnd) return `untypeds in ${where(u)} and ${where(v)} overlap without nesting`;
-      const vInU = descOf(u).has(v);
-      const uInV = descOf(v).has(u);
+      const vInU = runs.has(u, v);
+      const uInV = runs.has(v, u);
       if (v.ptr === u.ptr && v.sizeBits === u.sizeBits) {
         // Equal ranges: one derives from the other, whose free part is then empty.
         const full = (x: Cte): boolean => x.freeIndex === 2 ** x.sizeBits;

@@ -11,17 +11,17 @@
 // maxTicks). Commands: property-world-cmds.ts; runner and generic thread body: property-world.ts;
 // generators: property-world-gen.ts and property-world-scenarios.ts.
 //
-// Properties: no JavaScript exception escapes the kernel; the kernel's invariant checker and the
-// extra checks of property-invariants.ts hold after every kernel entry; every invocation the root
+// Properties: no JavaScript exception escapes the kernel; the kernel's invariant checker holds
+// after every kernel entry; every invocation the root
 // makes with seL4_Call is answered with an seL4_Error (0..10).
 //
 // The property has teeth. Planted in a scratch copy of the tree (never committed), each of these
 // bugs made the fixed seeds fail within the first runs of each test: cancelIPC not removing a
 // thread blocked on an endpoint from the endpoint's queue (run 1: an endpoint "queues thread ... in
-// state 1", from property-invariants.ts); cancelIPC not clearing the reply object of a cancelled
+// state 1", from invariants-sched.ts); cancelIPC not clearing the reply object of a cancelled
 // receiver (run 7, and run 1 of the long test: "reply object ... names a thread that does not hold
 // it"); finalising an endpoint without cancelAllIPC (run 2: "endpoint ... queues threads but has
-// no cap", property-invariants.ts's if_live_then_nonz_cap).
+// no cap", invariants-sched.ts's if_live_then_nonz_cap).
 //
 // SEL4TS_FUZZ_SEED / SEL4TS_FUZZ_SCALE (see fuzz-commands.ts) run other or longer campaigns. A
 // failure prints the command list; runWorld(cmds, { trace }) replays it with a trace of every root

@@ -9,7 +9,7 @@
 // buffer in a frame mapped there, sometimes read-only, sometimes shared with another VSpace) whose
 // programs read and write the mapped and unmapped pages among their IPC. VM faults go to a fault
 // handler or leave the thread Inactive. The kernel's invariant checker, with its page-table walk,
-// and property-invariants.ts run after every kernel entry.
+// runs after every kernel entry.
 //
 // Properties: no JavaScript exception escapes the kernel, the invariants hold after every entry,
 // and every invocation the root makes with seL4_Call is answered with an seL4_Error (0..10).

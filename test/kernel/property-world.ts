@@ -3,8 +3,7 @@
 // property-world-cmds.ts (retype objects, start threads that run random IPC programs, suspend /
 // resume / delete / revoke them, bind notifications and SCs, make VSpaces and map, unmap, remap
 // and delete frames and page tables), while the threads run the generic thread body that
-// interprets their programs. The kernel's invariant checker and property-invariants.ts run after
-// every kernel entry. The generators are in property-world-gen.ts and property-world-scenarios.ts.
+// interprets their programs. The kernel's invariant checker runs after every kernel entry. The generators are in property-world-gen.ts and property-world-scenarios.ts.
 
 import fc from "fast-check";
 import {
@@ -88,7 +87,6 @@ import type { EntryFunction, UserGenerator } from "../../src/user/runtime.ts";
 import { Tcb } from "../../src/kernel/structures.ts";
 import { System } from "../../src/system/system.ts";
 import { findUntyped } from "../harness.ts";
-import { checkAfterEveryEntry } from "./property-invariants.ts";
 import {
   BADGED_EP,
   BADGED_NTFN,
@@ -143,9 +141,9 @@ function bump(stats: Map<string, number>, key: string): void {
 
 /**
  * One run: boot, set up, run the commands in the root task, then let the threads run out. Like
- * runRoot (test/harness.ts), with the kernel's invariant checker after every entry, plus the
- * checks of property-invariants.ts; a violation, a JS exception from the kernel or a user program
- * error (a bug in these generators) throws, with the command list.
+ * runRoot (test/harness.ts), with the kernel's invariant checker after every entry; a violation, a
+ * JS exception from the kernel or a user program error (a bug in these generators) throws, with the
+ * command list.
  */
 export function runWorld(cmds: Cmd[], opts: WorldOptions = {}): WorldOutcome {
   const answers: Answer[] = [];
@@ -160,7 +158,6 @@ export function runWorld(cmds: Cmd[], opts: WorldOptions = {}): WorldOutcome {
     onConsole: () => undefined,
     onDiagnostic: (t) => diagnostics.push(t),
   });
-  checkAfterEveryEntry(system);
   try {
     system.boot(function* (bi) {
       const ctx = new Ctx(bi, programs, stats, answers, opts.trace);
