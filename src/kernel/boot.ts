@@ -136,8 +136,7 @@ export function bootKernel(config: BootConfig): BootResult {
   // Root CNode and the caps that name the root server objects (all originals, BOOT-10).
   const cnode = new CNode(cnodePaddr, A.CONFIG_ROOT_CNODE_SIZE_BITS);
   ks.objects.set(cnodePaddr, cnode);
-  const slots = cnode.slots;
-  const root = (i: number): Cte => slots[i];
+  const root = (i: number): Cte => cnode.slot(i);
   const original = (c: Cte): Cte => {
     c.revocable = true;
     c.firstBadged = true;

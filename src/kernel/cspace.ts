@@ -54,7 +54,7 @@ export function resolveAddressBits(nodeCap: Cte, cptrHi: number, cptrLo: number,
     const gLo = ((cptrLo >>> r0) | (cptrHi << (32 - r0))) >>> 0;
     const gHi = cptrHi >>> r0;
     if (gLo === nodeCap.dataLo && gHi === nodeCap.dataHi) {
-      lookupResult.slot = (nodeCap.obj as CNode).slots[cptrLo & ((1 << r0) - 1)];
+      lookupResult.slot = (nodeCap.obj as CNode).slot(cptrLo & ((1 << r0) - 1));
       lookupResult.bitsRemaining = 0;
       return EXCEPTION_NONE;
     }
@@ -72,7 +72,7 @@ export function resolveAddressBits(nodeCap: Cte, cptrHi: number, cptrLo: number,
     }
     if (levelBits > nBits) return lookupFault(seL4_DepthMismatch, nBits, levelBits);
     const offset = bitsOf(cptrHi, cptrLo, nBits - levelBits, radix);
-    const slot = (cap.obj as CNode).slots[offset];
+    const slot = (cap.obj as CNode).slot(offset);
     if (nBits === levelBits) {
       lookupResult.slot = slot;
       lookupResult.bitsRemaining = 0;

@@ -7,7 +7,7 @@
 
 import { cap_null_cap, cap_zombie_cap } from "../abi/index.ts";
 import { capSwapForDelete, isFinalCapability, isMDBParentOf, mdbUnlinkAndClear } from "./cdt.ts";
-import { finaliseCap, finaliseResult, zombieSlots } from "./object/objecttype.ts";
+import { finaliseCap, finaliseResult, zombieSlot, zombieSlotIfMade } from "./object/objecttype.ts";
 import { deletedIRQHandler } from "./interrupt.ts";
 import { refillSufficient, scActive, updateTimestamp } from "./sched.ts";
 import { EXCEPTION_NONE, EXCEPTION_PREEMPTED, ks, type Exception } from "./state.ts";
@@ -47,11 +47,11 @@ function emptySlot(slot: Cte, cleanupIRQ: number): void {
 function capRemovable(rem: Cte, slot: Cte): boolean {
   if (rem.type === cap_null_cap) return true;
   const n = rem.extra;
-  return n === 0 || (n === 1 && zombieSlots(rem)[0] === slot);
+  return n === 0 || (n === 1 && zombieSlotIfMade(rem, 0) === slot);
 }
 
 function capCyclicZombie(rem: Cte, slot: Cte): boolean {
-  return rem.type === cap_zombie_cap && zombieSlots(rem)[0] === slot;
+  return rem.type === cap_zombie_cap && zombieSlotIfMade(rem, 0) === slot;
 }
 
 // finaliseSlot's results (it recurses, so callers copy what they need at once).
@@ -95,20 +95,22 @@ function finaliseSlot(slot: Cte, immediate: boolean): Exception {
 
 /** reduceZombie (DEL-13, DEL-15): clear the Zombie's highest remaining slot, or move it aside. */
 function reduceZombie(slot: Cte, immediate: boolean): Exception {
-  const slots = zombieSlots(slot);
   const obj = slot.obj;
   const n = slot.extra;
   const type = slot.sizeBits;
   if (immediate) {
-    const endSlot = slots[n - 1];
-    const status = cteDelete(endSlot, false);
-    if (status !== EXCEPTION_NONE) return status;
+    // A slot never made is empty: deleting it would change nothing.
+    const endSlot = zombieSlotIfMade(slot, n - 1);
+    if (endSlot !== null) {
+      const status = cteDelete(endSlot, false);
+      if (status !== EXCEPTION_NONE) return status;
+    }
     if (slot.type === cap_zombie_cap && slot.obj === obj && slot.extra === n && slot.sizeBits === type) {
       slot.extra = n - 1;
     }
     // Otherwise the recursion swapped a self-referential Zombie into this slot; leave it.
   } else {
-    capSwapForDelete(slots[0], slot);
+    capSwapForDelete(zombieSlot(slot, 0), slot);
   }
   return EXCEPTION_NONE;
 }

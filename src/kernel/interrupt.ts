@@ -62,7 +62,7 @@ export function initIRQNode(state: KernelState): void {
   if (state.irqSlots.length !== 0) return;
   const node = new CNode(IRQ_NODE_PADDR, IRQ_CNODE_SLOT_BITS);
   state.objects.set(IRQ_NODE_PADDR, node);
-  state.irqSlots = node.slots;
+  state.irqSlots = node.slots; // every IRQ slot made: IRQ caps index them directly
 }
 
 /** maskInterrupt: the timer's mask bit (sie.STIE) is not modelled; PLIC sources are (dis)enabled. */

@@ -111,8 +111,9 @@ export function checkSched(ks: KernelState, caps: readonly Cte[] = allCaps(ks)):
 export function allCaps(ks: KernelState): Cte[] {
   const out: Cte[] = [];
   for (const o of ks.objects.values()) {
-    const slots = o instanceof CNode ? o.slots : o instanceof Tcb ? o.cte : null;
-    if (slots !== null) for (const c of slots) if (c.type !== NULL) out.push(c);
+    // slotsMade: a CNode slot never made is empty (and making them all here would change memory use).
+    const slots = o instanceof CNode ? o.slotsMade : o instanceof Tcb ? o.cte : null;
+    if (slots !== null) for (const c of slots) if (c !== null && c.type !== NULL) out.push(c);
   }
   return out;
 }

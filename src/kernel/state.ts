@@ -6,6 +6,7 @@
 
 import type { Machine } from "../machine/machine.ts";
 import type { ASIDPool, Cte, KObject, SchedContext, Tcb } from "./structures.ts";
+import type { DomainSchedule } from "./object/domain.ts";
 import type { KernelEvents, KernelTrace } from "./events.ts";
 
 export const EXCEPTION_NONE = 0;
@@ -52,6 +53,8 @@ export class KernelState {
   reprogram = false;
   workUnitsCompleted = 0;
   curDomain = 0;
+  /** The domain schedule and its position (object/domain.ts creates it on first use). */
+  domSchedule: DomainSchedule | null = null;
   /** Live kernel objects by physical address. */
   readonly objects = new Map<number, KObject>();
   /** IRQ states (0 inactive, 1 signal, 2 timer, 3 reserved) and the slots holding their notification caps. */

@@ -125,16 +125,35 @@ export class Notification {
   constructor(readonly ptr: number) {}
 }
 
+/**
+ * A CNode's slots are made on first use: a slot never touched holds the null cap and has no MDB
+ * links, which is exactly what an absent entry means. Most of a big CNode stays untouched, and
+ * creating every slot up front dominated the cost (and garbage) of building large systems.
+ */
 export class CNode {
   readonly kind = KO_CNode;
-  readonly slots: Cte[];
+  /** The slots made so far; null where a slot was never used (an empty slot). */
+  readonly slotsMade: (Cte | null)[];
   constructor(
     readonly ptr: number,
     readonly radix: number,
   ) {
-    const n = 2 ** radix;
-    this.slots = new Array<Cte>(n);
-    for (let i = 0; i < n; i++) this.slots[i] = new Cte(this, i);
+    this.slotsMade = new Array<Cte | null>(2 ** radix).fill(null);
+  }
+
+  /** Slot `i`, made if it never was. */
+  slot(i: number): Cte {
+    const s = this.slotsMade[i];
+    if (s !== null) return s;
+    const made = new Cte(this, i);
+    this.slotsMade[i] = made;
+    return made;
+  }
+
+  /** Every slot, all made (for inspection in tests and tools, not for the kernel's paths). */
+  get slots(): Cte[] {
+    for (let i = 0; i < this.slotsMade.length; i++) this.slot(i);
+    return this.slotsMade as Cte[];
   }
 }
 

@@ -260,13 +260,28 @@ export class TsEngine {
           v >>= 8n;
         }
       },
+      // Bulk copies go a page at a time: one translation per page, then a RAM block copy. A page
+      // that is not RAM (a device) is still accessed byte by byte, and a fault still names the
+      // first byte that faults, with the bytes before it already copied.
       readBytes(vaddr: number, len: number): Uint8Array {
         const out = new Uint8Array(len);
-        for (let i = 0; i < len; i++) out[i] = readByte(vaddr + i);
+        for (let i = 0; i < len;) {
+          const n = Math.min(len - i, PAGE - ((vaddr + i) % PAGE));
+          const p = translate(vaddr + i, false);
+          if (mem.isRam(p, n)) out.set(mem.u8.subarray(p - mem.ramBase, p - mem.ramBase + n), i);
+          else for (let j = 0; j < n; j++) out[i + j] = readByte(vaddr + i + j);
+          i += n;
+        }
         return out;
       },
       writeBytes(vaddr: number, bytes: Uint8Array): void {
-        for (let i = 0; i < bytes.length; i++) writeByte(vaddr + i, bytes[i]);
+        for (let i = 0; i < bytes.length;) {
+          const n = Math.min(bytes.length - i, PAGE - ((vaddr + i) % PAGE));
+          const p = translate(vaddr + i, true);
+          if (mem.isRam(p, n)) mem.u8.set(bytes.subarray(i, i + n), p - mem.ramBase);
+          else for (let j = 0; j < n; j++) writeByte(vaddr + i + j, bytes[i + j]);
+          i += n;
+        }
       },
     };
     function readByte(vaddr: number): number {
@@ -289,3 +304,6 @@ function word(regs: Uint32Array, r: number): number | bigint {
 }
 
 export { FaultIP };
+
+/** The smallest page: a translation holds for at least this aligned block. */
+const PAGE = 0x1000;

@@ -76,16 +76,9 @@ export class DomainSchedule {
   }
 }
 
-const schedules = new WeakMap<KernelState, DomainSchedule>();
-
 /** The domain schedule of `state` (created in its boot state on first use). */
 export function domainSchedule(state: KernelState = ks): DomainSchedule {
-  let d = schedules.get(state);
-  if (d === undefined) {
-    d = new DomainSchedule(state.numDomainSchedules);
-    schedules.set(state, d);
-  }
-  return d;
+  return (state.domSchedule ??= new DomainSchedule(state.numDomainSchedules));
 }
 
 /**
@@ -104,8 +97,9 @@ export function domainTime(): number {
 
 /** isCurDomainExpired: with more than one domain, the current domain's time is used up. */
 export function isCurDomainExpired(): boolean {
+  if (ks.numDomains === 1) return false;
   const d = domainSchedule();
-  return ks.numDomains > 1 && d.timeHi === 0 && d.timeLo === 0;
+  return d.timeHi === 0 && d.timeLo === 0;
 }
 
 /**

@@ -488,8 +488,14 @@ function copyZombie(dst: Cte, src: Cte): void {
   dst.extra = src.extra;
 }
 
-/** The slot array a zombie covers (capZombiePtr): a CNode's slots or a TCB's five. */
-export function zombieSlots(z: Cte): Cte[] {
+/** Slot `i` of the slots a zombie covers (capZombiePtr): a CNode's slots or a TCB's five. */
+export function zombieSlot(z: Cte, i: number): Cte {
   const o = z.obj;
-  return o instanceof CNode ? o.slots : (o as Tcb).cte;
+  return o instanceof CNode ? o.slot(i) : (o as Tcb).cte[i];
+}
+
+/** Like zombieSlot, but null for a CNode slot never used (it is empty: nothing to delete). */
+export function zombieSlotIfMade(z: Cte, i: number): Cte | null {
+  const o = z.obj;
+  return o instanceof CNode ? o.slotsMade[i] : (o as Tcb).cte[i];
 }

@@ -24,7 +24,7 @@ import {
 } from "../../abi/index.ts";
 import { ensureEmptySlot, hasChildren, insertNewCap } from "../cdt.ts";
 import { lookupResult, lookupTargetSlot, setMissingCapability } from "../cspace.ts";
-import { preemptionPoint } from "../delete.ts";
+import { MAX_WORK_UNITS_PER_PREEMPTION, preemptionPoint, WORK_UNIT_CYCLES } from "../delete.ts";
 import { argHi, argLo, argNum, inv } from "../msg.ts";
 import {
   current_extra_caps,
@@ -106,7 +106,7 @@ export function decodeUntypedInvocation(label: number, length: number, slot: Cte
   }
   const destCNode = nodeCap.obj as CNode;
   for (let i = nodeOffset; i < nodeOffset + nodeWindow; i++) {
-    const status = ensureEmptySlot(destCNode.slots[i]);
+    const status = ensureEmptySlot(destCNode.slot(i));
     if (status !== EXCEPTION_NONE) return status;
   }
 
@@ -151,11 +151,18 @@ function resetUntypedCap(slot: Cte): Exception {
     slot.freeIndex = 0;
     return EXCEPTION_NONE;
   }
-  for (let off = Math.floor((offset - 1) / chunk) * chunk; off >= 0; off -= chunk) {
-    mem.zero(base + off, chunk);
-    slot.freeIndex = off;
+  // The chunks up to the next preemption check are zeroed at once: nothing can observe the
+  // watermark between two checks, and their work units are charged exactly as one by one.
+  for (let off = Math.floor((offset - 1) / chunk) * chunk; off >= 0;) {
+    const k = Math.min(off / chunk + 1, MAX_WORK_UNITS_PER_PREEMPTION - ks.workUnitsCompleted);
+    const low = off - (k - 1) * chunk;
+    mem.zero(base + low, k * chunk);
+    slot.freeIndex = low;
+    ks.workUnitsCompleted += k - 1;
+    ks.machine.clock.charge(WORK_UNIT_CYCLES * (k - 1));
     const status = preemptionPoint();
     if (status !== EXCEPTION_NONE) return status;
+    off = low - chunk;
   }
   return EXCEPTION_NONE;
 }
@@ -185,7 +192,7 @@ function invokeUntypedRetype(
   slot.freeIndex = retypeBase + destLength * 2 ** objectSize - slot.ptr;
   for (let i = 0; i < destLength; i++) {
     createObject(newType, retypeBase + i * 2 ** objectSize, userSize, slot.isDevice, newObjCap);
-    insertNewCap(slot, destCNode.slots[destOffset + i], newObjCap);
+    insertNewCap(slot, destCNode.slot(destOffset + i), newObjCap);
   }
   return EXCEPTION_NONE;
 }
