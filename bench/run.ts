@@ -8,11 +8,15 @@
 // bench/, never in src/kernel.
 //
 // What it prints (and with --json, as the last line, one JSON object):
+//   ipc_roundtrip_ns, coroutine_floor_ns, ipc_ratio  bench/ipc.ts (Call + ReplyRecv against two
+//       generators handing a value back and forth);
+//   notify_ns, retype_revoke_per_s  bench/ops.ts;  boot_63pd_ms  bench/boot.ts;
+//   sim_speedup_idle / _busy  bench/time.ts;
 //   copy_delete_pairs_per_s / copy_delete_pair_ns  seL4_CNode_Copy + seL4_CNode_Delete of an
 //       endpoint cap, issued by a TS root task through libsel4, the TS engine and the kernel;
-//   coroutine_floor_ns  a bare generator ping-pong of the same count (two round trips a pair),
+//   copy_delete_floor_ns  a bare generator ping-pong of the same count (two round trips a pair),
 //       the cost floor of running user code as coroutines;
-//   ratio  pair_ns / coroutine_floor_ns;
+//   ratio  pair_ns / copy_delete_floor_ns;
 //   heap_growth_bytes_per_pair  bytes allocated per pair on the full path, counted as the
 //       growth of the used heap across the loop with every GC in between added back (V8
 //       GCProfiler), so garbage counts too: 0 means the path allocates nothing;
@@ -49,6 +53,8 @@ import { a0, a1, a2, a3, a4, a5, a7, NextIP } from "../src/abi/registers.ts";
 import { System } from "../src/system/system.ts";
 import { coroutineFloor as pingPongFloor, ipcRoundTrip } from "./ipc.ts";
 import { simSpeedup } from "./time.ts";
+import { notifyNs, retypeRevokePerS } from "./ops.ts";
+import { boot63, BOOT_PDS } from "./boot.ts";
 import type { CNode, Tcb } from "../src/kernel/structures.ts";
 import {
   seL4_CNode_Copy,
@@ -315,18 +321,25 @@ const ipc = ipcRoundTrip(Math.max(10_000, Math.floor(PAIRS / 2)), 5);
 const pingPong = pingPongFloor(1_000_000, 5);
 const speedupIdle = simSpeedup("idle", 100);
 const speedupBusy = simSpeedup("busy", 2);
+const notify = notifyNs(Math.max(10_000, Math.floor(PAIRS / 2)), 5);
+const retypeRevoke = retypeRevokePerS(Math.max(10_000, Math.floor(PAIRS / 4)), 5);
+const boot = boot63();
+if (boot.inits !== BOOT_PDS) throw new Error(`only ${boot.inits} of ${BOOT_PDS} inits ran`);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
 
 const result = {
   ipc_roundtrip_ns: Math.round(ipc.roundTripNs),
-  coroutine_pingpong_floor_ns: Number(pingPong.toFixed(1)),
+  coroutine_floor_ns: Number(pingPong.toFixed(1)),
   ipc_ratio: Number((ipc.roundTripNs / pingPong).toFixed(1)),
   ipc_fastpath_share: Number((ipc.fastpaths / (2 * ipc.roundTrips)).toFixed(3)),
+  notify_ns: Math.round(notify),
+  retype_revoke_per_s: Math.round(retypeRevoke),
+  boot_63pd_ms: Number(boot.ms.toFixed(1)),
   sim_speedup_idle: Math.round(speedupIdle),
   sim_speedup_busy: Number(speedupBusy.toFixed(1)),
   copy_delete_pairs_per_s: Math.round(1e9 / full.pairNs),
   copy_delete_pair_ns: Math.round(full.pairNs),
-  coroutine_floor_ns: Number(floor.toFixed(1)),
+  copy_delete_floor_ns: Number(floor.toFixed(1)),
   ratio: Number((full.pairNs / floor).toFixed(1)),
   heap_growth_bytes_per_pair: Number(full.heapBytesPerPair.toFixed(1)),
   kernel_pair_ns: Math.round(kern.pairNs),
@@ -335,17 +348,17 @@ const result = {
 
 const rows: [string, string][] = [
   ["IPC round trip: Call + ReplyRecv, passive server, fastpath (median ns)", String(result.ipc_roundtrip_ns)],
-  [
-    "coroutine floor: two generators via a driver, ns per round trip",
-    String(result.coroutine_pingpong_floor_ns),
-  ],
+  ["coroutine floor: two generators via a driver, ns per round trip", String(result.coroutine_floor_ns)],
   ["ratio IPC round trip / floor", String(result.ipc_ratio)],
   ["share of IPC halves on the fastpath", String(result.ipc_fastpath_share)],
+  ["Signal to a waiting higher-priority thread, and its Wait (median ns)", String(result.notify_ns)],
+  ["Untyped_Retype + CNode_Revoke pairs per second", result.retype_revoke_per_s.toLocaleString("en")],
+  [`boot of ${BOOT_PDS} PDs / 62 channels to every init run (median ms)`, String(result.boot_63pd_ms)],
   ["simulated s per wall s, idle-heavy (0.5 ms of work per 100 ms)", String(result.sim_speedup_idle)],
   ["simulated s per wall s, busy (two threads computing round robin)", String(result.sim_speedup_busy)],
   ["copy+delete pairs per second (TS root task)", result.copy_delete_pairs_per_s.toLocaleString("en")],
   ["ns per pair (TS root task)", String(result.copy_delete_pair_ns)],
-  ["coroutine floor: generator ping-pong, ns per 2 round trips", String(result.coroutine_floor_ns)],
+  ["copy+delete floor: generator ping-pong, ns per 2 round trips", String(result.copy_delete_floor_ns)],
   ["ratio pair / floor", String(result.ratio)],
   ["heap bytes allocated per pair (TS root task)", String(result.heap_growth_bytes_per_pair)],
   ["ns per pair (kernel only, registers by hand)", String(result.kernel_pair_ns)],
