@@ -93,8 +93,22 @@ export interface CapDLDomainSchedule {
   shift: number;
 }
 
+/**
+ * A memory region whose physical address the system description leaves to the tool but a PD asks
+ * for (setvar region_paddr): its frames are placed contiguously, in order, at an address the
+ * initialiser picks from free RAM, and that address is written as a little-endian 64-bit word at
+ * each patch (a byte offset in a frame's fill).
+ */
+export interface CapDLToolAllocated {
+  name: string;
+  frames: number[];
+  pageBytes: number;
+  patches: { frame: number; offset: number }[];
+}
+
 export interface CapDLSpec {
   objects: CapDLObject[];
+  toolAllocated?: CapDLToolAllocated[];
   /** Set when the system declares one; the kernel's boot schedule stays otherwise. */
   domainSchedule?: CapDLDomainSchedule;
   /** IRQ number → index of its irq object. */

@@ -16,6 +16,7 @@ import {
   type CapDLObject,
   type CapDLSpec,
   type CapDLTcb,
+  type CapDLToolAllocated,
   type CapRights,
 } from "../capdl/spec.ts";
 import {
@@ -156,8 +157,16 @@ function ascii(buf: Uint8Array, at: number, s: string, max: number): void {
   for (let i = 0; i < s.length && i < max; i++) buf[at + i] = s.charCodeAt(i) & 0xff;
 }
 
-/** The patched-symbols page of one PD (what symbols.rs writes into a PD's ELF). */
-export function patchedSymbols(sys: SdfSystem, pd: SdfProtectionDomain): Uint8Array {
+/**
+ * The patched-symbols page of one PD (what symbols.rs writes into a PD's ELF). The physical
+ * address of a tool-allocated region is not known yet: its word stays 0 and `toolPaddr` learns
+ * where it goes.
+ */
+export function patchedSymbols(
+  sys: SdfSystem,
+  pd: SdfProtectionDomain,
+  toolPaddr: (mr: string, offset: number) => void = () => undefined,
+): Uint8Array {
   const page = new Uint8Array(SMALL_PAGE);
   ascii(page, MICROKIT_SYMBOLS_NAME, pd.name, MICROKIT_PD_NAME_LENGTH);
   page[MICROKIT_SYMBOLS_PASSIVE] = pd.passive ? 1 : 0;
@@ -189,7 +198,8 @@ export function patchedSymbols(sys: SdfSystem, pd: SdfProtectionDomain): Uint8Ar
       if (mr !== undefined) {
         if (v.kind === "size") value = mr.size;
         else if (v.kind === "prefill_size") value = BigInt(mr.prefill?.bytes.length ?? 0);
-        else value = mr.physAddr.kind === "specified" ? mr.physAddr.paddr : 0n;
+        else if (mr.physAddr.kind === "specified") value = mr.physAddr.paddr;
+        else if (mr.physAddr.kind === "tool_allocated") toolPaddr(mr.name, at + 32);
       }
     }
     le64(page, at + 32, value);
@@ -267,6 +277,7 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
   });
 
   // Memory regions.
+  const toolAllocated = new Map<string, CapDLToolAllocated>();
   const mrFrames: number[][] = sys.memoryRegions.map((mr) => {
     const bits = mr.pageSize === SMALL_PAGE ? KB4 : MB2;
     const frames: number[] = [];
@@ -280,6 +291,8 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
       }
       frames.push(f);
     }
+    if (mr.physAddr.kind === "tool_allocated")
+      toolAllocated.set(mr.name, { name: mr.name, frames, pageBytes: mr.pageSize, patches: [] });
     return frames;
   });
 
@@ -296,7 +309,10 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
     });
     const pgd = b.add({ name: `pgd_${n}`, kind: "pt", sizeBits: 12, level: 0, slots: new Map() });
     const image = b.frame(`frame_elf_${n}_${seq(0)}`, KB4);
-    o[image].fill = [{ offset: 0, bytes: patchedSymbols(sys, pd) }];
+    const symbols = patchedSymbols(sys, pd, (mr, offset) =>
+      toolAllocated.get(mr)?.patches.push({ frame: image, offset }),
+    );
+    o[image].fill = [{ offset: 0, bytes: symbols }];
     b.map(n, pgd, PD_ENTRY, image, RW_RIGHTS, true);
     for (const m of pd.maps) {
       const mr = sys.memoryRegions[m.mrIndex];
@@ -403,6 +419,7 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
 
   const spec: CapDLSpec = { objects: o, irqs: b.irqs, allocationOrder: sortForAllocation(o) };
   if (sys.domains !== null) spec.domainSchedule = domainScheduleOf(sys);
+  if (toolAllocated.size > 0) spec.toolAllocated = [...toolAllocated.values()];
   return { spec, pds, monitor: { tcb: monTcb, cnode: monCnode, ep: monEp, vspace: monPgd } };
 }
 

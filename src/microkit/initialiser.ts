@@ -52,6 +52,7 @@ import {
   seL4_UntypedObject,
   seL4_Untyped_Retype,
   sel4ts_read_bytes,
+  sel4ts_write,
   sel4ts_write_bytes,
   type seL4_BootInfo,
 } from "../user/libsel4.ts";
@@ -158,8 +159,48 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
       ut.wm = at + bytes;
     }
 
+    // Regions placed where the initialiser chooses (setvar region_paddr without phys_addr): after
+    // the fixed-address objects, before everything else, each contiguous in the first RAM untyped
+    // with room. Their frames are left out of the general allocation.
+    const patchPaddr: { frame: number; offset: number; paddr: number }[] = [];
+    const groups = spec.toolAllocated ?? [];
+    const inGroup = new Set(groups.flatMap((g) => g.frames));
+    let groupsPlaced = groups.length === 0;
+    function* placeGroups(): UserGenerator<void> {
+      groupsPlaced = true;
+      for (const g of groups) {
+        const bytes = g.frames.length * g.pageBytes;
+        const ut = uts.find((u) => !u.device && Math.ceil(u.wm / g.pageBytes) * g.pageBytes + bytes <= u.end);
+        if (ut === undefined) {
+          throw new InitialiserError(
+            `microkit initialiser: out of memory: no untyped has room for memory region ${g.name} (${bytes} contiguous bytes)`,
+          );
+        }
+        const at = Math.ceil(ut.wm / g.pageBytes) * g.pageBytes;
+        yield* padTo(ut, at);
+        for (const f of g.frames) {
+          const [type, size] = retypeArgs(spec.objects[f]);
+          const dest = slot(spec.objects[f].name);
+          yield* retypeAt(ut, type, size, g.pageBytes, dest);
+          objSlot[f] = dest;
+        }
+        for (const p of g.patches) patchPaddr.push({ ...p, paddr: at });
+      }
+    }
+
+    // Pad up to the address with untyped objects, largest aligned first.
+    function* padTo(ut: Untyped, pa: number): UserGenerator<void> {
+      while (ut.wm < pa) {
+        let b = 4;
+        while (b < 40 && ut.wm % 2 ** (b + 1) === 0 && ut.wm + 2 ** (b + 1) <= pa) b++;
+        yield* retypeAt(ut, seL4_UntypedObject, b, 2 ** b, slot("padding"));
+      }
+    }
+
     for (const i of spec.allocationOrder) {
       const o = spec.objects[i];
+      if (inGroup.has(i)) continue;
+      if (o.paddr === undefined && !groupsPlaced) yield* placeGroups();
       const bits = objectSizeBits(o);
       const bytes = 2 ** bits;
       const [type, size] = retypeArgs(o);
@@ -172,12 +213,7 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
             `microkit initialiser: ${o.name} at paddr 0x${pa.toString(16)} is not in free untyped memory`,
           );
         }
-        // Pad up to the address with untyped objects, largest aligned first.
-        while (ut.wm < pa) {
-          let b = 4;
-          while (b < 40 && ut.wm % 2 ** (b + 1) === 0 && ut.wm + 2 ** (b + 1) <= pa) b++;
-          yield* retypeAt(ut, seL4_UntypedObject, b, 2 ** b, slot("padding"));
-        }
+        yield* padTo(ut, pa);
       } else {
         ut = uts.find((u) => !u.device && Math.ceil(u.wm / bytes) * bytes + bytes <= u.end);
         if (ut === undefined) {
@@ -190,6 +226,7 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
       yield* retypeAt(ut, type, size, bytes, dest);
       objSlot[i] = dest;
     }
+    if (!groupsPlaced) yield* placeGroups();
 
     // IRQ handlers, with their notifications.
     for (const [irq, i] of spec.irqs) {
@@ -286,6 +323,10 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
       const va = o.sizeBits === 21 ? SCRATCH_2M : SCRATCH_4K;
       yield* mapOwn(copy, va);
       for (const f of o.fill) yield* sel4ts_write_bytes(va + f.offset, f.bytes);
+      // The chosen addresses of tool-allocated regions, where PDs asked for them.
+      for (const p of patchPaddr) {
+        if (p.frame === i) yield* sel4ts_write(va + p.offset, 8, p.paddr);
+      }
       check(yield* seL4_RISCV_Page_Unmap(copy), "unmapping a filled frame");
       check(yield* seL4_CNode_Delete(seL4_CapInitThreadCNode, copy, 64), "deleting a frame copy");
     }
