@@ -91,7 +91,7 @@ function objectSizeBits(o: KObject): number {
 }
 
 /** The kernel-object kind each object-backed cap type names. */
-const capKind = new Map<number, number>([
+const capKindMap = new Map<number, number>([
   [cap_thread_cap, KO_TCB],
   [cap_endpoint_cap, KO_Endpoint],
   [cap_notification_cap, KO_Notification],
@@ -100,6 +100,9 @@ const capKind = new Map<number, number>([
   [cap_reply_cap, KO_Reply],
   [cap_asid_pool_cap, KO_ASIDPool],
 ]);
+/** capKindMap as an array indexed by cap type (the checker looks it up for every cap). */
+const capKind: (number | undefined)[] = [];
+for (const [t, k] of capKindMap) capKind[t] = k;
 
 /** A piece of memory that an object occupies; `id` is the object's identity. */
 interface Span {
@@ -177,7 +180,7 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[]): string | null {
 
     const t = s.type;
     // Every cap to a kernel object refers to a live object of its type and size.
-    const kind = capKind.get(t);
+    const kind = capKind[t];
     if (kind !== undefined) {
       const o = objects.get(s.ptr);
       if (o === undefined || o !== s.obj) return `${where(s)}: cap refers to a dead object`;
@@ -280,8 +283,12 @@ class UntypedRuns {
       const c = i < order.length ? order[i] : null;
       // An untyped (revocable, as checked) is an MDB parent of exactly the caps inside its region
       // (sameRegionAs); testing that directly saves a call to isMDBParentOf per cap and level.
-      const start = c !== null && capIsPhysical(c) ? c.ptr : NaN;
-      const end = start + 2 ** (c === null ? 0 : capSizeBits(c));
+      let start = NaN;
+      let end = NaN;
+      if (stack.length > 0 && c !== null && capIsPhysical(c)) {
+        start = c.ptr;
+        end = start + 2 ** capSizeBits(c);
+      }
       while (stack.length > 0) {
         const top = stack[stack.length - 1];
         if (c !== null && c.prev !== null && start >= top.ptr && end <= top.ptr + 2 ** top.sizeBits) break;
@@ -289,7 +296,8 @@ class UntypedRuns {
         stack.pop();
       }
       if (c === null) break;
-      this.pos.set(c, i);
+      // Only descendants and untypeds are ever asked about (a cap without a position is no one's).
+      if (stack.length > 0 || c.type === UNTYPED) this.pos.set(c, i);
       if (c.type === UNTYPED) stack.push(c);
     }
   }
