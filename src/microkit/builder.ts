@@ -261,7 +261,7 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
   const monImage = b.frame("frame_elf_monitor_000000000", KB4);
   const img = new Uint8Array(MONITOR_IMAGE_NAME.length);
   ascii(img, 0, MONITOR_IMAGE_NAME, img.length);
-  o[monImage].fill = [{ offset: 0, bytes: img }];
+  o[monImage].fill = [{ offset: MICROKIT_SYMBOLS_NAME, bytes: img }];
   b.map("monitor", monPgd, PD_ENTRY, monImage, RW_RIGHTS, false);
   const monStack = b.frame("frame_monitor_stack", KB4);
   b.map("monitor", monPgd, PD_STACK_TOP - MONITOR_STACK_SIZE, monStack, RW_RIGHTS, false);

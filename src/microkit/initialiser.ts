@@ -56,7 +56,7 @@ import {
   sel4ts_write_bytes,
   type seL4_BootInfo,
 } from "../user/libsel4.ts";
-import { microkitMain, type MicrokitProgram } from "../user/microkit.ts";
+import { MICROKIT_SYMBOLS_NAME, microkitMain, type MicrokitProgram } from "../user/microkit.ts";
 import { rt, type UserGenerator } from "../user/runtime.ts";
 import { MONITOR_IMAGE_NAME, PD_ENTRY, type MicrokitBuild } from "./builder.ts";
 
@@ -111,7 +111,7 @@ function retypeArgs(o: CapDLObject): [number, number] {
 /** The code at the program image entry of every TS PD (and of the monitor). */
 function imageEntry(progs: InitialiserPrograms): () => UserGenerator {
   return function* () {
-    const raw = yield* sel4ts_read_bytes(PD_ENTRY, 64);
+    const raw = yield* sel4ts_read_bytes(PD_ENTRY + MICROKIT_SYMBOLS_NAME, 64);
     let name = "";
     for (const b of raw) {
       if (b === 0) break;

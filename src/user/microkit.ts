@@ -52,14 +52,16 @@ export const BASE_TCB_CAP = 202;
 
 /** Where the builder writes a PD's patched symbols: the first page of its program image. */
 export const MICROKIT_SYMBOLS_VADDR = 0x200000;
-export const MICROKIT_SYMBOLS_NAME = 0; // char[64]
-export const MICROKIT_SYMBOLS_PASSIVE = 64; // u8
-export const MICROKIT_SYMBOLS_IRQS = 72; // u64
-export const MICROKIT_SYMBOLS_NOTIFICATIONS = 80; // u64
-export const MICROKIT_SYMBOLS_PPS = 88; // u64
-export const MICROKIT_SYMBOLS_IOPORTS = 96; // u64
-export const MICROKIT_SYMBOLS_NVARS = 104; // u64: number of setvar entries that follow
-export const MICROKIT_SYMBOLS_VARS = 112; // entries: name char[32], value u64
+// The page starts with a zero word: as an instruction that is illegal, so the page can never be
+// mistaken for machine code (the system runs a thread whose pc holds 0 there as TypeScript).
+export const MICROKIT_SYMBOLS_NAME = 8; // char[64]
+export const MICROKIT_SYMBOLS_PASSIVE = 72; // u8
+export const MICROKIT_SYMBOLS_IRQS = 80; // u64
+export const MICROKIT_SYMBOLS_NOTIFICATIONS = 88; // u64
+export const MICROKIT_SYMBOLS_PPS = 96; // u64
+export const MICROKIT_SYMBOLS_IOPORTS = 104; // u64
+export const MICROKIT_SYMBOLS_NVARS = 112; // u64: number of setvar entries that follow
+export const MICROKIT_SYMBOLS_VARS = 120; // entries: name char[32], value u64
 export const MICROKIT_SYMBOLS_VAR_BYTES = 40;
 
 const PPC_BADGE = 1n << 63n;

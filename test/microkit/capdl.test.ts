@@ -128,10 +128,12 @@ describe("Microkit builder → CapDL", () => {
     // paddr objects are allocated first, in address order
     expect(spec.objects[spec.allocationOrder[0]].name).toBe("mr_dev_000000000");
     const page = patchedSymbols(sys, sys.protectionDomains[0]);
-    expect(new TextDecoder().decode(page.subarray(0, 3))).toBe("drv");
-    expect(page[72]).toBe(1 << 3); // microkit_irqs
-    expect(new TextDecoder().decode(page.subarray(112, 116))).toBe("regs");
-    expect(new DataView(page.buffer).getBigUint64(112 + 32, true)).toBe(0x4000000n);
+    // A zero word first (never valid code), then the name, flags, bitmaps and setvars.
+    expect(new DataView(page.buffer).getUint32(0, true)).toBe(0);
+    expect(new TextDecoder().decode(page.subarray(8, 11))).toBe("drv");
+    expect(page[80]).toBe(1 << 3); // microkit_irqs
+    expect(new TextDecoder().decode(page.subarray(120, 124))).toBe("regs");
+    expect(new DataView(page.buffer).getBigUint64(120 + 32, true)).toBe(0x4000000n);
     const text = printCapDL(spec);
     expect(text).toContain("mr_dev_000000000 = frame (4k, paddr: 0x10000000)");
     expect(text).toContain("mr_dev_000000000 (R, uncached)");
