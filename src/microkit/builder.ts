@@ -47,6 +47,7 @@ import {
   type SdfProtectionDomain,
   type SdfSystem,
 } from "./sdf-model.ts";
+import { elfPdPages, type ElfProgram } from "./elf-pd.ts";
 
 /** Monitor CNode slots (microkit.md §3.8). */
 export const MONITOR_EP_SLOT = 1;
@@ -236,8 +237,14 @@ function tcbConfig(priority: number, ipcBuffer: number, sp: number, domain: numb
   };
 }
 
-/** Build the CapDL spec of a Microkit system. */
-export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
+/**
+ * Build the CapDL spec of a Microkit system. PDs named in `elfs` have ELF program images (C, Rust);
+ * the others are TypeScript programs.
+ */
+export function buildMicrokit(
+  sys: SdfSystem,
+  elfs: ReadonlyMap<string, ElfProgram> = new Map(),
+): MicrokitBuild {
   const b = new Builder();
   const o = b.objects;
 
@@ -278,6 +285,14 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
 
   // Memory regions.
   const toolAllocated = new Map<string, CapDLToolAllocated>();
+  // Where ELF PDs want a tool-allocated region's address (resolved once their frames exist).
+  const toolPatches: {
+    mr: string;
+    pd: string;
+    pageVaddr: number;
+    offset: number;
+    frameAt: Map<number, number>;
+  }[] = [];
   const mrFrames: number[][] = sys.memoryRegions.map((mr) => {
     const bits = mr.pageSize === SMALL_PAGE ? KB4 : MB2;
     const frames: number[] = [];
@@ -308,12 +323,29 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
       tcb: tcbConfig(pd.priority, PD_IPC_BUFFER_VADDR, PD_STACK_TOP, pd.domain ?? 0),
     });
     const pgd = b.add({ name: `pgd_${n}`, kind: "pt", sizeBits: 12, level: 0, slots: new Map() });
-    const image = b.frame(`frame_elf_${n}_${seq(0)}`, KB4);
-    const symbols = patchedSymbols(sys, pd, (mr, offset) =>
-      toolAllocated.get(mr)?.patches.push({ frame: image, offset }),
-    );
-    o[image].fill = [{ offset: 0, bytes: symbols }];
-    b.map(n, pgd, PD_ENTRY, image, RW_RIGHTS, true);
+    const elf = elfs.get(n);
+    if (elf === undefined) {
+      // A TypeScript program: its image is the patched-symbols page at the entry.
+      const image = b.frame(`frame_elf_${n}_${seq(0)}`, KB4);
+      const symbols = patchedSymbols(sys, pd, (mr, offset) =>
+        toolAllocated.get(mr)?.patches.push({ frame: image, offset }),
+      );
+      o[image].fill = [{ offset: 0, bytes: symbols }];
+      b.map(n, pgd, PD_ENTRY, image, RW_RIGHTS, true);
+    } else {
+      (o[tcb].tcb as CapDLTcb).ip = elf.entry;
+      const frameAt = new Map<number, number>();
+      const pages = elfPdPages(sys, pd, elf, (mr, pageVaddr, offset) =>
+        toolPatches.push({ mr, pd: n, pageVaddr, offset, frameAt }),
+      );
+      pages.forEach((p, i) => {
+        const f = b.frame(`frame_elf_${n}_${seq(i)}`, KB4);
+        o[f].fill = [{ offset: 0, bytes: p.bytes }];
+        frameAt.set(p.vaddr, f);
+        const rights: CapRights = { read: p.read, write: p.write, grant: false, grantReply: false };
+        b.map(n, pgd, p.vaddr, f, rights, p.execute);
+      });
+    }
     for (const m of pd.maps) {
       const mr = sys.memoryRegions[m.mrIndex];
       const rights: CapRights = { read: m.perms.read, write: m.perms.write, grant: false, grantReply: false };
@@ -419,6 +451,10 @@ export function buildMicrokit(sys: SdfSystem): MicrokitBuild {
 
   const spec: CapDLSpec = { objects: o, irqs: b.irqs, allocationOrder: sortForAllocation(o) };
   if (sys.domains !== null) spec.domainSchedule = domainScheduleOf(sys);
+  for (const t of toolPatches) {
+    const frame = t.frameAt.get(t.pageVaddr);
+    if (frame !== undefined) toolAllocated.get(t.mr)?.patches.push({ frame, offset: t.offset });
+  }
   if (toolAllocated.size > 0) spec.toolAllocated = [...toolAllocated.values()];
   return { spec, pds, monitor: { tcb: monTcb, cnode: monCnode, ep: monEp, vspace: monPgd } };
 }

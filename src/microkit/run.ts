@@ -5,6 +5,7 @@ import { System, type KernelConfig, type RunResult, type SystemOptions } from ".
 import type { RootMain } from "../user/root.ts";
 import type { MicrokitProgram } from "../user/microkit.ts";
 import { buildMicrokit, type MicrokitBuild } from "./builder.ts";
+import type { ElfProgram } from "./elf-pd.ts";
 import { microkitInitialiser } from "./initialiser.ts";
 import { monitorMain } from "./monitor.ts";
 import { SDF_DEFAULT_CONFIG, type SdfSystem } from "./sdf-model.ts";
@@ -42,13 +43,14 @@ export function microkitKernelConfig(sys: SdfSystem): KernelConfig {
   };
 }
 
-/** Build, boot and run a Microkit system. */
+/** Build, boot and run a Microkit system (TS programs by PD name, and ELF images by PD name). */
 export function runMicrokit(
   sys: SdfSystem,
   programs: Map<string, MicrokitProgram>,
   opts: SystemOptions = {},
+  elfs: ReadonlyMap<string, ElfProgram> = new Map(),
 ): MicrokitRun {
-  const build = buildMicrokit(sys);
+  const build = buildMicrokit(sys, elfs);
   const system = new System({ kernelConfig: microkitKernelConfig(sys), ...opts });
   system.boot(microkitRootTask(build, sys, programs));
   const result = system.run();

@@ -1,0 +1,145 @@
+// Program images of PDs given as ELF files (C or Rust built for seL4/Microkit on riscv64): what the
+// Microkit tool does with them. Each loadable segment becomes 4 KiB frames mapped at the segment's
+// addresses with its permissions, filled with the file's bytes (the rest, .bss included, zero), and
+// the symbols the tool patches (microkit.md §3.6: microkit_name, microkit_passive, microkit_irqs,
+// microkit_notifications, microkit_pps, microkit_ioports, and every setvar) are written into those
+// bytes at the symbols' addresses before the frames are filled.
+
+import type { SdfProtectionDomain, SdfSystem } from "./sdf-model.ts";
+
+/** An ELF program as the builder needs it (the CLI parses the file). */
+export interface ElfProgram {
+  entry: number;
+  segments: ElfSegment[];
+  /** Symbol name → address (and size in bytes). */
+  symbols: Map<string, { value: number; size: number }>;
+}
+
+export interface ElfSegment {
+  vaddr: number;
+  /** Bytes in memory; the file bytes (`data`) come first, zeros after. */
+  memsz: number;
+  data: Uint8Array;
+  read: boolean;
+  write: boolean;
+  execute: boolean;
+}
+
+/** One page of an ELF PD image: its contents and the union of the permissions of its segments. */
+export interface ElfPage {
+  vaddr: number;
+  bytes: Uint8Array;
+  read: boolean;
+  write: boolean;
+  execute: boolean;
+}
+
+const PAGE = 0x1000;
+const NAME_BYTES = 64;
+
+/** A build problem with an ELF image, phrased like the Microkit tool's errors. */
+export class ElfImageError extends Error {}
+
+/**
+ * The pages of `pd`'s image with the patched symbols written in. `toolPaddr` learns where the
+ * physical address of a tool-allocated region goes (page vaddr and offset), as it is not known yet.
+ */
+export function elfPdPages(
+  sys: SdfSystem,
+  pd: SdfProtectionDomain,
+  elf: ElfProgram,
+  toolPaddr: (mr: string, pageVaddr: number, offset: number) => void = () => undefined,
+): ElfPage[] {
+  const pages = new Map<number, ElfPage>();
+  for (const seg of elf.segments) {
+    if (seg.memsz === 0) continue;
+    const first = Math.floor(seg.vaddr / PAGE) * PAGE;
+    for (let va = first; va < seg.vaddr + seg.memsz; va += PAGE) {
+      let p = pages.get(va);
+      if (p === undefined) {
+        p = { vaddr: va, bytes: new Uint8Array(PAGE), read: false, write: false, execute: false };
+        pages.set(va, p);
+      }
+      p.read ||= seg.read;
+      p.write ||= seg.write;
+      p.execute ||= seg.execute;
+    }
+    copyIn(pages, seg.vaddr, seg.data);
+  }
+
+  const put = (symbol: string, bytes: Uint8Array, required: boolean): void => {
+    const s = elf.symbols.get(symbol);
+    if (s === undefined) {
+      if (required) throw new ElfImageError(`Could not find '${symbol}' symbol in ELF for PD '${pd.name}'`);
+      return;
+    }
+    if (!inImage(pages, s.value, bytes.length))
+      throw new ElfImageError(`symbol '${symbol}' of PD '${pd.name}' is not inside a loadable segment`);
+    copyIn(pages, s.value, bytes);
+  };
+  const name = new Uint8Array(NAME_BYTES);
+  for (let i = 0; i < pd.name.length && i < NAME_BYTES; i++) name[i] = pd.name.charCodeAt(i) & 0xff;
+  put("microkit_name", name, true);
+  put("microkit_passive", new Uint8Array([pd.passive ? 1 : 0]), true);
+  let irqs = 0n;
+  for (const irq of pd.irqs) irqs |= 1n << BigInt(irq.id);
+  let notifications = 0n;
+  let pps = 0n;
+  for (const ch of sys.channels) {
+    for (const e of [ch.a, ch.b]) {
+      if (e.pd !== pd.index) continue;
+      if (e.notify) notifications |= 1n << BigInt(e.id);
+      if (e.pp) pps |= 1n << BigInt(e.id);
+    }
+  }
+  put("microkit_irqs", le64(irqs), true);
+  put("microkit_notifications", le64(notifications), true);
+  put("microkit_pps", le64(pps), true);
+  put("microkit_ioports", le64(0n), false);
+
+  for (const v of pd.setvars) {
+    let value = 0n;
+    if (v.kind === "vaddr") value = BigInt(v.vaddr);
+    else if (v.kind === "id") value = BigInt(v.id);
+    else {
+      const mr = sys.memoryRegions.find((m) => m.name === (v.kind === "paddr" ? v.region : v.mr));
+      if (mr !== undefined) {
+        if (v.kind === "size") value = mr.size;
+        else if (v.kind === "prefill_size") value = BigInt(mr.prefill?.bytes.length ?? 0);
+        else if (mr.physAddr.kind === "specified") value = mr.physAddr.paddr;
+        else if (mr.physAddr.kind === "tool_allocated") {
+          const s = elf.symbols.get(v.symbol);
+          if (s !== undefined) {
+            const page = Math.floor(s.value / PAGE) * PAGE;
+            toolPaddr(mr.name, page, s.value - page);
+          }
+        }
+      }
+    }
+    put(v.symbol, le64(value), true);
+  }
+  return [...pages.values()].sort((a, b) => a.vaddr - b.vaddr);
+}
+
+function le64(v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
+  return b;
+}
+
+function inImage(pages: Map<number, ElfPage>, vaddr: number, len: number): boolean {
+  for (let va = Math.floor(vaddr / PAGE) * PAGE; va < vaddr + len; va += PAGE)
+    if (!pages.has(va)) return false;
+  return true;
+}
+
+function copyIn(pages: Map<number, ElfPage>, vaddr: number, bytes: Uint8Array): void {
+  for (let i = 0; i < bytes.length;) {
+    const va = vaddr + i;
+    const page = Math.floor(va / PAGE) * PAGE;
+    const p = pages.get(page);
+    const n = Math.min(bytes.length - i, page + PAGE - va);
+    if (p !== undefined) p.bytes.set(bytes.subarray(i, i + n), va - page);
+    i += n;
+  }
+}
