@@ -125,8 +125,8 @@ class Cursor {
   }
 
   startsWith(s: string): boolean {
-    const parts = Array.from(s);
-    for (let i = 0; i < parts.length; i++) if (this.chars[this.pos + i] !== parts[i]) return false;
+    // The strings looked for are ASCII, one code point per UTF-16 unit.
+    for (let i = 0; i < s.length; i++) if (this.chars[this.pos + i] !== s[i]) return false;
     return true;
   }
 
@@ -151,7 +151,7 @@ class Cursor {
   }
 
   skip(s: string): void {
-    for (let i = 0; i < Array.from(s).length; i++) this.next();
+    for (let i = 0; i < s.length; i++) this.next();
   }
 
   expect(s: string, context: string): void {
