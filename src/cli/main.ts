@@ -17,6 +17,7 @@ import { parseDuration } from "./duration.ts";
 const USAGE = `usage: sel4ts boot <root-task.ts|.js> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
+                   [--domains <KernelNumDomains>]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
        sel4ts check <file.system> [--search-path DIR]...
        sel4ts capdl <file.system>`;
@@ -35,6 +36,8 @@ interface BootArgs {
   inputInterval?: number;
   /** Where to write the trace (Chrome/Perfetto JSON), if anywhere. */
   tracePath?: string;
+  /** KernelNumDomains of the kernel to boot (seL4's default is 1). */
+  numDomains?: number;
 }
 
 /**
@@ -101,6 +104,10 @@ function parseBootArgs(args: string[]): BootArgs | string {
       const f = args[++i];
       if (f === undefined) return "--trace takes an output file name";
       out.tracePath = f;
+    } else if (a === "--domains") {
+      const n = Number(args[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 256) return "--domains takes KernelNumDomains (1..256)";
+      out.numDomains = n;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;
     } else if (out.file === "") {
@@ -143,6 +150,7 @@ async function boot(args: string[]): Promise<number> {
     out.length = 0;
   };
   const sys = new System({
+    kernelConfig: parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {},
     ramSize: parsed.ramSize,
     maxTicks: parsed.maxTicks,
     checkInvariants: parsed.checkInvariants,
