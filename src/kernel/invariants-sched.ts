@@ -23,6 +23,7 @@ import {
   cap_frame_cap,
   cap_null_cap,
   cap_page_table_cap,
+  cap_zombie_cap,
   tcbBuffer,
   tcbCTable,
   tcbFaultHandler,
@@ -60,7 +61,11 @@ const ON_SEND = ThreadState_BlockedOnSend;
 const ON_RECV = ThreadState_BlockedOnReceive;
 const ON_NTFN = ThreadState_BlockedOnNotification;
 
-/** The cap type each of the five TCB slots may hold (besides the null cap). */
+/**
+ * The cap type each of the five TCB slots may hold (besides the null cap). The CTable slot may
+ * also hold a Zombie: deleting the last cap to a thread from inside another object's slot swaps
+ * the thread's Zombie into the thread's own first slot (capSwapForDelete), where it stays.
+ */
 const TCB_SLOT_TYPE: readonly (readonly [number, number])[] = [
   [tcbCTable, cap_cnode_cap],
   [tcbVTable, cap_page_table_cap],
@@ -138,7 +143,8 @@ function checkTcb(
   if (busy && !capped.has(o)) return `${tcbName(o)} (state ${o.state}) is live but has no cap`;
   for (const [slot, type] of TCB_SLOT_TYPE) {
     const t = o.cte[slot].type;
-    if (t !== NULL && t !== type) return `${tcbName(o)}: TCB slot ${slot} holds a cap of type ${t}`;
+    if (t !== NULL && t !== type && !(slot === tcbCTable && t === cap_zombie_cap))
+      return `${tcbName(o)}: TCB slot ${slot} holds a cap of type ${t}`;
   }
   return null;
 }

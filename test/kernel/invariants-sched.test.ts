@@ -7,6 +7,13 @@
 import { describe, expect, it } from "vitest";
 import {
   cap_notification_cap,
+  cap_zombie_cap,
+  seL4_CapInitThreadCNode,
+  seL4_CapTableObject,
+  seL4_CNode_Delete,
+  seL4_CNode_Move,
+  seL4_TCBObject,
+  tcbCTable,
   seL4_Call,
   seL4_DebugNameThread,
   seL4_MessageInfo_new,
@@ -105,6 +112,25 @@ function dropCaps(ks: KernelState, o: KObject): void {
     }
   }
 }
+
+describe("what the TCB slot check allows", () => {
+  it("a thread's own cyclic Zombie in its CTable slot, left by deleting its last cap from a CNode", () => {
+    // The TCB's cap is the only one, inside a CNode whose only cap is then deleted: finalising the
+    // CNode finalises the thread, and its Zombie is swapped into the thread's first slot, as in
+    // seL4's reduceZombie. The run ends normally: runRoot checks the invariants after every entry.
+    const { system } = runRoot(function* (bi) {
+      const kit = yield* threadKit(bi);
+      const cnode = yield* kit.make(seL4_CapTableObject, 4);
+      const tcb = yield* kit.make(seL4_TCBObject);
+      expect(yield* seL4_CNode_Move(cnode, 0, 4, seL4_CapInitThreadCNode, tcb, 64)).toBe(0);
+      expect(yield* seL4_CNode_Delete(seL4_CapInitThreadCNode, cnode, 64)).toBe(0);
+    });
+    const zombies = [...system.kernel.state.objects.values()].filter(
+      (o) => o instanceof Tcb && o.cte[tcbCTable].type === cap_zombie_cap && o.cte[tcbCTable].obj === o,
+    );
+    expect(zombies.length).toBe(1);
+  });
+});
 
 describe("the scheduler and link invariants catch planted corruption", () => {
   it("the world satisfies them", () => {
