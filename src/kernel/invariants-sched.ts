@@ -82,15 +82,20 @@ function tcbName(t: Tcb): string {
   return `thread "${t.name}" at ${hex(t.ptr)}`;
 }
 
-/** `caps`: every non-empty slot of the live objects, if the caller has collected them already. */
-export function checkSched(ks: KernelState, caps: readonly Cte[] = allCaps(ks)): string | null {
+/** `caps` and `liveObjects`: every non-empty slot of the live objects, and the live objects. */
+export function checkSched(
+  ks: KernelState,
+  caps: readonly Cte[] = allCaps(ks),
+  liveObjects: ReadonlySet<KObject> = new Set(ks.objects.values()),
+): string | null {
   const objects = ks.objects;
   const idle = ks.idleThread;
   // Objects named by some cap (zombies included) in any CNode or TCB slot.
   const capped = new Set<KObject>();
   for (const c of caps) if (c.obj !== null) capped.add(c.obj);
-  const live = (o: KObject | null): boolean => o === null || objects.get(o.ptr) === o;
-  const liveThread = (t: Tcb | null): boolean => t === null || t === idle || objects.get(t.ptr) === t;
+  // (checkInvariants has checked that every object is registered at its own address.)
+  const live = (o: KObject | null): boolean => o === null || liveObjects.has(o);
+  const liveThread = (t: Tcb | null): boolean => t === null || t === idle || liveObjects.has(t);
 
   for (const o of objects.values()) {
     let problem: string | null = null;

@@ -122,19 +122,21 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  // The caps of all live objects, collected once for the checks that look at every cap.
+  // The caps of all live objects, and the live objects as a set (object keys hash faster than
+  // the addresses, which are not small integers), collected once for the checks that need them.
   const caps: Cte[] = [];
+  const live = new Set<KObject>(ks.objects.values());
   return (
-    checkObjectsAndCaps(ks, caps) ??
+    checkObjectsAndCaps(ks, caps, live) ??
     checkThreads(ks) ??
     checkIPC(ks) ??
-    checkSched(ks, caps) ??
+    checkSched(ks, caps, live) ??
     checkVSpaces(ks, caps)
   );
 }
 
 /** Fills `caps` with every non-empty slot of a live CNode or TCB, in a fixed order. */
-function checkObjectsAndCaps(ks: KernelState, caps: Cte[]): string | null {
+function checkObjectsAndCaps(ks: KernelState, caps: Cte[], liveObjects: Set<KObject>): string | null {
   const objects = ks.objects;
   const mem = ks.machine.memory;
   const spans: Span[] = [];
@@ -160,7 +162,8 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[]): string | null {
     }
   }
 
-  const live = (s: Cte): boolean => s.owner !== null && objects.get(s.owner.ptr) === s.owner;
+  // (Every object is registered at its own address, as checked above.)
+  const live = (s: Cte): boolean => s.owner !== null && liveObjects.has(s.owner);
   const untypeds: Cte[] = [];
 
   for (const s of caps) {
@@ -182,8 +185,9 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[]): string | null {
     // Every cap to a kernel object refers to a live object of its type and size.
     const kind = capKind[t];
     if (kind !== undefined) {
-      const o = objects.get(s.ptr);
-      if (o === undefined || o !== s.obj) return `${where(s)}: cap refers to a dead object`;
+      const o = s.obj;
+      if (o === null || o.ptr !== s.ptr || !liveObjects.has(o))
+        return `${where(s)}: cap refers to a dead object`;
       if (o.kind !== kind) return `${where(s)}: cap refers to an object of another type`;
       if (t === CNODE) {
         if (s.sizeBits !== (o as CNode).radix) return `${where(s)}: CNode cap radix differs from the object`;
@@ -193,8 +197,9 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[]): string | null {
       if (t === SC && s.sizeBits !== (o as { sizeBits: number }).sizeBits)
         return `${where(s)}: SC cap size differs from the object`;
     } else if (t === ZOMBIE) {
-      const o = objects.get(s.ptr);
-      if (o === undefined || o !== s.obj) return `${where(s)}: zombie refers to a dead object`;
+      const o = s.obj;
+      if (o === null || o.ptr !== s.ptr || !liveObjects.has(o))
+        return `${where(s)}: zombie refers to a dead object`;
       const isTcb = s.sizeBits === ZombieType_ZombieTCB;
       if (isTcb ? !(o instanceof Tcb) : !(o instanceof CNode && o.radix === s.sizeBits))
         return `${where(s)}: zombie type does not match its object`;
