@@ -70,7 +70,22 @@ import {
   S_VSPACE,
 } from "./layout.ts";
 import type { Rng } from "./prng.ts";
-import { type Op, ipcCap, tcb, sc, cnode, slotArg, fixed, role, bool, cdata, err, simple } from "./op-kit.ts";
+import {
+  type Op,
+  ipcCap,
+  tcb,
+  sc,
+  cnode,
+  slotArg,
+  fixed,
+  role,
+  bool,
+  cdata,
+  err,
+  simple,
+  notHalting,
+  RAW_SYSCALLS,
+} from "./op-kit.ts";
 
 export function CNODE_OPS(): Op[] {
   const two = (extra: [string, (r: Rng) => number][]): [string, (r: Rng) => number][] => [
@@ -180,6 +195,9 @@ export function TCB_OPS(): Op[] {
         ["pc", (r) => r.pick([-1, -1, 0, 0x10004, r.u32(), word(r)])],
         ["a0", word],
         ["sp", word],
+        ["a1", word],
+        // A thread waiting to restart its syscall re-issues it with this number.
+        ["a7", (r) => notHalting(r.chance(0.5) ? r.pick(RAW_SYSCALLS) : word(r))],
       ],
       // pc -1 stands for the worker body's entry: the thread starts afresh as a worker.
       (a, ctx) =>
@@ -187,6 +205,8 @@ export function TCB_OPS(): Op[] {
           pc: a[3] === -1 ? ctx.entryPc : a[3],
           a0: a[4],
           sp: a[5],
+          a1: a[6],
+          a7: a[7],
         }),
     ),
     simple(

@@ -175,8 +175,9 @@ class Supervisor {
   private idleTicks = 0;
   private idleResets = 0;
   private tickNo = 0;
-  /** takenBy(i) when worker i was last started. */
+  /** takenBy(i) when worker i was last started, and how many starts in a row got nowhere. */
   private readonly startedAt: number[] = [];
+  private readonly strikes: number[] = [];
 
   constructor(
     private readonly bi: seL4_BootInfo,
@@ -342,14 +343,15 @@ class Supervisor {
 
   /**
    * Start worker i afresh at the worker body, as it is configured now; or restart it with its
-   * configuration restored if it has not got anywhere since it was last started (its IPC buffer,
-   * CSpace or SC may be gone).
+   * configuration restored if its last few starts got it nowhere (its IPC buffer, CSpace or SC
+   * may be gone). One decision is not progress: it may be the one that broke the worker.
    */
   private *kick(i: number): UserGenerator<void> {
     // A passive worker only runs when called; the periodic restarts give it a fresh start.
     if (!this.supervised[i] || this.cfg.workers[i].passive) return;
     const taken = this.src.takenBy(i);
-    if (taken - (this.startedAt[i] ?? 0) <= 1) return yield* this.restart(i);
+    this.strikes[i] = taken - (this.startedAt[i] ?? 0) <= 1 ? (this.strikes[i] ?? 0) + 1 : 0;
+    if (this.strikes[i] >= 3) return yield* this.restart(i);
     this.startedAt[i] = taken;
     this.src.note("kick");
     yield* seL4_TCB_WriteRegisters(this.m(R_TCB[0] + i), 1, 0, 17, { pc: this.entryPc, a0: i });
@@ -361,6 +363,7 @@ class Supervisor {
     const w = this.cfg.workers[i];
     const tcb = this.m(R_TCB[0] + i);
     this.startedAt[i] = this.src.takenBy(i);
+    this.strikes[i] = 0;
     this.src.note("restart");
     const sc = this.m(R_SC[0] + i);
     yield* seL4_SchedContext_Unbind(sc);
