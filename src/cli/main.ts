@@ -13,8 +13,9 @@ import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
 import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
+import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 
-const USAGE = `usage: sel4ts boot <root-task.ts|.js> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
+const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
                    [--domains <KernelNumDomains>]
@@ -126,16 +127,24 @@ async function boot(args: string[]): Promise<number> {
     process.stderr.write(`sel4ts: ${parsed}\n${USAGE}\n`);
     return 2;
   }
-  let mod: { default?: unknown };
+  // A root task is an ELF executable (RV64 machine code) or a TS/JS module.
+  let image: ElfImage | null = null;
+  let mod: { default?: unknown } = {};
   try {
-    mod = (await import(pathToFileURL(resolve(parsed.file)).href)) as { default?: unknown };
+    const head = existsSync(parsed.file) ? readFileSync(parsed.file).subarray(0, 4) : Buffer.alloc(0);
+    if (head.length === 4 && head.readUInt32BE(0) === 0x7f454c46) {
+      image = elfImage(parseElf(new Uint8Array(readFileSync(parsed.file))));
+    } else {
+      mod = (await import(pathToFileURL(resolve(parsed.file)).href)) as { default?: unknown };
+    }
   } catch (e) {
+    const what = e instanceof ElfError ? "bad ELF file: " : "";
     process.stderr.write(
-      `sel4ts: cannot load ${parsed.file}: ${e instanceof Error ? e.message : String(e)}\n`,
+      `sel4ts: cannot load ${parsed.file}: ${what}${e instanceof Error ? e.message : String(e)}\n`,
     );
     return 2;
   }
-  if (typeof mod.default !== "function") {
+  if (image === null && typeof mod.default !== "function") {
     process.stderr.write(`sel4ts: ${parsed.file} has no default export function* (bootinfo) { ... }\n`);
     return 2;
   }
@@ -167,9 +176,19 @@ async function boot(args: string[]): Promise<number> {
       process.stderr.write(`${text}\n`);
     },
   });
+  if (image !== null) {
+    try {
+      sys.bootImage(image);
+    } catch (e) {
+      process.stderr.write(
+        `sel4ts: cannot boot ${parsed.file}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      return 2;
+    }
+  }
   let r: RunResult;
   try {
-    sys.boot(mod.default as RootMain);
+    if (image === null) sys.boot(mod.default as RootMain);
     r = sys.run();
   } catch (e) {
     // A JavaScript exception out of the kernel is a kernel bug: say so plainly.

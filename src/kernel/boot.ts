@@ -43,6 +43,31 @@ const IRQTimer = 2;
 export interface BootConfig {
   /** Pages in the root task's image (a TS root task has no ELF; this stands for it). */
   imagePages?: number;
+  /**
+   * A root task image loaded from an ELF file: its page-aligned start address, its contents (a
+   * whole number of pages, .bss zero) and its entry point. Replaces the stand-in image.
+   */
+  image?: RootImage;
+}
+
+export interface RootImage {
+  vaddr: number;
+  bytes: Uint8Array;
+  entry: number;
+}
+
+/** The root task's virtual region (image, IPC buffer, boot info) must end below this (§11.4). */
+const USER_REGION_TOP = 0x3f_ffff_f000;
+
+function checkImage(img: RootImage): void {
+  const end = img.vaddr + img.bytes.length;
+  if (!Number.isSafeInteger(img.vaddr) || img.vaddr % PAGE !== 0 || img.bytes.length % PAGE !== 0)
+    throw new RangeError("root task image must be page-aligned and a whole number of pages");
+  if (img.bytes.length === 0 || img.vaddr < PAGE || end + 2 * PAGE > USER_REGION_TOP)
+    throw new RangeError(
+      `root task image 0x${img.vaddr.toString(16)}..0x${end.toString(16)} is not in user space`,
+    );
+  if (!Number.isSafeInteger(img.entry)) throw new RangeError("bad root task entry point");
 }
 
 export interface BootResult {
@@ -84,7 +109,10 @@ export function bootKernel(config: BootConfig): BootResult {
   const mem = ks.machine.memory;
   const ramBase = mem.ramBase;
   const ramEnd = mem.ramEnd;
-  const imagePages = config.imagePages ?? DEFAULT_ROOT_IMAGE_PAGES;
+  const image = config.image;
+  if (image !== undefined) checkImage(image);
+  const imagePages =
+    image !== undefined ? image.bytes.length / PAGE : (config.imagePages ?? DEFAULT_ROOT_IMAGE_PAGES);
 
   const kernelStart = A.KERNEL_ELF_PADDR;
   const kernelEnd = kernelStart + KERNEL_IMAGE_SIZE;
@@ -94,7 +122,7 @@ export function bootKernel(config: BootConfig): BootResult {
   const imageEnd = imagePaddr + imagePages * PAGE;
 
   // Virtual region of the root task: image, IPC buffer, boot info.
-  const vStart = ROOT_IMAGE_VADDR;
+  const vStart = image !== undefined ? image.vaddr : ROOT_IMAGE_VADDR;
   const vImageEnd = vStart + imagePages * PAGE;
   const ipcVaddr = vImageEnd;
   const biVaddr = vImageEnd + PAGE;
@@ -131,7 +159,9 @@ export function bootKernel(config: BootConfig): BootResult {
   const tcbPaddr = alloc(A.seL4_TCBBits);
   const scPaddr = alloc(A.seL4_MinSchedContextBits);
   const rsEnd = rsStart + size;
+  if (imageEnd > rsStart) throw new RangeError("root task image does not fit in RAM");
   mem.zero(rsStart, size);
+  if (image !== undefined) mem.writeBytes(imagePaddr, image.bytes);
 
   // Root CNode and the caps that name the root server objects (all originals, BOOT-10).
   const cnode = new CNode(cnodePaddr, A.CONFIG_ROOT_CNODE_SIZE_BITS);
@@ -233,8 +263,12 @@ export function bootKernel(config: BootConfig): BootResult {
   tcb.ipcBuffer = ipcVaddr;
   tcb.regs[2 * SSTATUS] = SSTATUS_SPIE;
   tcb.regs[2 * a0] = biVaddr;
-  tcb.regs[2 * FaultIP] = vStart;
-  tcb.regs[2 * NextIP] = vStart;
+  // §11.4: pc = the ELF entry, a0 = boot info, every other register 0 (sp too).
+  const entry = image !== undefined ? image.entry : vStart;
+  tcb.regs[2 * FaultIP] = entry >>> 0;
+  tcb.regs[2 * FaultIP + 1] = Math.floor(entry / 2 ** 32);
+  tcb.regs[2 * NextIP] = entry >>> 0;
+  tcb.regs[2 * NextIP + 1] = Math.floor(entry / 2 ** 32);
   cteInsert(root(A.seL4_CapInitThreadCNode), root(A.seL4_CapInitThreadCNode), tcb.cte[A.tcbCTable]);
   cteInsert(root(A.seL4_CapInitThreadVSpace), root(A.seL4_CapInitThreadVSpace), tcb.cte[A.tcbVTable]);
   // The TCB's buffer cap is a derived copy (deriveCap drops a frame's mapping), so deleting it
@@ -324,7 +358,7 @@ export function bootKernel(config: BootConfig): BootResult {
   ks.reprogram = true;
   setVMRoot(tcb);
   ks.machine.sfenceVma();
-  return { rootTcb: tcb, bootInfoVaddr: biVaddr, entry: vStart, ipcBufferVaddr: ipcVaddr };
+  return { rootTcb: tcb, bootInfoVaddr: biVaddr, entry, ipcBufferVaddr: ipcVaddr };
 }
 
 function countRegions(start: number, end: number, bits: number): number {

@@ -6,9 +6,13 @@ import { NextIP } from "../abi/registers.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import type { Tcb } from "../kernel/structures.ts";
 import type { KernelConfig } from "../kernel/state.ts";
+import type { RootImage } from "../kernel/boot.ts";
 import { checkInvariants } from "../kernel/invariants.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
+import { elfImage, parseElf } from "../machine/elf.ts";
+import type { HartConfig } from "../machine/riscv/cpu.ts";
+import { EXIT_USER_EXCEPTION, RvEngine } from "./rv-engine.ts";
 import { Tracer, type TraceOptions } from "./trace.ts";
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
 import { rt } from "../user/runtime.ts";
@@ -46,6 +50,8 @@ export interface SystemOptions {
   trace?: TraceOptions;
   /** Kernel build options (number of domains and domain schedule entries). */
   kernelConfig?: KernelConfig;
+  /** The RV64 hart's options (cycles per instruction, user access to the counters). */
+  hart?: HartConfig;
 }
 
 export type StopReason = "halt" | "idle" | "max-time" | "invariant";
@@ -61,6 +67,8 @@ export class System {
   readonly machine: Machine;
   readonly kernel: Kernel;
   readonly engine: TsEngine;
+  /** Runs every thread that is not a TS thread: RV64 machine code. */
+  readonly rv: RvEngine;
   private readonly opts: SystemOptions;
   preemptions = 0;
   readonly tracer: Tracer | null;
@@ -87,6 +95,7 @@ export class System {
       opts.kernelConfig,
     );
     this.engine = new TsEngine(this.machine);
+    this.rv = new RvEngine(this.machine, opts.hart);
     const input = opts.input;
     if (input !== undefined && input.length > 0) {
       const at = opts.inputAt ?? "idle";
@@ -100,6 +109,20 @@ export class System {
     rt.entries.clear();
     const r = this.kernel.boot({ imagePages: this.opts.imagePages });
     rt.entries.set(r.entry, rootTaskEntry(main));
+  }
+
+  /**
+   * Boot with a root task ELF (RV64 machine code), loaded as seL4's loader would: its segments
+   * flattened into one page-aligned image, entry pc = the ELF entry, a0 = boot info.
+   */
+  bootElf(bytes: Uint8Array): void {
+    this.bootImage(elfImage(parseElf(bytes)));
+  }
+
+  /** Boot with a root task image already laid out (see elfImage). */
+  bootImage(image: RootImage): void {
+    rt.entries.clear();
+    this.kernel.boot({ image });
   }
 
   /** Run until halt, idle with nothing pending, or the time limit. */
@@ -125,7 +148,11 @@ export class System {
         continue;
       } else {
         const t = k.currentThread;
-        const exit = this.engine.run(t);
+        // A TS thread is one parked in the TS engine or starting at a registered TS entry; every
+        // other thread runs machine code on the RV64 hart.
+        const ts = this.engine.owns(t) || rt.entries.has(pcOf(t));
+        const eng = ts ? this.engine : this.rv;
+        const exit = eng.run(t);
         switch (exit) {
           case EXIT_SYSCALL:
             // An interrupt that became pending while the thread ran (a timer deadline passed, a
@@ -140,7 +167,10 @@ export class System {
             if (m.interruptPending()) k.interruptTrap();
             break;
           case EXIT_VMFAULT:
-            k.vmFaultTrap(this.engine.faultAddr, this.engine.faultAccess);
+            k.vmFaultTrap(eng.faultAddr, eng.faultAccess);
+            break;
+          case EXIT_USER_EXCEPTION:
+            k.userExceptionTrap(this.rv.exceptionCause);
             break;
           case EXIT_EXCEPTION:
             this.opts.onDiagnostic?.(

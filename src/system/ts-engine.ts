@@ -147,6 +147,18 @@ export class TsEngine {
     return this.step(ex, regs, pc);
   }
 
+  /**
+   * True when `t` is a TS thread parked in this engine: its generator is live and its pc is where
+   * it parked (or, after a syscall, just past it). run() would resume it rather than start anew.
+   */
+  owns(t: ThreadHandle): boolean {
+    const ex = t.machineContext;
+    if (!(ex instanceof ThreadExec) || ex.gen === null) return false;
+    const regs = t.regs;
+    const pc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
+    return pc === ex.parkPc || (ex.park === PARK_SYSCALL && pc === ex.parkPc + 4);
+  }
+
   /** Forget a thread's generator (its TCB is gone, or its pc was rewritten). */
   forget(t: ThreadHandle): void {
     t.machineContext = null;

@@ -1,0 +1,765 @@
+// An RV64IMAC (+ Zicsr, Zifencei) hart in user mode: runs from pc until the next trap (ecall,
+// exception, page or access fault) or until the machine's next event is due, whichever is first.
+//
+// Representation: x1..x31 as two Int32Array halves (lo, hi), so that no BigInt is needed; x0 reads
+// from slot 0, which is never written (writes to x0 go to a sink slot 32). The pc is a double,
+// exact because user pcs are below 2^38; a jump outside that range traps at once with the exact
+// 64-bit target as sepc/stval. Decoded instructions are cached per physical code page, and each
+// fetch compares the bits in memory with those the cached decode was made from, so code written
+// by anyone (the thread, the kernel, another engine) is picked up without explicit invalidation.
+//
+// Time: every instruction costs `cyclesPerInstruction` cycles of the machine clock (1 by default).
+// The run stops at the first instruction boundary at which the machine's next event is due, so a
+// timer interrupt preempts at a precise, deterministic instruction count. The clock is brought up
+// to date before any device access, so devices see the time of the accessing instruction.
+
+import { CYCLES_PER_TICK } from "../clock.ts";
+import type { Machine } from "../machine.ts";
+import { divrem, divremw, mul, mulh } from "./alu.ts";
+import { amo, loadReserved, storeConditional, type Reservation } from "./atomics.ts";
+import { csrRead } from "./csr.ts";
+import { decodeInto } from "./decode.ts";
+import { MEM_DEVICE, MEM_FAULT, TLB_MASK, UserMemory } from "./memory-access.ts";
+import { OP_ILLEGAL, pack, SLOT_WORDS } from "./ops.ts";
+
+/** Exit codes of Hart.run(). */
+export const CPU_ECALL = 1;
+/** The machine's next event is due (or the slice ended): an interrupt may be pending. */
+export const CPU_EVENT = 2;
+/** A page or access fault: scause 1/5/7/12/13/15, stval the address. */
+export const CPU_FAULT = 3;
+/** Any other exception: scause 2 (illegal instruction), 3 (breakpoint), 4/6 (misaligned atomic). */
+export const CPU_EXCEPTION = 4;
+
+export const CAUSE_ILLEGAL_INSTRUCTION = 2;
+export const CAUSE_BREAKPOINT = 3;
+
+export interface HartConfig {
+  /** Cycles (of the 1 GHz modelled core) charged per instruction; a positive integer, default 1. */
+  cyclesPerInstruction?: number;
+  /**
+   * scounteren: bit 0 lets user mode read `cycle`, bit 1 `time`, bit 2 `instret`. seL4 leaves it
+   * 0 on RISC-V, so user reads of the counters are illegal instructions; that is the default.
+   */
+  counterEnable?: number;
+  /** Most instructions run in one call when no event is due (so a host loop can check limits). */
+  maxSlice?: number;
+}
+
+const TWO_32 = 4294967296;
+const USER_TOP = 2 ** 38;
+const PAGE_SLOTS = 2048;
+const MAX_CODE_PAGES = 4096;
+
+export class Hart {
+  /** x0..x31 low and high halves; index 32 absorbs writes to x0. */
+  readonly xlo = new Int32Array(33);
+  readonly xhi = new Int32Array(33);
+  /** The pc: where run() starts, and after it returns the trapping (or next) instruction. */
+  pcLo = 0;
+  pcHi = 0;
+  /** Trap state of the last CPU_FAULT / CPU_EXCEPTION, as a hart's scause and stval. */
+  scause = 0;
+  stvalLo = 0;
+  stvalHi = 0;
+  /** Instructions executed (including trapping ones), all threads together. */
+  instret = 0;
+  readonly cpi: number;
+  readonly counterEnable: number;
+  readonly maxSlice: number;
+  readonly mem: UserMemory;
+  private readonly resv: Reservation = { valid: false, lo: 0, hi: 0, size: 0 };
+  private readonly pages = new Map<number, Int32Array>();
+  private readonly scratch = new Int32Array(SLOT_WORDS);
+  private readonly i32: Int32Array;
+  private readonly u16: Uint16Array;
+  private readonly i16: Int16Array;
+  private readonly u8: Uint8Array;
+  private readonly i8: Int8Array;
+  // Instructions executed but not yet charged to the clock, shared with the device hook.
+  private pending = 0;
+
+  constructor(
+    private readonly machine: Machine,
+    config: HartConfig = {},
+  ) {
+    const cpi = config.cyclesPerInstruction ?? 1;
+    if (!Number.isInteger(cpi) || cpi < 1)
+      throw new RangeError(`cycles per instruction must be ≥ 1, got ${cpi}`);
+    this.cpi = cpi;
+    this.counterEnable = config.counterEnable ?? 0;
+    this.maxSlice = config.maxSlice ?? 1 << 20;
+    this.mem = new UserMemory(machine);
+    const buf = machine.memory.u8.buffer;
+    this.i32 = new Int32Array(buf);
+    this.u16 = new Uint16Array(buf);
+    this.i16 = new Int16Array(buf);
+    this.u8 = new Uint8Array(buf);
+    this.i8 = new Int8Array(buf);
+    this.mem.beforeDevice = () => {
+      this.machine.clock.charge((this.pending - 1) * this.cpi);
+      this.instret += this.pending - 1;
+      this.pending = 1;
+    };
+  }
+
+  cycles(): number {
+    const c = this.machine.clock;
+    return c.now * CYCLES_PER_TICK + c.remainder;
+  }
+
+  time(): number {
+    return this.machine.clock.now;
+  }
+
+  /** Forget the LR reservation: every trap and context switch does. */
+  clearReservation(): void {
+    this.resv.valid = false;
+  }
+
+  /** Instructions that may run from now before the machine's next event is due. */
+  private limit(): number {
+    const m = this.machine;
+    const next = m.nextEventTime();
+    const clock = m.clock;
+    if (next <= clock.now) return 0;
+    if (next === Infinity) return this.maxSlice;
+    const k = Math.ceil(((next - clock.now) * CYCLES_PER_TICK - clock.remainder) / this.cpi);
+    return k < this.maxSlice ? k : this.maxSlice;
+  }
+
+  /** The decode cache of the RAM page at byte offset `base`: every slot starts as the decode of 0. */
+  private codePage(base: number): Int32Array {
+    let cp = this.pages.get(base);
+    if (cp === undefined) {
+      if (this.pages.size >= MAX_CODE_PAGES) this.pages.clear();
+      cp = new Int32Array(PAGE_SLOTS * SLOT_WORDS);
+      const zero = pack(OP_ILLEGAL, 0, 0, 0);
+      for (let s = 0; s < cp.length; s += SLOT_WORDS) {
+        cp[s + 1] = zero;
+        cp[s + 3] = 2;
+      }
+      this.pages.set(base, cp);
+    }
+    return cp;
+  }
+
+  private setTrap(code: number, cause: number, pc: number, tlo: number, thi: number): number {
+    this.scause = cause;
+    this.stvalLo = tlo;
+    this.stvalHi = thi;
+    this.pcLo = pc | 0;
+    this.pcHi = Math.floor(pc / TWO_32) | 0;
+    return code;
+  }
+
+  /** Runs until a trap or the next machine event; returns a CPU_* code. */
+  run(): number {
+    const mem = this.mem;
+    mem.sync();
+    this.resv.valid = false;
+    if (this.pcHi >>> 6 !== 0) {
+      // Not a user address (at or above 2^38): the fetch faults before anything runs.
+      this.scause = 12;
+      this.stvalLo = this.pcLo;
+      this.stvalHi = this.pcHi;
+      return CPU_FAULT;
+    }
+    const xlo = this.xlo;
+    const xhi = this.xhi;
+    const i32 = this.i32;
+    const u16 = this.u16;
+    const i16 = this.i16;
+    const u8 = this.u8;
+    const i8 = this.i8;
+    const rtag = mem.rtag;
+    const rbase = mem.rbase;
+    const wtag = mem.wtag;
+    const wbase = mem.wbase;
+    const xtag = mem.xtag;
+    const xbase = mem.xbase;
+    let limit = this.limit();
+    let n = 0;
+    // pc = pageV + off; off outside [0, 4096) means "translate the pc's page before fetching".
+    let pageV = this.pcHi * TWO_32 + (this.pcLo >>> 0) - 4096;
+    let off = 4096;
+    let codeRam = 0;
+    let cp: Int32Array = this.scratch;
+    let code = 0;
+    loop: for (;;) {
+      if (n >= limit) {
+        code = CPU_EVENT;
+        const pc = pageV + off;
+        this.pcLo = pc | 0;
+        this.pcHi = Math.floor(pc / TWO_32) | 0;
+        break;
+      }
+      if (off >>> 12 !== 0) {
+        const npc = pageV + off;
+        if (!(npc >= 0 && npc < USER_TOP)) {
+          const lo = npc | 0;
+          const hi = Math.floor(npc / TWO_32) | 0;
+          code = this.setTrap(CPU_FAULT, 12, npc, lo, hi);
+          break;
+        }
+        off = npc % 4096;
+        pageV = npc - off;
+        const vpn = pageV / 4096;
+        const ti = vpn & TLB_MASK;
+        if (xtag[ti] === vpn) codeRam = xbase[ti];
+        else {
+          const base = mem.fetchPage(npc | 0, Math.floor(npc / TWO_32));
+          if (base < 0) {
+            code = this.setTrap(CPU_FAULT, mem.cause, npc, mem.tvalLo, mem.tvalHi);
+            break;
+          }
+          codeRam = base;
+        }
+        cp = this.codePage(codeRam);
+      }
+      const ro = codeRam + off;
+      let w: number;
+      let c: Int32Array = cp;
+      let s = off << 1;
+      if ((off & 2) === 0) w = i32[ro >>> 2];
+      else if (off !== 4094) w = u16[ro >>> 1] | (u16[(ro >>> 1) + 1] << 16);
+      else {
+        w = u16[ro >>> 1];
+        if ((w & 3) === 3) {
+          // A 32-bit instruction straddling two pages: decoded afresh each time, never cached.
+          const nextPc = pageV + 4096;
+          const base = mem.fetchPage(nextPc | 0, Math.floor(nextPc / TWO_32));
+          if (base < 0) {
+            code = this.setTrap(CPU_FAULT, mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
+            break;
+          }
+          w |= u16[base >>> 1] << 16;
+          c = this.scratch;
+          s = 0;
+          c[0] = ~w;
+        }
+      }
+      if (c[s] !== w) decodeInto(c, s, w);
+      const p = c[s + 1];
+      const imm = c[s + 2];
+      const rd = (p >>> 8) & 63;
+      const rs1 = (p >>> 16) & 63;
+      const rs2 = p >>> 24;
+      n++;
+      switch (p & 255) {
+        case 0: // ILLEGAL
+          code = this.setTrap(
+            CPU_EXCEPTION,
+            CAUSE_ILLEGAL_INSTRUCTION,
+            pageV + off,
+            c[s + 3] === 2 ? w & 0xffff : w,
+            0,
+          );
+          break loop;
+        case 1: // LUI
+          xlo[rd] = imm;
+          xhi[rd] = imm >> 31;
+          break;
+        case 2: {
+          // AUIPC
+          const v = pageV + off + imm;
+          xlo[rd] = v | 0;
+          xhi[rd] = Math.floor(v / TWO_32) | 0;
+          break;
+        }
+        case 3: {
+          // JAL
+          const v = pageV + off + c[s + 3];
+          xlo[rd] = v | 0;
+          xhi[rd] = (v / TWO_32) | 0;
+          off += imm;
+          continue;
+        }
+        case 4: {
+          // JALR
+          const t = (xlo[rs1] >>> 0) + imm;
+          const tlo = t & ~1;
+          const thi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const v = pageV + off + c[s + 3];
+          xlo[rd] = v | 0;
+          xhi[rd] = (v / TWO_32) | 0;
+          if (thi >>> 6 !== 0) {
+            code = this.setTrap(CPU_FAULT, 12, 0, tlo, thi);
+            this.pcLo = tlo;
+            this.pcHi = thi;
+            break loop;
+          }
+          const target = thi * TWO_32 + (tlo >>> 0);
+          const d = target - pageV;
+          if (d >= 0 && d < 4096) off = d;
+          else {
+            pageV = target - 4096;
+            off = 4096;
+          }
+          continue;
+        }
+        case 5: // BEQ
+          if (xlo[rs1] === xlo[rs2] && xhi[rs1] === xhi[rs2]) {
+            off += imm;
+            continue;
+          }
+          break;
+        case 6: // BNE
+          if (xlo[rs1] !== xlo[rs2] || xhi[rs1] !== xhi[rs2]) {
+            off += imm;
+            continue;
+          }
+          break;
+        case 7: {
+          // BLT
+          const ah = xhi[rs1];
+          const bh = xhi[rs2];
+          if (ah < bh || (ah === bh && xlo[rs1] >>> 0 < xlo[rs2] >>> 0)) {
+            off += imm;
+            continue;
+          }
+          break;
+        }
+        case 8: {
+          // BGE
+          const ah = xhi[rs1];
+          const bh = xhi[rs2];
+          if (!(ah < bh || (ah === bh && xlo[rs1] >>> 0 < xlo[rs2] >>> 0))) {
+            off += imm;
+            continue;
+          }
+          break;
+        }
+        case 9: {
+          // BLTU
+          const ah = xhi[rs1] >>> 0;
+          const bh = xhi[rs2] >>> 0;
+          if (ah < bh || (ah === bh && xlo[rs1] >>> 0 < xlo[rs2] >>> 0)) {
+            off += imm;
+            continue;
+          }
+          break;
+        }
+        case 10: {
+          // BGEU
+          const ah = xhi[rs1] >>> 0;
+          const bh = xhi[rs2] >>> 0;
+          if (!(ah < bh || (ah === bh && xlo[rs1] >>> 0 < xlo[rs2] >>> 0))) {
+            off += imm;
+            continue;
+          }
+          break;
+        }
+        case 11: // LB
+        case 12: // LH
+        case 13: // LW
+        case 14: // LD
+        case 15: // LBU
+        case 16: // LHU
+        case 17: {
+          // LWU
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          const op = p & 255;
+          const size = LOAD_SIZE[op - 11];
+          if (hi >>> 6 === 0 && rtag[ti] === vpn && (lo & (size - 1)) === 0) {
+            const a = rbase[ti] + (lo & 4095);
+            switch (op) {
+              case 11:
+                xlo[rd] = i8[a];
+                xhi[rd] = xlo[rd] >> 31;
+                break;
+              case 12:
+                xlo[rd] = i16[a >>> 1];
+                xhi[rd] = xlo[rd] >> 31;
+                break;
+              case 13:
+                xlo[rd] = i32[a >>> 2];
+                xhi[rd] = xlo[rd] >> 31;
+                break;
+              case 14:
+                xlo[rd] = i32[a >>> 2];
+                xhi[rd] = i32[(a >>> 2) + 1];
+                break;
+              case 15:
+                xlo[rd] = u8[a];
+                xhi[rd] = 0;
+                break;
+              case 16:
+                xlo[rd] = u16[a >>> 1];
+                xhi[rd] = 0;
+                break;
+              default:
+                xlo[rd] = i32[a >>> 2];
+                xhi[rd] = 0;
+            }
+            break;
+          }
+          this.pending = n;
+          const r = mem.load(lo, hi, size);
+          if (r === MEM_FAULT) {
+            code = this.setTrap(CPU_FAULT, mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
+            break loop;
+          }
+          let vlo = mem.vlo;
+          let vhi = mem.vhi;
+          if (op <= 13) {
+            // Sign-extend the narrow signed loads.
+            const sh = 32 - 8 * size;
+            vlo = (vlo << sh) >> sh;
+            vhi = vlo >> 31;
+          }
+          xlo[rd] = vlo;
+          xhi[rd] = vhi;
+          if (r === MEM_DEVICE) {
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 18: // SB
+        case 19: // SH
+        case 20: // SW
+        case 21: {
+          // SD
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          const op = p & 255;
+          const size = 1 << (op - 18);
+          if (hi >>> 6 === 0 && wtag[ti] === vpn && (lo & (size - 1)) === 0) {
+            const a = wbase[ti] + (lo & 4095);
+            switch (op) {
+              case 18:
+                u8[a] = xlo[rs2];
+                break;
+              case 19:
+                u16[a >>> 1] = xlo[rs2];
+                break;
+              case 20:
+                i32[a >>> 2] = xlo[rs2];
+                break;
+              default:
+                i32[a >>> 2] = xlo[rs2];
+                i32[(a >>> 2) + 1] = xhi[rs2];
+            }
+            break;
+          }
+          this.pending = n;
+          const r = mem.store(lo, hi, size, xlo[rs2], xhi[rs2]);
+          if (r === MEM_FAULT) {
+            code = this.setTrap(CPU_FAULT, mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
+            break loop;
+          }
+          if (r === MEM_DEVICE) {
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 22: {
+          // ADDI
+          const a = xlo[rs1];
+          const t = (a >>> 0) + (imm >>> 0);
+          xlo[rd] = t | 0;
+          xhi[rd] = (xhi[rs1] + (imm >> 31) + (t > 4294967295 ? 1 : 0)) | 0;
+          break;
+        }
+        case 23: {
+          // SLTI
+          const ah = xhi[rs1];
+          const bh = imm >> 31;
+          xlo[rd] = ah < bh || (ah === bh && xlo[rs1] >>> 0 < imm >>> 0) ? 1 : 0;
+          xhi[rd] = 0;
+          break;
+        }
+        case 24: {
+          // SLTIU
+          const ah = xhi[rs1] >>> 0;
+          const bh = (imm >> 31) >>> 0;
+          xlo[rd] = ah < bh || (ah === bh && xlo[rs1] >>> 0 < imm >>> 0) ? 1 : 0;
+          xhi[rd] = 0;
+          break;
+        }
+        case 25: // XORI
+          xlo[rd] = xlo[rs1] ^ imm;
+          xhi[rd] = xhi[rs1] ^ (imm >> 31);
+          break;
+        case 26: // ORI
+          xlo[rd] = xlo[rs1] | imm;
+          xhi[rd] = xhi[rs1] | (imm >> 31);
+          break;
+        case 27: // ANDI
+          xlo[rd] = xlo[rs1] & imm;
+          xhi[rd] = xhi[rs1] & (imm >> 31);
+          break;
+        case 28: // SLLI
+          shl(xlo, xhi, rd, xlo[rs1], xhi[rs1], imm);
+          break;
+        case 29: // SRLI
+          shr(xlo, xhi, rd, xlo[rs1], xhi[rs1], imm, false);
+          break;
+        case 30: // SRAI
+          shr(xlo, xhi, rd, xlo[rs1], xhi[rs1], imm, true);
+          break;
+        case 31: {
+          // ADD
+          const t = (xlo[rs1] >>> 0) + (xlo[rs2] >>> 0);
+          xlo[rd] = t | 0;
+          xhi[rd] = (xhi[rs1] + xhi[rs2] + (t > 4294967295 ? 1 : 0)) | 0;
+          break;
+        }
+        case 32: {
+          // SUB
+          const t = (xlo[rs1] >>> 0) - (xlo[rs2] >>> 0);
+          xlo[rd] = t | 0;
+          xhi[rd] = (xhi[rs1] - xhi[rs2] - (t < 0 ? 1 : 0)) | 0;
+          break;
+        }
+        case 33: // SLL
+          shl(xlo, xhi, rd, xlo[rs1], xhi[rs1], xlo[rs2] & 63);
+          break;
+        case 34: {
+          // SLT
+          const ah = xhi[rs1];
+          const bh = xhi[rs2];
+          xlo[rd] = ah < bh || (ah === bh && xlo[rs1] >>> 0 < xlo[rs2] >>> 0) ? 1 : 0;
+          xhi[rd] = 0;
+          break;
+        }
+        case 35: {
+          // SLTU
+          const ah = xhi[rs1] >>> 0;
+          const bh = xhi[rs2] >>> 0;
+          xlo[rd] = ah < bh || (ah === bh && xlo[rs1] >>> 0 < xlo[rs2] >>> 0) ? 1 : 0;
+          xhi[rd] = 0;
+          break;
+        }
+        case 36: // XOR
+          xlo[rd] = xlo[rs1] ^ xlo[rs2];
+          xhi[rd] = xhi[rs1] ^ xhi[rs2];
+          break;
+        case 37: // SRL
+          shr(xlo, xhi, rd, xlo[rs1], xhi[rs1], xlo[rs2] & 63, false);
+          break;
+        case 38: // SRA
+          shr(xlo, xhi, rd, xlo[rs1], xhi[rs1], xlo[rs2] & 63, true);
+          break;
+        case 39: // OR
+          xlo[rd] = xlo[rs1] | xlo[rs2];
+          xhi[rd] = xhi[rs1] | xhi[rs2];
+          break;
+        case 40: // AND
+          xlo[rd] = xlo[rs1] & xlo[rs2];
+          xhi[rd] = xhi[rs1] & xhi[rs2];
+          break;
+        case 41: {
+          // ADDIW
+          const v = (xlo[rs1] + imm) | 0;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 42: {
+          // SLLIW
+          const v = xlo[rs1] << imm;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 43: {
+          // SRLIW
+          const v = (xlo[rs1] >>> imm) | 0;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 44: {
+          // SRAIW
+          const v = xlo[rs1] >> imm;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 45: {
+          // ADDW
+          const v = (xlo[rs1] + xlo[rs2]) | 0;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 46: {
+          // SUBW
+          const v = (xlo[rs1] - xlo[rs2]) | 0;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 47: {
+          // SLLW
+          const v = xlo[rs1] << (xlo[rs2] & 31);
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 48: {
+          // SRLW
+          const v = (xlo[rs1] >>> (xlo[rs2] & 31)) | 0;
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 49: {
+          // SRAW
+          const v = xlo[rs1] >> (xlo[rs2] & 31);
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 50: // FENCE
+        case 51: // FENCE.I
+          break;
+        case 52: // ECALL
+          code = CPU_ECALL;
+          {
+            const pc = pageV + off;
+            this.pcLo = pc | 0;
+            this.pcHi = (pc / TWO_32) | 0;
+          }
+          break loop;
+        case 53: // EBREAK
+          code = this.setTrap(CPU_EXCEPTION, CAUSE_BREAKPOINT, pageV + off, 0, 0);
+          this.stvalLo = this.pcLo;
+          this.stvalHi = this.pcHi;
+          break loop;
+        case 54: {
+          // CSRRW/S/C and their immediate forms
+          this.machine.clock.charge((n - 1) * this.cpi);
+          this.instret += n - 1;
+          limit -= n - 1;
+          n = 1;
+          if (!csrRead(this, xlo, xhi, rd, rs1, rs2, imm)) {
+            code = this.setTrap(CPU_EXCEPTION, CAUSE_ILLEGAL_INSTRUCTION, pageV + off, w, 0);
+            break loop;
+          }
+          break;
+        }
+        case 55: // MUL
+          mul(xlo, xhi, rd, rs1, rs2);
+          break;
+        case 56: // MULH
+          mulh(xlo, xhi, rd, rs1, rs2, 0);
+          break;
+        case 57: // MULHSU
+          mulh(xlo, xhi, rd, rs1, rs2, 1);
+          break;
+        case 58: // MULHU
+          mulh(xlo, xhi, rd, rs1, rs2, 2);
+          break;
+        case 59: // DIV
+        case 60: // DIVU
+        case 61: // REM
+        case 62: // REMU
+          divrem(xlo, xhi, rd, rs1, rs2, (p & 255) - 59);
+          break;
+        case 63: {
+          // MULW
+          const v = Math.imul(xlo[rs1], xlo[rs2]);
+          xlo[rd] = v;
+          xhi[rd] = v >> 31;
+          break;
+        }
+        case 64: // DIVW
+        case 65: // DIVUW
+        case 66: // REMW
+        case 67: // REMUW
+          divremw(xlo, xhi, rd, rs1, rs2, (p & 255) - 64);
+          break;
+        case 68: // LR.W
+        case 70: // LR.D
+          if (!loadReserved(mem, this.resv, xlo, xhi, rd, rs1, (p & 255) === 68 ? 4 : 8, i32)) {
+            code = this.setTrap(memTrapCode(mem.cause), mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
+            break loop;
+          }
+          break;
+        case 69: // SC.W
+        case 71: // SC.D
+          if (!storeConditional(mem, this.resv, xlo, xhi, rd, rs1, rs2, (p & 255) === 69 ? 4 : 8, i32)) {
+            code = this.setTrap(memTrapCode(mem.cause), mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
+            break loop;
+          }
+          break;
+        case 72: // AMO*.W
+        case 73: // AMO*.D
+          if (!amo(mem, xlo, xhi, rd, rs1, rs2, (p & 255) === 72 ? 4 : 8, imm, i32)) {
+            code = this.setTrap(memTrapCode(mem.cause), mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
+            break loop;
+          }
+          break;
+        case 74: // LI
+          xlo[rd] = imm;
+          xhi[rd] = imm >> 31;
+          break;
+        case 75: // MV
+          xlo[rd] = xlo[rs1];
+          xhi[rd] = xhi[rs1];
+          break;
+        default:
+          code = this.setTrap(CPU_EXCEPTION, CAUSE_ILLEGAL_INSTRUCTION, pageV + off, w, 0);
+          break loop;
+      }
+      off += c[s + 3];
+    }
+    this.machine.clock.charge(n * this.cpi);
+    this.instret += n;
+    this.resv.valid = false;
+    return code;
+  }
+}
+
+/** Access size of each load op, indexed by op - OP_LB. */
+const LOAD_SIZE = [1, 2, 4, 8, 1, 2, 4];
+
+/** Misaligned atomics are exceptions (UserException); everything else from memory is a VM fault. */
+function memTrapCode(cause: number): number {
+  return cause === 4 || cause === 6 ? CPU_EXCEPTION : CPU_FAULT;
+}
+
+function shl(xlo: Int32Array, xhi: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+  if (sh === 0) {
+    xlo[rd] = lo;
+    xhi[rd] = hi;
+  } else if (sh < 32) {
+    xhi[rd] = (hi << sh) | (lo >>> (32 - sh));
+    xlo[rd] = lo << sh;
+  } else {
+    xhi[rd] = lo << (sh - 32);
+    xlo[rd] = 0;
+  }
+}
+
+function shr(
+  xlo: Int32Array,
+  xhi: Int32Array,
+  rd: number,
+  lo: number,
+  hi: number,
+  sh: number,
+  arith: boolean,
+): void {
+  if (sh === 0) {
+    xlo[rd] = lo;
+    xhi[rd] = hi;
+  } else if (sh < 32) {
+    xlo[rd] = (lo >>> sh) | (hi << (32 - sh));
+    xhi[rd] = arith ? hi >> sh : hi >>> sh;
+  } else {
+    xlo[rd] = arith ? hi >> (sh - 32) : hi >>> (sh - 32);
+    xhi[rd] = arith ? hi >> 31 : 0;
+  }
+}
