@@ -412,10 +412,14 @@ class Supervisor {
     const progress = consumed !== this.lastConsumed;
     this.lastConsumed = consumed;
     if (progress) this.idleResets = 0;
-    this.idleTicks = (word & PING_WATCHDOG) !== 0 && !progress ? this.idleTicks + 1 : 0;
+    // The watchdog only runs when every other thread is blocked (or out of budget).
+    const idle = (word & PING_WATCHDOG) !== 0;
+    this.idleTicks = idle && !progress ? this.idleTicks + 1 : 0;
 
+    // When all are blocked, every worker starts afresh below, which also takes back the fault
+    // messages they are blocked sending; otherwise only those that faulted are restarted.
     const faulted = new Set<number>();
-    for (let n = 0; n < 2 * MAX_WORKERS; n++) {
+    for (let n = 0; n < 2 * MAX_WORKERS && !idle; n++) {
       const { sender } = yield* seL4_NBRecv(this.faultEp, this.reply);
       const badge = Number(sender);
       if (badge === 0) break;
@@ -437,11 +441,12 @@ class Supervisor {
       yield* this.build();
       return false;
     }
-    // Restarting is a dozen invocations, a kick one: kick first, restart when that did not help.
-    const idle = this.idleTicks;
-    if (idle === 1) for (let i = 0; i < w.length; i++) faulted.add(i);
+    // Restarting is half a dozen invocations, a kick one: kick first, restart when that did not
+    // help (kick decides), and restart everyone when idling goes on.
+    if (idle) for (let i = 0; i < w.length; i++) faulted.add(i);
     for (const i of faulted) yield* this.kick(i);
-    if (idle > 0 && idle % 8 === 0) for (let i = 0; i < w.length; i++) yield* this.restart(i);
+    if (this.idleTicks > 0 && this.idleTicks % 8 === 0)
+      for (let i = 0; i < w.length; i++) yield* this.restart(i);
     else if (this.tickNo % 16 === 0) yield* this.restart((this.tickNo >> 4) % w.length);
     return false;
   }
