@@ -49,7 +49,8 @@ function pack(m: Method): Packed {
   for (const p of m.params) {
     if (p.dir === "out") continue;
     if (isCap(p)) caps.push(p.name);
-    else if (p.type === "seL4_UserContext") for (const f of seL4_UserContext_fields) put(`${p.name}->${f}`, 64);
+    else if (p.type === "seL4_UserContext")
+      for (const f of seL4_UserContext_fields) put(`${p.name}->${f}`, 64);
     else put(valueOf(p), BITS[p.type] ?? 64);
   }
   const words = pieces.map((ps) =>
@@ -74,10 +75,15 @@ function stub(m: Method): string {
   const outs = outFields(m);
   const outRegs = m.params.find((p) => p.dir === "out" && p.type === "seL4_UserContext");
   const ret = outs.length > 0 ? `${resultStructName(m)}_t` : "seL4_Error";
-  const args = [`${m.iface} _service`, ...m.params.filter((p) => p !== outRegs && p.dir !== "out").map((p) => `${cType(p)}${p.name}`)];
+  const args = [
+    `${m.iface} _service`,
+    ...m.params.filter((p) => p !== outRegs && p.dir !== "out").map((p) => `${cType(p)}${p.name}`),
+  ];
   if (outRegs !== undefined) args.push(`seL4_UserContext *${outRegs.name}`);
   const body: string[] = [];
-  body.push(`    seL4_MessageInfo_t tag = seL4_MessageInfo_new(${m.label}, 0, ${caps.length}, ${words.length});`);
+  body.push(
+    `    seL4_MessageInfo_t tag = seL4_MessageInfo_new(${m.label}, 0, ${caps.length}, ${words.length});`,
+  );
   body.push(`    seL4_Word mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;`);
   caps.forEach((c, i) => body.push(`    seL4_SetCap(${i}, ${c});`));
   words.forEach((w, i) => body.push(i < 4 ? `    mr${i} = ${w};` : `    seL4_SetMR(${i}, ${w});`));
@@ -87,7 +93,12 @@ function stub(m: Method): string {
   else body.push(`    seL4_Error result;`);
   body.push(`    ${err} = (seL4_Error)seL4_MessageInfo_get_label(reply);`);
   body.push(`    if (${err} != seL4_NoError) {`);
-  body.push(`        seL4_SetMR(0, mr0);`, `        seL4_SetMR(1, mr1);`, `        seL4_SetMR(2, mr2);`, `        seL4_SetMR(3, mr3);`);
+  body.push(
+    `        seL4_SetMR(0, mr0);`,
+    `        seL4_SetMR(1, mr1);`,
+    `        seL4_SetMR(2, mr2);`,
+    `        seL4_SetMR(3, mr3);`,
+  );
   body.push(`    }`);
   const resultWord = (i: number) => (i < 4 ? `mr${i}` : `seL4_GetMR(${i})`);
   outs.forEach((p, i) => body.push(`    result.${p.name} = ${resultWord(i)};`));

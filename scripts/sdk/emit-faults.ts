@@ -129,7 +129,9 @@ ${FAULTS.map(accessors).join("\n\n")}
 LIBSEL4_INLINE_FUNC seL4_Fault_t seL4_getFault(seL4_MessageInfo_t tag)
 {
     switch (seL4_MessageInfo_get_label(tag)) {
-${FAULTS.filter((f) => f.fields.length > 0).map(fromMRs).join("\n")}
+${FAULTS.filter((f) => f.fields.length > 0)
+  .map(fromMRs)
+  .join("\n")}
     default:
         return seL4_Fault_NullFault_new();
     }

@@ -19,12 +19,7 @@ export type ParamType =
   | CapType;
 
 export type CapType =
-  | "seL4_CPtr"
-  | "seL4_CNode"
-  | "seL4_TCB"
-  | "seL4_Untyped"
-  | "seL4_SchedContext"
-  | "seL4_RISCV_PageTable";
+  "seL4_CPtr" | "seL4_CNode" | "seL4_TCB" | "seL4_Untyped" | "seL4_SchedContext" | "seL4_RISCV_PageTable";
 
 export const CAP_TYPES: readonly string[] = [
   "seL4_CPtr",
@@ -210,7 +205,13 @@ export const METHODS: readonly Method[] = [
     iface: "seL4_CNode",
     name: "Move",
     label: "CNodeMove",
-    params: [w("dest_index"), u8("dest_depth"), cap("src_root", "seL4_CNode"), w("src_index"), u8("src_depth")],
+    params: [
+      w("dest_index"),
+      u8("dest_depth"),
+      cap("src_root", "seL4_CNode"),
+      w("src_index"),
+      u8("src_depth"),
+    ],
   },
   {
     iface: "seL4_CNode",
@@ -321,7 +322,11 @@ export const METHODS: readonly Method[] = [
     iface: "seL4_RISCV_PageTable",
     name: "Map",
     label: "RISCVPageTableMap",
-    params: [cap("vspace", "seL4_RISCV_PageTable"), w("vaddr"), { name: "attr", type: "seL4_RISCV_VMAttributes" }],
+    params: [
+      cap("vspace", "seL4_RISCV_PageTable"),
+      w("vaddr"),
+      { name: "attr", type: "seL4_RISCV_VMAttributes" },
+    ],
   },
   { iface: "seL4_RISCV_PageTable", name: "Unmap", label: "RISCVPageTableUnmap", params: [] },
   {
