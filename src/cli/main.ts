@@ -6,7 +6,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { basename, dirname, resolve } from "node:path";
 import { formatDiagnostic, parseSdf, type SdfFileLookup, type SdfSystem } from "../microkit/sdf.ts";
-import { buildMicrokit } from "../microkit/builder.ts";
+import { buildMicrokit, type MicrokitBuild } from "../microkit/builder.ts";
+import { ElfImageError, elfProgramOf, type ElfProgram } from "../microkit/elf-pd.ts";
 import { microkitKernelConfig, microkitRootTask } from "../microkit/run.ts";
 import { printCapDL } from "../capdl/spec.ts";
 import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
@@ -363,9 +364,15 @@ async function capdl(args: string[]): Promise<number> {
 }
 
 /** Load every PD's program image (a .ts/.js module) by PD name; errors as FILE:LINE:COL: message. */
-async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<Map<string, MicrokitProgram> | number> {
+interface LoadedPrograms {
+  programs: Map<string, MicrokitProgram>;
+  elfs: Map<string, ElfProgram>;
+}
+
+async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<LoadedPrograms | number> {
   const dirs = [...a.searchPaths, dirname(a.file)];
   const programs = new Map<string, MicrokitProgram>();
+  const elfs = new Map<string, ElfProgram>();
   let failed = false;
   const fail = (pd: SdfSystem["protectionDomains"][number], msg: string): void => {
     process.stderr.write(
@@ -384,11 +391,15 @@ async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<Map<string, Mic
       continue;
     }
     if (!/\.(ts|js|mjs|mts)$/.test(full)) {
-      fail(
-        pd,
-        `program image '${path}' of protection domain '${pd.name}' is not a .ts/.js module: ` +
-          `an ELF program image needs the RV64 machine, which sel4ts does not have yet`,
-      );
+      // Anything else is a program for the machine: an ELF executable (C, Rust, assembly).
+      try {
+        elfs.set(pd.name, elfProgramOf(new Uint8Array(readFileSync(full))));
+      } catch (e) {
+        fail(
+          pd,
+          `program image '${path}' of protection domain '${pd.name}': ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
       continue;
     }
     try {
@@ -400,7 +411,7 @@ async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<Map<string, Mic
       fail(pd, `cannot load program image '${path}': ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return failed ? 1 : programs;
+  return failed ? 1 : { programs, elfs };
 }
 
 /** `sel4ts run <file.system>`: build the system, boot it with the Microkit initialiser, run. */
@@ -412,8 +423,17 @@ async function run(args: string[]): Promise<number> {
   }
   const sys = await loadSdf(a);
   if (typeof sys === "number") return sys;
-  const programs = await loadPrograms(a, sys);
-  if (typeof programs === "number") return programs;
+  const loaded = await loadPrograms(a, sys);
+  if (typeof loaded === "number") return loaded;
+  const { programs, elfs } = loaded;
+  let build: MicrokitBuild;
+  try {
+    build = buildMicrokit(sys, elfs);
+  } catch (e) {
+    if (!(e instanceof ElfImageError)) throw e;
+    process.stderr.write(`sel4ts: ${a.file}: ${e.message}\n`);
+    return 1;
+  }
   const out: number[] = [];
   const flush = (): void => {
     if (out.length > 0) process.stdout.write(Buffer.from(out));
@@ -443,7 +463,7 @@ async function run(args: string[]): Promise<number> {
   });
   let r: RunResult;
   try {
-    system.boot(microkitRootTask(buildMicrokit(sys), sys, programs));
+    system.boot(microkitRootTask(build, sys, programs));
     r = system.run();
   } catch (e) {
     flush();

@@ -5,6 +5,7 @@
 // microkit_notifications, microkit_pps, microkit_ioports, and every setvar) are written into those
 // bytes at the symbols' addresses before the frames are filled.
 
+import { parseElf, PF_R, PF_W, PF_X } from "../machine/elf.ts";
 import type { SdfProtectionDomain, SdfSystem } from "./sdf-model.ts";
 
 /** An ELF program as the builder needs it (the CLI parses the file). */
@@ -23,6 +24,26 @@ export interface ElfSegment {
   read: boolean;
   write: boolean;
   execute: boolean;
+}
+
+/** An ELF executable's bytes as the builder takes them; throws the parser's ElfError if malformed. */
+export function elfProgramOf(bytes: Uint8Array): ElfProgram {
+  const elf = parseElf(bytes);
+  return {
+    entry: elf.entry,
+    segments: elf.segments.map((sg) => ({
+      vaddr: sg.vaddr,
+      memsz: sg.memsz,
+      data: sg.data,
+      read: (sg.flags & PF_R) !== 0,
+      write: (sg.flags & PF_W) !== 0,
+      execute: (sg.flags & PF_X) !== 0,
+    })),
+    // Defined symbols only (section index 0 is an undefined reference).
+    symbols: new Map(
+      elf.symbols.filter((y) => y.shndx !== 0).map((y) => [y.name, { value: y.value, size: y.size }]),
+    ),
+  };
 }
 
 /** One page of an ELF PD image: its contents and the union of the permissions of its segments. */

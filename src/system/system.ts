@@ -10,6 +10,7 @@ import type { RootImage } from "../kernel/boot.ts";
 import { checkInvariants } from "../kernel/invariants.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
+import { ACCESS_READ } from "../machine/mmu.ts";
 import { elfImage, parseElf } from "../machine/elf.ts";
 import type { HartConfig } from "../machine/riscv/cpu.ts";
 import { EXIT_USER_EXCEPTION, RvEngine } from "./rv-engine.ts";
@@ -149,8 +150,10 @@ export class System {
       } else {
         const t = k.currentThread;
         // A TS thread is one parked in the TS engine or starting at a registered TS entry; every
-        // other thread runs machine code on the RV64 hart.
-        const ts = this.engine.owns(t) || rt.entries.has(pcOf(t));
+        // other thread runs machine code on the RV64 hart. A TS entry's address either is not
+        // mapped or holds a zero word (the TS Microkit image page): an ELF PD starting at the same
+        // address (0x200000) has an instruction there, never 0, which is illegal.
+        const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
         const eng = ts ? this.engine : this.rv;
         const exit = eng.run(t);
         switch (exit) {
@@ -188,6 +191,13 @@ export class System {
         if (problem !== null) return this.result("invariant", problem);
       }
     }
+  }
+
+  /** Whether the current address space holds no machine code at a TS entry `pc`. */
+  private tsEntryPage(pc: number): boolean {
+    const m = this.machine;
+    const p = m.translate(pc, ACCESS_READ);
+    return p < 0 || !m.memory.isRam(p, 4) || m.memory.read32(p) === 0;
   }
 
   private result(reason: StopReason, message?: string): RunResult {

@@ -68,7 +68,7 @@ describe("sel4ts run", () => {
     expect(io.out.join("")).toBe("MON|INFO: Microkit Monitor started!\nhigh: up\nlow: up\n");
   });
 
-  it("an ELF program image needs the RV64 machine: FILE:LINE:COL error, exit 1", async () => {
+  it("a malformed ELF program image: FILE:LINE:COL error naming the problem, exit 1", async () => {
     const f = write(
       "elf.system",
       sys(`  <protection_domain name="a">\n    <program_image path="a.elf"/>\n  </protection_domain>`),
@@ -77,7 +77,9 @@ describe("sel4ts run", () => {
     const io = capture();
     expect(await main(["run", f])).toBe(1);
     expect(io.err.join("")).toMatch(
-      new RegExp(`^${f.replace(/[.\\/]/g, "\\$&")}:2:3: .*needs the RV64 machine`),
+      new RegExp(
+        `^${f.replace(/[.\\/]/g, "\\$&")}:2:3: program image 'a.elf' of protection domain 'a': .*outside the file`,
+      ),
     );
     expect(io.out.join("")).toBe("");
   });
