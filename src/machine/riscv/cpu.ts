@@ -15,12 +15,22 @@
 
 import { CYCLES_PER_TICK } from "../clock.ts";
 import type { Machine } from "../machine.ts";
-import { divrem, divremw, mul, mulh } from "./alu.ts";
-import { amo, loadReserved, storeConditional, type Reservation } from "./atomics.ts";
-import { csrRead } from "./csr.ts";
-import { decodeInto } from "./decode.ts";
-import { MEM_DEVICE, MEM_FAULT, TLB_MASK, UserMemory } from "./memory-access.ts";
+import * as alu from "./alu.ts";
+import * as atomics from "./atomics.ts";
+import type { Reservation } from "./atomics.ts";
+import * as csr from "./csr.ts";
+import * as decode from "./decode.ts";
+import * as ma from "./memory-access.ts";
+import { UserMemory } from "./memory-access.ts";
 import { OP_ILLEGAL, pack, SLOT_WORDS } from "./ops.ts";
+
+// Module-local copies of the imports used in the interpreter loop: a transpiled ES module may
+// reach an imported binding through a getter on every use, which the hot loop cannot afford.
+const { divrem, divremw, mul, mulh } = alu;
+const { amo, loadReserved, storeConditional } = atomics;
+const { csrRead } = csr;
+const { decodeInto } = decode;
+const { MEM_DEVICE, MEM_FAULT, TLB_MASK } = ma;
 
 /** Exit codes of Hart.run(). */
 export const CPU_ECALL = 1;
@@ -153,6 +163,37 @@ export class Hart {
     return code;
   }
 
+  /** A load that missed the TLB fast path (device, misaligned, page-crossing, unmapped). */
+  private loadSlow(op: number, lo: number, hi: number, rd: number, n: number): number {
+    this.pending = n;
+    const mem = this.mem;
+    const size = LOAD_SIZE[op - 11];
+    const r = mem.load(lo, hi, size);
+    if (r === MEM_FAULT) return r;
+    let vlo = mem.vlo;
+    let vhi = mem.vhi;
+    if (op <= 13) {
+      // Sign-extend the narrow signed loads.
+      const sh = 32 - 8 * size;
+      vlo = (vlo << sh) >> sh;
+      vhi = vlo >> 31;
+    }
+    this.xlo[rd] = vlo;
+    this.xhi[rd] = vhi;
+    return r;
+  }
+
+  private storeSlow(size: number, lo: number, hi: number, rs2: number, n: number): number {
+    this.pending = n;
+    return this.mem.store(lo, hi, size, this.xlo[rs2], this.xhi[rs2]);
+  }
+
+  /** The trap of a failed memory access by the instruction at pc. */
+  private memTrap(pc: number): number {
+    const mem = this.mem;
+    return this.setTrap(CPU_FAULT, mem.cause, pc, mem.tvalLo, mem.tvalHi);
+  }
+
   /** Runs until a trap or the next machine event; returns a CPU_* code. */
   run(): number {
     const mem = this.mem;
@@ -202,7 +243,7 @@ export class Hart {
           code = this.setTrap(CPU_FAULT, 12, npc, lo, hi);
           break;
         }
-        off = npc % 4096;
+        off = (npc % 4096) | 0;
         pageV = npc - off;
         const vpn = pageV / 4096;
         const ti = vpn & TLB_MASK;
@@ -217,7 +258,7 @@ export class Hart {
         }
         cp = this.codePage(codeRam);
       }
-      const ro = codeRam + off;
+      const ro = (codeRam + off) | 0;
       let w: number;
       let c: Int32Array = cp;
       let s = off << 1;
@@ -244,7 +285,9 @@ export class Hart {
       const imm = c[s + 2];
       const rd = (p >>> 8) & 63;
       const rs1 = (p >>> 16) & 63;
-      const rs2 = p >>> 24;
+      const rs2 = (p >>> 24) & 31;
+      // Instruction length: 2, or 4 when bit 29 (ops.LEN4) is set.
+      const len = 2 + ((p >>> 28) & 2);
       n++;
       switch (p & 255) {
         case 0: // ILLEGAL
@@ -252,7 +295,7 @@ export class Hart {
             CPU_EXCEPTION,
             CAUSE_ILLEGAL_INSTRUCTION,
             pageV + off,
-            c[s + 3] === 2 ? w & 0xffff : w,
+            len === 2 ? w & 0xffff : w,
             0,
           );
           break loop;
@@ -269,7 +312,7 @@ export class Hart {
         }
         case 3: {
           // JAL
-          const v = pageV + off + c[s + 3];
+          const v = pageV + off + len;
           xlo[rd] = v | 0;
           xhi[rd] = (v / TWO_32) | 0;
           off += imm;
@@ -280,7 +323,7 @@ export class Hart {
           const t = (xlo[rs1] >>> 0) + imm;
           const tlo = t & ~1;
           const thi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
-          const v = pageV + off + c[s + 3];
+          const v = pageV + off + len;
           xlo[rd] = v | 0;
           xhi[rd] = (v / TWO_32) | 0;
           if (thi >>> 6 !== 0) {
@@ -350,12 +393,150 @@ export class Hart {
           }
           break;
         }
-        case 11: // LB
-        case 12: // LH
-        case 13: // LW
-        case 14: // LD
-        case 15: // LBU
-        case 16: // LHU
+        case 11: {
+          // LB
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if (rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = i8[a >>> 0];
+            xhi[rd] = xlo[rd] >> 31;
+            break;
+          }
+          const r = this.loadSlow(11, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 12: {
+          // LH
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if ((lo & 1) === 0 && rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = i16[a >>> 1];
+            xhi[rd] = xlo[rd] >> 31;
+            break;
+          }
+          const r = this.loadSlow(12, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 13: {
+          // LW
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if ((lo & 3) === 0 && rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = i32[a >>> 2];
+            xhi[rd] = xlo[rd] >> 31;
+            break;
+          }
+          const r = this.loadSlow(13, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 14: {
+          // LD
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if ((lo & 7) === 0 && rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = i32[a >>> 2];
+            xhi[rd] = i32[(a >>> 2) + 1];
+            break;
+          }
+          const r = this.loadSlow(14, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 15: {
+          // LBU
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if (rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = u8[a >>> 0];
+            xhi[rd] = 0;
+            break;
+          }
+          const r = this.loadSlow(15, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 16: {
+          // LHU
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if ((lo & 1) === 0 && rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = u16[a >>> 1];
+            xhi[rd] = 0;
+            break;
+          }
+          const r = this.loadSlow(16, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
         case 17: {
           // LWU
           const t = (xlo[rs1] >>> 0) + imm;
@@ -363,66 +544,92 @@ export class Hart {
           const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
           const vpn = (hi << 20) | (lo >>> 12);
           const ti = vpn & TLB_MASK;
-          const op = p & 255;
-          const size = LOAD_SIZE[op - 11];
-          if (hi >>> 6 === 0 && rtag[ti] === vpn && (lo & (size - 1)) === 0) {
-            const a = rbase[ti] + (lo & 4095);
-            switch (op) {
-              case 11:
-                xlo[rd] = i8[a];
-                xhi[rd] = xlo[rd] >> 31;
-                break;
-              case 12:
-                xlo[rd] = i16[a >>> 1];
-                xhi[rd] = xlo[rd] >> 31;
-                break;
-              case 13:
-                xlo[rd] = i32[a >>> 2];
-                xhi[rd] = xlo[rd] >> 31;
-                break;
-              case 14:
-                xlo[rd] = i32[a >>> 2];
-                xhi[rd] = i32[(a >>> 2) + 1];
-                break;
-              case 15:
-                xlo[rd] = u8[a];
-                xhi[rd] = 0;
-                break;
-              case 16:
-                xlo[rd] = u16[a >>> 1];
-                xhi[rd] = 0;
-                break;
-              default:
-                xlo[rd] = i32[a >>> 2];
-                xhi[rd] = 0;
-            }
+          if ((lo & 3) === 0 && rtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (rbase[ti] + (lo & 4095)) | 0;
+            xlo[rd] = i32[a >>> 2];
+            xhi[rd] = 0;
             break;
           }
-          this.pending = n;
-          const r = mem.load(lo, hi, size);
-          if (r === MEM_FAULT) {
-            code = this.setTrap(CPU_FAULT, mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
-            break loop;
-          }
-          let vlo = mem.vlo;
-          let vhi = mem.vhi;
-          if (op <= 13) {
-            // Sign-extend the narrow signed loads.
-            const sh = 32 - 8 * size;
-            vlo = (vlo << sh) >> sh;
-            vhi = vlo >> 31;
-          }
-          xlo[rd] = vlo;
-          xhi[rd] = vhi;
-          if (r === MEM_DEVICE) {
+          const r = this.loadSlow(17, lo, hi, rd, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
             n = this.pending;
             limit = this.limit();
           }
           break;
         }
-        case 18: // SB
-        case 19: // SH
-        case 20: // SW
+        case 18: {
+          // SB
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if (wtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (wbase[ti] + (lo & 4095)) | 0;
+            u8[a >>> 0] = xlo[rs2];
+            break;
+          }
+          const r = this.storeSlow(1, lo, hi, rs2, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 19: {
+          // SH
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if ((lo & 1) === 0 && wtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (wbase[ti] + (lo & 4095)) | 0;
+            u16[a >>> 1] = xlo[rs2];
+            break;
+          }
+          const r = this.storeSlow(2, lo, hi, rs2, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 20: {
+          // SW
+          const t = (xlo[rs1] >>> 0) + imm;
+          const lo = t | 0;
+          const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+          const vpn = (hi << 20) | (lo >>> 12);
+          const ti = vpn & TLB_MASK;
+          if ((lo & 3) === 0 && wtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (wbase[ti] + (lo & 4095)) | 0;
+            i32[a >>> 2] = xlo[rs2];
+            break;
+          }
+          const r = this.storeSlow(4, lo, hi, rs2, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
         case 21: {
           // SD
           const t = (xlo[rs1] >>> 0) + imm;
@@ -430,33 +637,18 @@ export class Hart {
           const hi = (xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
           const vpn = (hi << 20) | (lo >>> 12);
           const ti = vpn & TLB_MASK;
-          const op = p & 255;
-          const size = 1 << (op - 18);
-          if (hi >>> 6 === 0 && wtag[ti] === vpn && (lo & (size - 1)) === 0) {
-            const a = wbase[ti] + (lo & 4095);
-            switch (op) {
-              case 18:
-                u8[a] = xlo[rs2];
-                break;
-              case 19:
-                u16[a >>> 1] = xlo[rs2];
-                break;
-              case 20:
-                i32[a >>> 2] = xlo[rs2];
-                break;
-              default:
-                i32[a >>> 2] = xlo[rs2];
-                i32[(a >>> 2) + 1] = xhi[rs2];
-            }
+          if ((lo & 7) === 0 && wtag[ti] === vpn && hi >>> 6 === 0) {
+            const a = (wbase[ti] + (lo & 4095)) | 0;
+            i32[a >>> 2] = xlo[rs2];
+            i32[(a >>> 2) + 1] = xhi[rs2];
             break;
           }
-          this.pending = n;
-          const r = mem.store(lo, hi, size, xlo[rs2], xhi[rs2]);
-          if (r === MEM_FAULT) {
-            code = this.setTrap(CPU_FAULT, mem.cause, pageV + off, mem.tvalLo, mem.tvalHi);
-            break loop;
-          }
-          if (r === MEM_DEVICE) {
+          const r = this.storeSlow(8, lo, hi, rs2, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
             n = this.pending;
             limit = this.limit();
           }
@@ -713,7 +905,7 @@ export class Hart {
           code = this.setTrap(CPU_EXCEPTION, CAUSE_ILLEGAL_INSTRUCTION, pageV + off, w, 0);
           break loop;
       }
-      off += c[s + 3];
+      off += len;
     }
     this.machine.clock.charge(n * this.cpi);
     this.instret += n;

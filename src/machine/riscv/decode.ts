@@ -15,6 +15,7 @@ export function decodeInto(out: Int32Array, s: number, w: number): void {
   }
   out[s + 3] = 4;
   decode32(out, s, w);
+  out[s + 1] |= O.LEN4;
 }
 
 function set(

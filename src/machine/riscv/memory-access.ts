@@ -38,13 +38,14 @@ export const MEM_DEVICE = 2;
 const TWO_32 = 4294967296;
 
 export class UserMemory {
-  // tag = virtual page number (< 2^26 for Sv39 user addresses), -1 = empty; base = RAM byte offset.
+  // tag = virtual page number (< 2^26 for Sv39 user addresses), -1 = empty; base = RAM byte offset
+  // as an int32 bit pattern (users apply >>> 0, >>> 1 or >>> 2, so RAM up to 4 GiB works).
   readonly rtag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly rbase = new Uint32Array(TLB_SIZE);
+  readonly rbase = new Int32Array(TLB_SIZE);
   readonly wtag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly wbase = new Uint32Array(TLB_SIZE);
+  readonly wbase = new Int32Array(TLB_SIZE);
   readonly xtag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly xbase = new Uint32Array(TLB_SIZE);
+  readonly xbase = new Int32Array(TLB_SIZE);
   /** The trap of the last MEM_FAULT: scause and stval (as lo/hi halves). */
   cause = 0;
   tvalLo = 0;
@@ -113,7 +114,7 @@ export class UserMemory {
     const page = p - (lo & 4095);
     // Executing from a device (or from nothing) is an instruction access fault.
     if (!mem.isRam(page, 4096)) return this.fail(CAUSE_FETCH_ACCESS, lo, hi);
-    return page - mem.ramBase;
+    return (page - mem.ramBase) | 0;
   }
 
   /** Records a trap and returns -1 (a convenient failure value for the callers). */

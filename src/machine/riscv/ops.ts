@@ -102,9 +102,12 @@ export const X_SINK = 32;
 /**
  * A decoded slot is four i32 words: the raw bits the decode was made from (for compressed
  * instructions the low 16 bits hold them; a 4-aligned slot keeps all 32 bits read there), the
- * packed operands (op | rd << 8 | rs1 << 16 | rs2 << 24), the immediate, and the length (2 or 4).
+ * packed operands (op | rd << 8 | rs1 << 16 | rs2 << 24, plus LEN4), the immediate, and the length.
  */
 export const SLOT_WORDS = 4;
+
+/** Set in the packed word of a 4-byte instruction (so the loop need not read the length word). */
+export const LEN4 = 1 << 29;
 
 export function pack(op: number, rd: number, rs1: number, rs2: number): number {
   return op | ((rd === 0 ? X_SINK : rd) << 8) | (rs1 << 16) | (rs2 << 24);
