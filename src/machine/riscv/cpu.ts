@@ -30,7 +30,7 @@ const { divrem, divremw, mul, mulh } = alu;
 const { amo, loadReserved, storeConditional } = atomics;
 const { csrRead } = csr;
 const { decodeInto } = decode;
-const { MEM_DEVICE, MEM_FAULT, TLB_MASK } = ma;
+const { MEM_FAULT, TLB_MASK } = ma;
 
 /** Exit codes of Hart.run(). */
 export const CPU_ECALL = 1;

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findSymbol, parseElf, type ElfFile } from "../../../src/machine/elf.ts";
+import { elfImage, findSymbol, parseElf, type ElfFile } from "../../../src/machine/elf.ts";
 import { ACCESS_READ } from "../../../src/machine/mmu.ts";
 import { System, type RunResult, type SystemOptions } from "../../../src/system/system.ts";
 
@@ -22,7 +22,11 @@ export interface ElfRun {
   diag: string;
 }
 
-export function runElf(name: string, opts: SystemOptions = {}): ElfRun {
+/**
+ * Boots test ELF `name` and runs it (10 s simulated at most). `patch` gets to set doublewords
+ * of the image by symbol before boot, as a loader patching variables would.
+ */
+export function runElf(name: string, opts: SystemOptions = {}, patch: Record<string, bigint> = {}): ElfRun {
   const bytes = elfBytes(name);
   const elf = parseElf(bytes);
   let out = "";
@@ -37,7 +41,14 @@ export function runElf(name: string, opts: SystemOptions = {}): ElfRun {
       diag += `${t}\n`;
     },
   });
-  sys.bootElf(bytes);
+  const img = elfImage(elf);
+  const dv = new DataView(img.bytes.buffer);
+  for (const [sym, v] of Object.entries(patch)) {
+    const s = findSymbol(elf, sym);
+    if (s === undefined) throw new Error(`no symbol ${sym}`);
+    dv.setBigUint64(s.value - img.vaddr, v, true);
+  }
+  sys.bootImage(img);
   const result = sys.run();
   return { sys, elf, result, out, diag };
 }
