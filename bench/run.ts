@@ -11,6 +11,7 @@
 //   ipc_roundtrip_ns, coroutine_floor_ns, ipc_ratio  bench/ipc.ts (Call + ReplyRecv against two
 //       generators handing a value back and forth);
 //   notify_ns, retype_revoke_per_s  bench/ops.ts;  boot_63pd_ms  bench/boot.ts;
+//   emulated_mips / emulated_mips_mem  bench/mips.ts (RV64 interpreter: tight loop, memory loop);
 //   c_ppcall_roundtrip_ns (_sim_ns)  bench/ppcall.ts (C PDs from bench/c);
 //   sim_speedup_idle / _busy  bench/time.ts;
 //   copy_delete_pairs_per_s / copy_delete_pair_ns  seL4_CNode_Copy + seL4_CNode_Delete of an
@@ -56,6 +57,7 @@ import { coroutineFloor as pingPongFloor, ipcRoundTrip } from "./ipc.ts";
 import { simSpeedup } from "./time.ts";
 import { notifyNs, retypeRevokePerS } from "./ops.ts";
 import { boot63, BOOT_PDS } from "./boot.ts";
+import { emulatedMips } from "./mips.ts";
 import { cPpcallRoundTrip } from "./ppcall.ts";
 import type { CNode, Tcb } from "../src/kernel/structures.ts";
 import {
@@ -326,6 +328,8 @@ const speedupBusy = simSpeedup("busy", 2);
 const notify = notifyNs(Math.max(10_000, Math.floor(PAIRS / 2)), 5);
 const retypeRevoke = retypeRevokePerS(Math.max(10_000, Math.floor(PAIRS / 4)), 5);
 const boot = boot63();
+const mips = emulatedMips(50_000_000, 0);
+const mipsMem = emulatedMips(1, 50_000);
 const ppcall = cPpcallRoundTrip();
 if (boot.inits !== BOOT_PDS) throw new Error(`only ${boot.inits} of ${BOOT_PDS} inits ran`);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
@@ -338,6 +342,8 @@ const result = {
   notify_ns: Math.round(notify),
   retype_revoke_per_s: Math.round(retypeRevoke),
   boot_63pd_ms: Number(boot.ms.toFixed(1)),
+  emulated_mips: Number(mips.toFixed(1)),
+  emulated_mips_mem: Number(mipsMem.toFixed(1)),
   c_ppcall_roundtrip_ns: Math.round(ppcall.ns),
   c_ppcall_roundtrip_sim_ns: Math.round(ppcall.simNs),
   sim_speedup_idle: Math.round(speedupIdle),
@@ -359,6 +365,8 @@ const rows: [string, string][] = [
   ["Signal to a waiting higher-priority thread, and its Wait (median ns)", String(result.notify_ns)],
   ["Untyped_Retype + CNode_Revoke pairs per second", result.retype_revoke_per_s.toLocaleString("en")],
   [`boot of ${BOOT_PDS} PDs / 62 channels to every init run (median ms)`, String(result.boot_63pd_ms)],
+  ["emulated RV64 MIPS, tight loop (c.addi + c.bnez)", String(result.emulated_mips)],
+  ["emulated RV64 MIPS, load/add/store loop over an array", String(result.emulated_mips_mem)],
   ["C ppcall round trip between two PDs on the RV64 hart (wall ns)", String(result.c_ppcall_roundtrip_ns)],
   ["  the same in simulated time (ns)", String(result.c_ppcall_roundtrip_sim_ns)],
   ["simulated s per wall s, idle-heavy (0.5 ms of work per 100 ms)", String(result.sim_speedup_idle)],

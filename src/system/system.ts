@@ -97,6 +97,7 @@ export class System {
     );
     this.engine = new TsEngine(this.machine);
     this.rv = new RvEngine(this.machine, opts.hart);
+    this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {
       const at = opts.inputAt ?? "idle";

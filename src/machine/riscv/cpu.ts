@@ -72,6 +72,11 @@ export class Hart {
   scause = 0;
   stvalLo = 0;
   stvalHi = 0;
+  /**
+   * A tick at which run() stops as if an event were due (the host's time limit), so that a run
+   * limited in simulated time ends at an exact instruction boundary. Infinity = none.
+   */
+  stopAt = Infinity;
   /** Instructions executed (including trapping ones), all threads together. */
   instret = 0;
   readonly cpi: number;
@@ -130,7 +135,8 @@ export class Hart {
   /** Instructions that may run from now before the machine's next event is due. */
   private limit(): number {
     const m = this.machine;
-    const next = m.nextEventTime();
+    const event = m.nextEventTime();
+    const next = event < this.stopAt ? event : this.stopAt;
     const clock = m.clock;
     if (next <= clock.now) return 0;
     if (next === Infinity) return this.maxSlice;
