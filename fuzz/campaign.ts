@@ -26,6 +26,8 @@ export interface CampaignOptions {
   /** Progress callback, every `progressEvery` decisions. */
   onProgress?: (consumed: number, system: System) => void;
   progressEvery?: number;
+  /** Run the invariant checker after every kernel entry (default); off only to measure its cost. */
+  check?: boolean;
 }
 
 export type FailureKind = "invariant" | "exception" | "user-error" | "stall" | "halt";
@@ -117,7 +119,7 @@ export function runCampaign(opts: CampaignOptions): CampaignResult {
 
   const start = performance.now();
   system = new System({
-    checkInvariants: true,
+    checkInvariants: opts.check !== false,
     ramSize: 64 * 1024 * 1024,
     imagePages: IMAGE_PAGES,
     onConsole: () => undefined,

@@ -7,6 +7,7 @@
 //   --shrink-time T  seconds to spend minimising a failure (default 60; 0 = do not shrink)
 //   --quiet          no progress lines
 //   --plant NAME     plant a kernel bug for the run (fuzz/plants.ts), to see the fuzzer find it
+//   --no-check       without the invariant checker (only to measure what it costs)
 //
 // Exit status 0 when every campaign ran to the end with the invariants intact, 1 on a failure.
 
@@ -38,6 +39,7 @@ interface Args {
   shrinkTime: number;
   quiet: boolean;
   plant: Plant | undefined;
+  check: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -49,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     shrinkTime: 60,
     quiet: false,
     plant: undefined,
+    check: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -68,6 +71,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--replay") a.replay = v();
     else if (k === "--shrink-time") a.shrinkTime = num();
     else if (k === "--quiet") a.quiet = true;
+    else if (k === "--no-check") a.check = false;
     else if (k === "--plant") {
       const name = v();
       a.plant = PLANTS[name];
@@ -157,6 +161,7 @@ function main(): number {
       syscalls: args.syscalls,
       replay,
       onSystem: args.plant,
+      check: args.check,
       progressEvery: args.quiet ? 0 : every,
       onProgress: (n, system) =>
         console.log(`  seed ${seed}: ${n} syscalls, ${system.kernel.state.entries} kernel entries`),
