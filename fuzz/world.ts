@@ -32,7 +32,11 @@ import {
   seL4_Recv,
   seL4_ReplyObject,
   seL4_RISCV_4K_Page,
+  seL4_ReadWrite,
   seL4_RISCV_ASIDPool_Assign,
+  seL4_RISCV_Page_Map,
+  seL4_RISCV_Page_Unmap,
+  seL4_RISCV_PageTable_Map,
   seL4_RISCV_PageTableObject,
   seL4_SchedContext_Unbind,
   seL4_SchedContextObject,
@@ -108,6 +112,8 @@ export interface WorkerConfig {
   /** Passive: the SC only gets it to its first Recv, then the supervisor takes it away. */
   passive: boolean;
   ownCSpace: boolean;
+  /** Runs in the second VSpace (R_VSPACE[0]) with its IPC buffer mapped there, not the root's. */
+  ownVSpace: boolean;
   fault: "supervisor" | "none" | "endpoint";
   timeoutFaults: boolean;
   budget: number;
@@ -141,12 +147,19 @@ export function worldConfig(r: Rng): WorldConfig {
       period,
       refills: r.int(5),
       sporadic: r.chance(0.5),
+      ownVSpace: false,
     });
   }
-  return { workers, resetEvery: r.range(2000, 8000), buildSeed: r.u32() };
+  const buildSeed = r.u32();
+  // Drawn from the build seed's bits, so that adding it changed no other choice.
+  workers.forEach((w, i) => (w.ownVSpace = ((buildSeed >>> (3 * i)) & 3) === 0));
+  return { workers, resetEvery: r.range(2000, 8000), buildSeed };
 }
 
 const CN = seL4_CapInitThreadCNode;
+/** Root-only slots (base + k): the second VSpace's two tables, and IPC buffer frames for it. */
+const V_TABLES = 100;
+const V_FRAMES = 104;
 const ALL = 15;
 const GUARD_DATA = seL4_CNode_CapData_new(0, GUARD);
 /** Badges of the supervisor's notification. */
@@ -268,7 +281,9 @@ class Supervisor {
     yield* make(seL4_CapTableObject, RADIX, 0);
     for (let i = 0; i < w.length; i++) if (w[i].ownCSpace) yield* make(seL4_CapTableObject, RADIX, 8 + i);
     for (let i = 0; i < w.length; i++) yield* make(seL4_TCBObject, 0, R_TCB[0] + i);
-    for (let k = R_SC[0]; k < R_SC[1]; k++) yield* make(seL4_SchedContextObject, r.pick([7, 8, 9]), k);
+    // Workers' SCs hold their extra refills (a 2^7 SC has room for one); spare ones vary.
+    for (let k = R_SC[0]; k < R_SC[1]; k++)
+      yield* make(seL4_SchedContextObject, k < R_SC[0] + w.length ? 8 : r.pick([7, 8, 9]), k);
     for (let k = R_EP[0]; k < BADGED_EP[0]; k++) yield* make(seL4_EndpointObject, 0, k);
     for (let k = R_NTFN[0]; k < BADGED_NTFN[0]; k++) yield* make(seL4_NotificationObject, 0, k);
     for (let j = 0; j < 2; j++) {
@@ -283,6 +298,14 @@ class Supervisor {
       yield* make(seL4_RISCV_PageTableObject, 0, k);
       yield* seL4_RISCV_ASIDPool_Assign(seL4_CapInitThreadASIDPool, this.m(k));
     }
+    // The second VSpace's tables and the IPC buffers of the workers that run in it (root-only
+    // slots: F has no copies of them).
+    yield* make(seL4_RISCV_PageTableObject, 0, V_TABLES);
+    yield* make(seL4_RISCV_PageTableObject, 0, V_TABLES + 1);
+    const V = this.m(R_VSPACE[0]);
+    yield* seL4_RISCV_PageTable_Map(this.m(V_TABLES), V, IMAGE_VADDR, 0);
+    yield* seL4_RISCV_PageTable_Map(this.m(V_TABLES + 1), V, IMAGE_VADDR, 0);
+    for (let i = 0; i < w.length; i++) if (w[i].ownVSpace) yield* make(seL4_RISCV_4K_Page, 0, V_FRAMES + i);
     yield* make(seL4_UntypedObject, 14, R_UT[0]);
     yield* make(seL4_UntypedObject, 12, R_UT[0] + 1);
 
@@ -325,7 +348,7 @@ class Supervisor {
     // Objects only F (and its copies) hold: destroyed for good when a worker deletes the last cap.
     // (The first endpoint's master stays: it is some workers' fault handler.)
     for (let k = R_EP[0] + 1; k < R_FREE[0]; k++)
-      if (r.chance(0.3)) yield* seL4_CNode_Delete(CN, this.m(k), 64);
+      if (k !== R_VSPACE[0]) if (r.chance(0.3)) yield* seL4_CNode_Delete(CN, this.m(k), 64);
     for (let k = R_SC[0] + w.length; k < R_SC[1]; k++)
       if (r.chance(0.3)) yield* seL4_CNode_Delete(CN, this.m(k), 64);
 
@@ -380,15 +403,18 @@ class Supervisor {
     const cspace = w.ownCSpace ? this.m(8 + i) : this.m(0);
     const page = IPC_PAGE0 + i;
     const buffer = IMAGE_VADDR + page * 0x1000;
-    yield* seL4_TCB_Configure(
-      tcb,
-      cspace,
-      GUARD_DATA,
-      seL4_CapInitThreadVSpace,
-      0,
-      buffer,
-      imageFrame(this.bi, page),
-    );
+    if (w.ownVSpace) {
+      // (Re)map its IPC buffer: nothing but the root holds this frame's cap, but a worker may
+      // have replaced or unmapped the tables.
+      const frame = this.m(V_FRAMES + i);
+      const V = this.m(R_VSPACE[0]);
+      yield* seL4_RISCV_Page_Unmap(frame);
+      yield* seL4_RISCV_Page_Map(frame, V, buffer, seL4_ReadWrite, 0);
+      yield* seL4_TCB_Configure(tcb, cspace, GUARD_DATA, V, 0, buffer, frame);
+    } else {
+      const frame = imageFrame(this.bi, page);
+      yield* seL4_TCB_Configure(tcb, cspace, GUARD_DATA, seL4_CapInitThreadVSpace, 0, buffer, frame);
+    }
     const fault = w.fault === "supervisor" ? this.faultCap(i) : w.fault === "endpoint" ? this.m(R_EP[0]) : 0;
     const auth = seL4_CapInitThreadTCB;
     if ((yield* seL4_TCB_SetSchedParams(tcb, auth, w.mcp, w.prio, sc, fault)) !== 0) {
