@@ -2,9 +2,10 @@
 // the slow paths of loads and stores (TLB misses, devices, misaligned and page-crossing accesses).
 //
 // The TLB caches only 4 KiB pages that lie wholly in RAM, one direct-mapped set per access kind
-// (read, write, execute), so a hit proves the permission too. It is dropped whenever the machine's
-// satp or tlbGeneration differs from the values it was filled under; the kernel bumps the
-// generation on every sfence.vma, and mappings change only inside the kernel, i.e. between runs.
+// (read, write, execute), so a hit proves the permission too. Entries are kept per address space
+// (tagged by satp, for the last few address spaces run) and all dropped when tlbGeneration changes:
+// the kernel bumps it on every sfence.vma, and mappings change only inside the kernel, i.e.
+// between runs.
 //
 // Misaligned loads and stores are carried out (QEMU's virt machine does the same for ordinary
 // accesses); one that crosses into an unmapped page faults with stval = the first byte of that
@@ -37,15 +38,42 @@ export const MEM_DEVICE = 2;
 
 const TWO_32 = 4294967296;
 
-export class UserMemory {
-  // tag = virtual page number (< 2^26 for Sv39 user addresses), -1 = empty; base = RAM byte offset
-  // as an int32 bit pattern (users apply >>> 0, >>> 1 or >>> 2, so RAM up to 4 GiB works).
+/** One address space's cached translations (like a TLB's entries for one ASID). */
+class TlbSet {
+  satp = -1;
   readonly rtag = new Int32Array(TLB_SIZE).fill(-1);
   readonly rbase = new Int32Array(TLB_SIZE);
   readonly wtag = new Int32Array(TLB_SIZE).fill(-1);
   readonly wbase = new Int32Array(TLB_SIZE);
   readonly xtag = new Int32Array(TLB_SIZE).fill(-1);
   readonly xbase = new Int32Array(TLB_SIZE);
+
+  clear(): void {
+    this.rtag.fill(-1);
+    this.wtag.fill(-1);
+    this.xtag.fill(-1);
+  }
+}
+
+/**
+ * Address spaces whose translations are kept at once, tagged by satp as a hardware TLB tags
+ * entries by ASID: a client and its server in different VSpaces keep theirs across IPC.
+ */
+const TLB_SETS = 8;
+
+export class UserMemory {
+  // The current address space's set (the hart reads these arrays directly; sync() swaps them).
+  // tag = virtual page number (< 2^26 for Sv39 user addresses), -1 = empty; base = RAM byte offset
+  // as an int32 bit pattern (users apply >>> 0, >>> 1 or >>> 2, so RAM up to 4 GiB works).
+  rtag: Int32Array;
+  rbase: Int32Array;
+  wtag: Int32Array;
+  wbase: Int32Array;
+  xtag: Int32Array;
+  xbase: Int32Array;
+  private readonly sets: TlbSet[] = [];
+  private victim = 0;
+  private current: TlbSet;
   /** The trap of the last MEM_FAULT: scause and stval (as lo/hi halves). */
   cause = 0;
   tvalLo = 0;
@@ -58,21 +86,50 @@ export class UserMemory {
 
   constructor(private readonly machine: Machine) {
     this.u8 = machine.memory.u8;
+    for (let i = 0; i < TLB_SETS; i++) this.sets.push(new TlbSet());
+    this.current = this.sets[0];
+    this.rtag = this.current.rtag;
+    this.rbase = this.current.rbase;
+    this.wtag = this.current.wtag;
+    this.wbase = this.current.wbase;
+    this.xtag = this.current.xtag;
+    this.xbase = this.current.xbase;
   }
 
-  /** Drops every cached translation if the address space or any mapping changed since the fill. */
+  /**
+   * Makes the current address space's translations the active set. Any mapping change (the
+   * kernel bumps tlbGeneration at every sfence.vma) drops them all.
+   */
   sync(): void {
     const m = this.machine;
     if (m.satp === this.satp && m.tlbGeneration === this.generation) return;
-    this.flush();
+    if (m.tlbGeneration !== this.generation) {
+      this.flush();
+      this.generation = m.tlbGeneration;
+    }
     this.satp = m.satp;
-    this.generation = m.tlbGeneration;
+    let set = this.sets.find((x) => x.satp === m.satp);
+    if (set === undefined) {
+      set = this.sets[this.victim];
+      this.victim = (this.victim + 1) % TLB_SETS;
+      set.clear();
+      set.satp = m.satp;
+    }
+    this.current = set;
+    this.rtag = set.rtag;
+    this.rbase = set.rbase;
+    this.wtag = set.wtag;
+    this.wbase = set.wbase;
+    this.xtag = set.xtag;
+    this.xbase = set.xbase;
   }
 
+  /** Drops every cached translation of every address space. */
   flush(): void {
-    this.rtag.fill(-1);
-    this.wtag.fill(-1);
-    this.xtag.fill(-1);
+    for (const x of this.sets) {
+      x.clear();
+      x.satp = -1;
+    }
   }
 
   /**
