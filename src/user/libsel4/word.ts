@@ -95,6 +95,12 @@ export function getReg(r: number): seL4_Word {
 
 export function setReg(r: number, v: seL4_Word): void {
   const regs = rt.regs;
+  // Most words are small non-negative numbers (cptrs, labels, message infos): one check.
+  if (typeof v === "number" && v >>> 0 === v) {
+    regs[2 * r] = v;
+    regs[2 * r + 1] = 0;
+    return;
+  }
   regs[2 * r] = wordLo(v);
   regs[2 * r + 1] = wordHi(v);
 }
