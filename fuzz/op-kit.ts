@@ -1,5 +1,8 @@
-// The pieces the fuzzer's operations are made of: what an operation is, argument generators by
-// role, and the message and receive-path helpers the IPC operations share.
+// The pieces the fuzzer's operations are made of: what an operation is (a generator of its
+// arguments, pure: a decision is data drawn from the PRNG without looking at the system, and the
+// user-level code that performs it with libsel4), argument generators by role, and the message
+// and receive-path helpers the IPC operations share. Every operation is one system call or one
+// memory access, so counting decisions counts syscalls.
 
 import {
   seL4_CNode_CapData_new,
@@ -13,8 +16,11 @@ import { cptr, depth, label, length, word } from "./gen.ts";
 import { R_EP, R_FREE, R_NTFN, R_REPLY, R_SC, R_TCB, R_XCNODE, type Range, S_CNODE, S_F } from "./layout.ts";
 import type { Rng } from "./prng.ts";
 
+/** What an operation returns when it is not an invocation (which returns its seL4_Error). */
 export const RESULT_IPC = -1;
 
+/** Syscall numbers for raw syscalls: all but DebugHalt (-14) and DebugNameThread (-17), which halt
+ * the whole system (the latter on any cap that is not a TCB), ending the campaign early. */
 export const RAW_SYSCALLS = [-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -15, -16];
 export const notHalting = (n: number): number => (n === -14 || n === -17 ? -11 : n);
 

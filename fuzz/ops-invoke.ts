@@ -1,11 +1,6 @@
 // The fuzzer's object invocations: CNode, Untyped, TCB, SchedControl, SchedContext, DomainSet,
 // IRQ, Page, PageTable, ASID pool and ASID control, each with structure-aware arguments.
 
-// The fuzzer's operations: for each, a weight, a generator of its arguments (pure: a decision is
-// data, drawn from the PRNG without looking at the system) and the user-level code that performs
-// it with libsel4. Every operation is one system call or one memory access, so counting decisions
-// counts syscalls. The result is the seL4_Error of an invocation, or RESULT_IPC for the rest.
-
 import {
   seL4_CNode_CancelBadgedSends,
   seL4_CNode_Copy,

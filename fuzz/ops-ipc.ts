@@ -2,11 +2,6 @@
 // calls that do not halt, raw syscalls with every register chosen, a Call with any label on any
 // cap, and memory accesses (which fault where nothing is mapped).
 
-// The fuzzer's operations: for each, a weight, a generator of its arguments (pure: a decision is
-// data, drawn from the PRNG without looking at the system) and the user-level code that performs
-// it with libsel4. Every operation is one system call or one memory access, so counting decisions
-// counts syscalls. The result is the seL4_Error of an invocation, or RESULT_IPC for the rest.
-
 import {
   seL4_Call,
   seL4_DebugCapIdentify,
