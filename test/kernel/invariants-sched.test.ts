@@ -292,6 +292,76 @@ describe("the scheduler and link invariants catch planted corruption", () => {
     false,
   );
   plant(
+    "a notification and its SC that disagree",
+    (ks) => {
+      thread(ks, "bound").boundNotification!.sc = thread(ks, "waiter").sc;
+    },
+    /notification at 0x[0-9a-f]+ and its SC disagree/,
+    false,
+  );
+  plant(
+    "an endpoint in an unknown state",
+    (ks) => {
+      (thread(ks, "receiver").blockingObject as Endpoint).state = 7;
+    },
+    /endpoint at 0x[0-9a-f]+: bad state 7/,
+  );
+  plant(
+    "a notification bound to a dead thread",
+    (ks) => {
+      const t = thread(ks, "bound");
+      const n = t.boundNotification as Notification;
+      n.boundTCB = new Tcb(0x2000);
+    },
+    /is bound to a dead thread/,
+    false,
+  );
+  plant(
+    "a reply object on the call stack of a dead SC",
+    (ks) => {
+      const r = thread(ks, "client").replyObject as Reply;
+      r.nextSC = new SchedContext(0x3000, 8, 2);
+    },
+    /reply object at 0x[0-9a-f]+ names a dead object/,
+    false,
+  );
+  plant(
+    "a thread both ready and released",
+    (ks) => {
+      const t = ks.releaseHead as Tcb;
+      const q = (t.domain << 8) | t.priority;
+      ks.readyHead[q] = t;
+    },
+    /is both ready and released/,
+    false,
+  );
+  plant(
+    "a released thread whose SC has no refills",
+    (ks) => {
+      (ks.releaseHead as Tcb).sc!.refillMax = 0;
+    },
+    /in the release queue has no active SC/,
+    false,
+  );
+  plant(
+    "a release queue with a cycle",
+    (ks) => {
+      const first = ks.releaseHead as Tcb;
+      (first.schedNext as Tcb).schedNext = first;
+    },
+    /(release queue has a cycle)|(not sorted)/,
+    false,
+  );
+  plant(
+    "a current thread that is gone",
+    (ks) => {
+      const t = new Tcb(0x4000);
+      t.sc = ks.curSC;
+      ks.curThread = t;
+    },
+    /the current thread is dead/,
+  );
+  plant(
     "a blocked thread without a cap",
     (ks) => dropCaps(ks, thread(ks, "waiter")),
     /thread "waiter" at 0x[0-9a-f]+ \(state 6\) is live but has no cap/,
