@@ -48,6 +48,7 @@ import {
   type SdfSystem,
 } from "./sdf-model.ts";
 import { elfPdPages, type ElfProgram } from "./elf-pd.ts";
+import { pdSymbolValues } from "./symbols.ts";
 
 /** Monitor CNode slots (microkit.md §3.8). */
 export const MONITOR_EP_SLOT = 1;
@@ -171,39 +172,18 @@ export function patchedSymbols(
   const page = new Uint8Array(SMALL_PAGE);
   ascii(page, MICROKIT_SYMBOLS_NAME, pd.name, MICROKIT_PD_NAME_LENGTH);
   page[MICROKIT_SYMBOLS_PASSIVE] = pd.passive ? 1 : 0;
-  let irqs = 0n;
-  for (const irq of pd.irqs) irqs |= 1n << BigInt(irq.id);
-  let notifications = 0n;
-  let pps = 0n;
-  for (const ch of sys.channels) {
-    for (const e of [ch.a, ch.b]) {
-      if (e.pd !== pd.index) continue;
-      if (e.notify) notifications |= 1n << BigInt(e.id);
-      if (e.pp) pps |= 1n << BigInt(e.id);
-    }
-  }
-  le64(page, MICROKIT_SYMBOLS_IRQS, irqs);
-  le64(page, MICROKIT_SYMBOLS_NOTIFICATIONS, notifications);
-  le64(page, MICROKIT_SYMBOLS_PPS, pps);
+  const sv = pdSymbolValues(sys, pd);
+  le64(page, MICROKIT_SYMBOLS_IRQS, sv.irqs);
+  le64(page, MICROKIT_SYMBOLS_NOTIFICATIONS, sv.notifications);
+  le64(page, MICROKIT_SYMBOLS_PPS, sv.pps);
   const maxVars = Math.floor((SMALL_PAGE - MICROKIT_SYMBOLS_VARS) / MICROKIT_SYMBOLS_VAR_BYTES);
-  const vars = pd.setvars.slice(0, maxVars);
+  const vars = sv.vars.slice(0, maxVars);
   le64(page, MICROKIT_SYMBOLS_NVARS, BigInt(vars.length));
   vars.forEach((v, i) => {
     const at = MICROKIT_SYMBOLS_VARS + i * MICROKIT_SYMBOLS_VAR_BYTES;
     ascii(page, at, v.symbol, 31);
-    let value = 0n;
-    if (v.kind === "vaddr") value = BigInt(v.vaddr);
-    else if (v.kind === "id") value = BigInt(v.id);
-    else {
-      const mr = sys.memoryRegions.find((m) => m.name === (v.kind === "paddr" ? v.region : v.mr));
-      if (mr !== undefined) {
-        if (v.kind === "size") value = mr.size;
-        else if (v.kind === "prefill_size") value = BigInt(mr.prefill?.bytes.length ?? 0);
-        else if (mr.physAddr.kind === "specified") value = mr.physAddr.paddr;
-        else if (mr.physAddr.kind === "tool_allocated") toolPaddr(mr.name, at + 32);
-      }
-    }
-    le64(page, at + 32, value);
+    le64(page, at + 32, v.value);
+    if (v.toolRegion !== null) toolPaddr(v.toolRegion, at + 32);
   });
   return page;
 }

@@ -7,6 +7,7 @@
 
 import { parseElf, PF_R, PF_W, PF_X } from "../machine/elf.ts";
 import type { SdfProtectionDomain, SdfSystem } from "./sdf-model.ts";
+import { pdSymbolValues } from "./symbols.ts";
 
 /** An ELF program as the builder needs it (the CLI parses the file). */
 export interface ElfProgram {
@@ -102,42 +103,18 @@ export function elfPdPages(
   for (let i = 0; i < pd.name.length && i < NAME_BYTES; i++) name[i] = pd.name.charCodeAt(i) & 0xff;
   put("microkit_name", name, true);
   put("microkit_passive", new Uint8Array([pd.passive ? 1 : 0]), true);
-  let irqs = 0n;
-  for (const irq of pd.irqs) irqs |= 1n << BigInt(irq.id);
-  let notifications = 0n;
-  let pps = 0n;
-  for (const ch of sys.channels) {
-    for (const e of [ch.a, ch.b]) {
-      if (e.pd !== pd.index) continue;
-      if (e.notify) notifications |= 1n << BigInt(e.id);
-      if (e.pp) pps |= 1n << BigInt(e.id);
-    }
-  }
-  put("microkit_irqs", le64(irqs), true);
-  put("microkit_notifications", le64(notifications), true);
-  put("microkit_pps", le64(pps), true);
+  const sv = pdSymbolValues(sys, pd);
+  put("microkit_irqs", le64(sv.irqs), true);
+  put("microkit_notifications", le64(sv.notifications), true);
+  put("microkit_pps", le64(sv.pps), true);
   put("microkit_ioports", le64(0n), false);
-
-  for (const v of pd.setvars) {
-    let value = 0n;
-    if (v.kind === "vaddr") value = BigInt(v.vaddr);
-    else if (v.kind === "id") value = BigInt(v.id);
-    else {
-      const mr = sys.memoryRegions.find((m) => m.name === (v.kind === "paddr" ? v.region : v.mr));
-      if (mr !== undefined) {
-        if (v.kind === "size") value = mr.size;
-        else if (v.kind === "prefill_size") value = BigInt(mr.prefill?.bytes.length ?? 0);
-        else if (mr.physAddr.kind === "specified") value = mr.physAddr.paddr;
-        else if (mr.physAddr.kind === "tool_allocated") {
-          const s = elf.symbols.get(v.symbol);
-          if (s !== undefined) {
-            const page = Math.floor(s.value / PAGE) * PAGE;
-            toolPaddr(mr.name, page, s.value - page);
-          }
-        }
-      }
+  for (const v of sv.vars) {
+    const s = elf.symbols.get(v.symbol);
+    if (v.toolRegion !== null && s !== undefined) {
+      const page = Math.floor(s.value / PAGE) * PAGE;
+      toolPaddr(v.toolRegion, page, s.value - page);
     }
-    put(v.symbol, le64(value), true);
+    put(v.symbol, le64(v.value), true);
   }
   return [...pages.values()].sort((a, b) => a.vaddr - b.vaddr);
 }
