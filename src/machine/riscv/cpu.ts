@@ -200,7 +200,10 @@ export class Hart {
     return this.setTrap(CPU_FAULT, mem.cause, pc, mem.tvalLo, mem.tvalHi);
   }
 
-  /** Runs until a trap or the next machine event; returns a CPU_* code. */
+  /**
+   * Runs until a trap or the next machine event; returns a CPU_* code. One long function on
+   * purpose (the measured hot path): the dispatch switch and the register arrays stay in locals.
+   */
   run(): number {
     const mem = this.mem;
     mem.sync();
