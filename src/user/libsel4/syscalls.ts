@@ -25,10 +25,9 @@ import {
   seL4_SysYield,
 } from "../../abi/index.ts";
 import * as R from "../../abi/registers.ts";
-import { rt, TRAP_SYSCALL, type UserGenerator } from "../runtime.ts";
-import { loadMsgRegs, storeMsgRegs } from "./ipcbuffer.ts";
+import { ipcIndex, rt, TRAP_SYSCALL, type Trap, type UserGenerator } from "../runtime.ts";
 import type { seL4_CPtr, seL4_MessageInfo_t, seL4_Uint32 } from "./types.ts";
-import { type seL4_Word, getReg, setReg } from "./word.ts";
+import { type seL4_Word, makeWord, setReg, wordHi, wordLo } from "./word.ts";
 
 /** What the receiving system calls return: the C return value plus the `*sender` out-parameter. */
 export interface sel4ts_RecvResult {
@@ -54,110 +53,210 @@ function zeroMsgRegs(): void {
   }
 }
 
-function received(): sel4ts_RecvResult {
-  storeMsgRegs();
-  return { info: getReg(R.msgInfoRegister), sender: getReg(R.badgeRegister) };
+// The IPC stubs are hand-written iterators rather than generator functions: a generator object
+// per call, and resuming it through `yield*`, cost more than all the stub's own work. They behave as a generator suspended at its one `yield` would (next/return/throw, done
+// for good after an exception, "[object Generator]"), so `yield*` and manual iteration see no
+// difference.
+const RESULT_VOID = 0;
+const RESULT_INFO = 1;
+const RESULT_RECV = 2;
+const ITER_START = 0;
+const ITER_TRAPPED = 1;
+const ITER_DONE = 2;
+
+// ram32/regs indices of the words the stubs move (lo halves; hi is the next index).
+const SYS = 2 * R.syscallRegister;
+const CAP = 2 * R.capRegister;
+const INFO = 2 * R.msgInfoRegister;
+const REPLY = 2 * R.replyRegister;
+const BADGE = 2 * R.badgeRegister;
+const MR0 = 2 * R.msgRegisters[0];
+const MR1 = 2 * R.msgRegisters[1];
+const MR2 = 2 * R.msgRegisters[2];
+const MR3 = 2 * R.msgRegisters[3];
+const SAFE_HI = 0x20_0000;
+
+/** setReg for an argument word, the common small non-negative number without a call. */
+function putWord(regs: Uint32Array, i: number, v: seL4_Word): void {
+  if (typeof v === "number" && v >>> 0 === v) {
+    regs[i] = v;
+    regs[i + 1] = 0;
+  } else {
+    regs[i] = wordLo(v);
+    regs[i + 1] = wordHi(v);
+  }
+}
+
+function takeWord(regs: Uint32Array, i: number): seL4_Word {
+  const hi = regs[i + 1];
+  return hi < SAFE_HI ? hi * 0x1_0000_0000 + regs[i] : makeWord(regs[i], hi);
+}
+
+class SyscallIterator implements Generator<Trap, unknown, void> {
+  private phase = ITER_START;
+  constructor(
+    /** A syscall number: a small negative integer. */
+    private readonly sys: number,
+    private readonly a0: seL4_Word,
+    private readonly a1: seL4_Word,
+    private readonly a6: seL4_Word,
+    /** t0, which only the NBSendRecv and NBSendWait stubs write (NBSendRecv's destination). */
+    private readonly t0: seL4_Word,
+    /** The stub loads msg[0..3] into a2..a5 before the trap. */
+    private readonly load: boolean,
+    private readonly result: number,
+  ) {}
+
+  // loadMsgRegs, setSyscallRegs, storeMsgRegs and getReg written out: this runs twice per
+  // system call of every TS thread.
+  next(): IteratorResult<Trap, unknown> {
+    if (this.phase === ITER_START) {
+      // A stub that throws is finished, as a generator whose body threw.
+      this.phase = ITER_DONE;
+      const regs = rt.regs;
+      if (this.load) {
+        const m = rt.ram32;
+        const b = ipcIndex() + 2 * IPCBUF_MSG;
+        regs[MR0] = m[b];
+        regs[MR0 + 1] = m[b + 1];
+        regs[MR1] = m[b + 2];
+        regs[MR1 + 1] = m[b + 3];
+        regs[MR2] = m[b + 4];
+        regs[MR2 + 1] = m[b + 5];
+        regs[MR3] = m[b + 6];
+        regs[MR3 + 1] = m[b + 7];
+      }
+      const sys = this.sys;
+      regs[SYS] = sys >>> 0;
+      regs[SYS + 1] = sys < 0 ? 0xffff_ffff : 0;
+      putWord(regs, CAP, this.a0);
+      putWord(regs, INFO, this.a1);
+      putWord(regs, REPLY, this.a6);
+      if (sys === seL4_SysNBSendRecv || sys === seL4_SysNBSendWait) setReg(R.nbsendRecvDest, this.t0);
+      this.phase = ITER_TRAPPED;
+      return { value: TRAP_SYSCALL, done: false };
+    }
+    if (this.phase === ITER_TRAPPED) {
+      this.phase = ITER_DONE;
+      const result = this.result;
+      if (result !== RESULT_VOID) {
+        const regs = rt.regs;
+        const m = rt.ram32;
+        const b = ipcIndex() + 2 * IPCBUF_MSG;
+        m[b] = regs[MR0];
+        m[b + 1] = regs[MR0 + 1];
+        m[b + 2] = regs[MR1];
+        m[b + 3] = regs[MR1 + 1];
+        m[b + 4] = regs[MR2];
+        m[b + 5] = regs[MR2 + 1];
+        m[b + 6] = regs[MR3];
+        m[b + 7] = regs[MR3 + 1];
+        const info = takeWord(regs, INFO);
+        if (result === RESULT_INFO) return { value: info, done: true };
+        return { value: { info, sender: takeWord(regs, BADGE) }, done: true };
+      }
+    }
+    return { value: undefined, done: true };
+  }
+
+  return(value: unknown): IteratorResult<Trap, unknown> {
+    this.phase = ITER_DONE;
+    return { value, done: true };
+  }
+
+  throw(e: unknown): IteratorResult<Trap, unknown> {
+    this.phase = ITER_DONE;
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+Object.setPrototypeOf(SyscallIterator.prototype, Object.getPrototypeOf(function* () {}).prototype as object);
+
+function syscall<T>(
+  sys: number,
+  a0: seL4_Word,
+  a1: seL4_Word,
+  a6: seL4_Word,
+  t0: seL4_Word,
+  load: boolean,
+  result: number,
+): UserGenerator<T> {
+  return new SyscallIterator(sys, a0, a1, a6, t0, load, result) as UserGenerator<T>;
 }
 
 // The receive-only stubs leave a1 as an output in C (its input value is whatever the compiler
 // left there); they set it to 0 so that a non-blocking receive that finds nothing, which does not
 // write a1 (§2.5), reliably returns an empty message info.
 
-export function* seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): UserGenerator<void> {
-  loadMsgRegs();
-  setSyscallRegs(seL4_SysSend, dest, msgInfo, 0);
-  yield TRAP_SYSCALL;
+export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): UserGenerator<void> {
+  return syscall(seL4_SysSend, dest, msgInfo, 0, 0, true, RESULT_VOID);
 }
 
-export function* seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): UserGenerator<void> {
-  loadMsgRegs();
-  setSyscallRegs(seL4_SysNBSend, dest, msgInfo, 0);
-  yield TRAP_SYSCALL;
+export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): UserGenerator<void> {
+  return syscall(seL4_SysNBSend, dest, msgInfo, 0, 0, true, RESULT_VOID);
 }
 
-export function* seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): UserGenerator<seL4_MessageInfo_t> {
-  loadMsgRegs();
-  setSyscallRegs(seL4_SysCall, dest, msgInfo, 0);
-  yield TRAP_SYSCALL;
-  storeMsgRegs();
-  return getReg(R.msgInfoRegister);
+export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): UserGenerator<seL4_MessageInfo_t> {
+  return syscall(seL4_SysCall, dest, msgInfo, 0, 0, true, RESULT_INFO);
 }
 
-export function* seL4_Recv(src: seL4_CPtr, reply: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
-  setSyscallRegs(seL4_SysRecv, src, 0, reply);
-  yield TRAP_SYSCALL;
-  return received();
+export function seL4_Recv(src: seL4_CPtr, reply: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
+  return syscall(seL4_SysRecv, src, 0, reply, 0, false, RESULT_RECV);
 }
 
-export function* seL4_NBRecv(src: seL4_CPtr, reply: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
-  setSyscallRegs(seL4_SysNBRecv, src, 0, reply);
-  yield TRAP_SYSCALL;
-  return received();
+export function seL4_NBRecv(src: seL4_CPtr, reply: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
+  return syscall(seL4_SysNBRecv, src, 0, reply, 0, false, RESULT_RECV);
 }
 
-export function* seL4_Wait(src: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
-  setSyscallRegs(seL4_SysWait, src, 0, 0);
-  yield TRAP_SYSCALL;
-  return received();
+export function seL4_Wait(src: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
+  return syscall(seL4_SysWait, src, 0, 0, 0, false, RESULT_RECV);
 }
 
-export function* seL4_NBWait(src: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
-  setSyscallRegs(seL4_SysNBWait, src, 0, 0);
-  yield TRAP_SYSCALL;
-  return received();
+export function seL4_NBWait(src: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
+  return syscall(seL4_SysNBWait, src, 0, 0, 0, false, RESULT_RECV);
 }
 
 /** On MCS, seL4_Poll is seL4_NBWait. */
-export function* seL4_Poll(src: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
-  return yield* seL4_NBWait(src);
+export function seL4_Poll(src: seL4_CPtr): UserGenerator<sel4ts_RecvResult> {
+  return seL4_NBWait(src);
 }
 
-export function* seL4_ReplyRecv(
+export function seL4_ReplyRecv(
   src: seL4_CPtr,
   msgInfo: seL4_MessageInfo_t,
   reply: seL4_CPtr,
 ): UserGenerator<sel4ts_RecvResult> {
-  loadMsgRegs();
-  setSyscallRegs(seL4_SysReplyRecv, src, msgInfo, reply);
-  yield TRAP_SYSCALL;
-  return received();
+  return syscall(seL4_SysReplyRecv, src, msgInfo, reply, 0, true, RESULT_RECV);
 }
 
-export function* seL4_NBSendRecv(
+export function seL4_NBSendRecv(
   dest: seL4_CPtr,
   msgInfo: seL4_MessageInfo_t,
   src: seL4_CPtr,
   reply: seL4_CPtr,
 ): UserGenerator<sel4ts_RecvResult> {
-  loadMsgRegs();
-  setSyscallRegs(seL4_SysNBSendRecv, src, msgInfo, reply);
-  setReg(R.nbsendRecvDest, dest);
-  yield TRAP_SYSCALL;
-  return received();
+  return syscall(seL4_SysNBSendRecv, src, msgInfo, reply, dest, true, RESULT_RECV);
 }
 
 /** NBSendWait has no reply object, so the send destination travels in a6 (and t0 is 0). */
-export function* seL4_NBSendWait(
+export function seL4_NBSendWait(
   dest: seL4_CPtr,
   msgInfo: seL4_MessageInfo_t,
   src: seL4_CPtr,
 ): UserGenerator<sel4ts_RecvResult> {
-  loadMsgRegs();
-  setSyscallRegs(seL4_SysNBSendWait, src, msgInfo, dest);
-  setReg(R.nbsendRecvDest, 0);
-  yield TRAP_SYSCALL;
-  return received();
+  return syscall(seL4_SysNBSendWait, src, msgInfo, dest, 0, true, RESULT_RECV);
 }
 
 /** A Send of an empty message: no MRs are loaded. */
-export function* seL4_Signal(dest: seL4_CPtr): UserGenerator<void> {
-  setSyscallRegs(seL4_SysSend, dest, 0, 0);
-  yield TRAP_SYSCALL;
+export function seL4_Signal(dest: seL4_CPtr): UserGenerator<void> {
+  return syscall(seL4_SysSend, dest, 0, 0, 0, false, RESULT_VOID);
 }
 
-export function* seL4_Yield(): UserGenerator<void> {
-  setSyscallRegs(seL4_SysYield, 0, 0, 0);
-  yield TRAP_SYSCALL;
+export function seL4_Yield(): UserGenerator<void> {
+  return syscall(seL4_SysYield, 0, 0, 0, 0, false, RESULT_VOID);
 }
 
 // ---- debug system calls ----
