@@ -37,7 +37,7 @@ import {
   type Tcb,
 } from "./structures.ts";
 import { isHighestPrio } from "./thread.ts";
-import { findVSpaceForASID, setVMRoot } from "./vspace.ts";
+import { findVSpaceForASID } from "./vspace.ts";
 
 /** fastpath_mi_check: at most four message words in registers and no extra caps. */
 function miCheck(infoLo: number): boolean {
@@ -68,9 +68,11 @@ function copyMRsFp(from: Tcb, to: Tcb, length: number): void {
   }
 }
 
-function switchToThreadFp(t: Tcb): void {
+/** setVMRoot(t) for a thread whose VSpace root vspaceRootFp has just found valid. */
+function switchToThreadFp(t: Tcb, vspaceRoot: number): void {
   ks.curThread = t;
-  setVMRoot(t);
+  const m = ks.machine;
+  if (m.satp !== vspaceRoot) m.satp = vspaceRoot;
 }
 
 /** fastpath_call: true if the Call was completed here. */
@@ -84,7 +86,8 @@ export function fastpathCall(cur: Tcb): boolean {
   const ep = epCap.obj as Endpoint;
   if (ep.state !== EPState_Recv) return false;
   const dest = ep.head as Tcb;
-  if (vspaceRootFp(dest) === 0) return false;
+  const destRoot = vspaceRootFp(dest);
+  if (destRoot === 0) return false;
   if (dest.priority < cur.priority && !isHighestPrio(dest.priority)) return false;
   if ((epCap.rights & (seL4_CapRights_Grant | seL4_CapRights_GrantReply)) === 0) return false;
   if (dest.domain !== ks.curDomain) return false;
@@ -127,7 +130,7 @@ export function fastpathCall(cur: Tcb): boolean {
 
   copyMRsFp(cur, dest, infoLo & 0x7f);
   dest.state = ThreadState_Running;
-  switchToThreadFp(dest);
+  switchToThreadFp(dest, destRoot);
   const dr = dest.regs;
   dr[2 * a0] = epCap.dataLo;
   dr[2 * a0 + 1] = epCap.dataHi;
@@ -154,7 +157,8 @@ export function fastpathReplyRecv(cur: Tcb): boolean {
   const caller = reply.tcb;
   if (caller === null || reply.nextSC === null || reply.nextSC !== cur.sc) return false;
   if (caller.faultType !== seL4_Fault_NullFault) return false;
-  if (vspaceRootFp(caller) === 0) return false;
+  const callerRoot = vspaceRootFp(caller);
+  if (callerRoot === 0) return false;
   if (!isHighestPrio(caller.priority)) return false;
   if (caller.domain !== ks.curDomain) return false;
   if (caller.sc !== null) return false;
@@ -185,7 +189,7 @@ export function fastpathReplyRecv(cur: Tcb): boolean {
 
   copyMRsFp(cur, caller, infoLo & 0x7f);
   caller.state = ThreadState_Running;
-  switchToThreadFp(caller);
+  switchToThreadFp(caller, callerRoot);
   const cr = caller.regs;
   cr[2 * a0] = 0;
   cr[2 * a0 + 1] = 0;

@@ -387,6 +387,11 @@ function checkThreads(ks: KernelState): string | null {
     const bit = (ks.readyBitmap[q >>> 5] >>> (q & 31)) & 1;
     if (bit !== (last === null ? 0 : 1)) return `ready queue ${q} disagrees with the ready bitmap`;
   }
+  for (let w = 0; w < ks.readyBitmap.length; w++) {
+    const bit = (ks.readyL1Bitmap[w >>> 3] >>> (w & 7)) & 1;
+    if (bit !== (ks.readyBitmap[w] === 0 ? 0 : 1))
+      return `ready bitmap word ${w} disagrees with the L1 bitmap`;
+  }
   for (const o of ks.objects.values()) {
     if (o instanceof Endpoint || o instanceof Notification) {
       let last: Tcb | null = null;

@@ -43,6 +43,8 @@ export class KernelState {
   readonly readyTail: (Tcb | null)[];
   /** One bit per non-empty ready queue, eight words per domain (seL4's ksReadyQueuesL1/L2Bitmap). */
   readonly readyBitmap: Uint32Array;
+  /** Per domain, bit w set while readyBitmap word w of that domain is non-zero (the L1 level). */
+  readonly readyL1Bitmap: Uint32Array;
   /** Release queue of threads waiting for their SC's next refill, sorted by release time. */
   releaseHead: Tcb | null = null;
   curSC!: SchedContext;
@@ -83,6 +85,7 @@ export class KernelState {
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);
+    this.readyL1Bitmap = new Uint32Array(domains);
   }
 }
 

@@ -56,6 +56,11 @@ export function isBlocked(t: Tcb): boolean {
 
 // --- ready queues: one per (domain, priority), with a bitmap of the non-empty ones ---
 
+function markReady(q: number): void {
+  ks.readyBitmap[q >>> 5] |= 1 << (q & 31);
+  ks.readyL1Bitmap[q >>> 8] |= 1 << ((q >>> 5) & 7);
+}
+
 export function tcbSchedEnqueue(t: Tcb): void {
   if (t.inReadyQueue) return;
   const q = (t.domain << 8) | t.priority;
@@ -64,7 +69,7 @@ export function tcbSchedEnqueue(t: Tcb): void {
   t.schedNext = head;
   if (head === null) {
     ks.readyTail[q] = t;
-    ks.readyBitmap[q >>> 5] |= 1 << (q & 31);
+    markReady(q);
   } else head.schedPrev = t;
   ks.readyHead[q] = t;
   t.inReadyQueue = true;
@@ -78,7 +83,7 @@ export function tcbSchedAppend(t: Tcb): void {
   t.schedPrev = tail;
   if (tail === null) {
     ks.readyHead[q] = t;
-    ks.readyBitmap[q >>> 5] |= 1 << (q & 31);
+    markReady(q);
   } else tail.schedNext = t;
   ks.readyTail[q] = t;
   t.inReadyQueue = true;
@@ -91,7 +96,10 @@ export function tcbSchedDequeue(t: Tcb): void {
   else t.schedPrev.schedNext = t.schedNext;
   if (t.schedNext === null) ks.readyTail[q] = t.schedPrev;
   else t.schedNext.schedPrev = t.schedPrev;
-  if (ks.readyHead[q] === null) ks.readyBitmap[q >>> 5] &= ~(1 << (q & 31));
+  if (ks.readyHead[q] === null) {
+    const bm = ks.readyBitmap;
+    if ((bm[q >>> 5] &= ~(1 << (q & 31))) === 0) ks.readyL1Bitmap[q >>> 8] &= ~(1 << ((q >>> 5) & 7));
+  }
   t.schedPrev = null;
   t.schedNext = null;
   t.inReadyQueue = false;
@@ -99,13 +107,11 @@ export function tcbSchedDequeue(t: Tcb): void {
 
 /** getHighestPrio: the highest priority with a ready thread in the current domain, or -1. */
 export function highestReadyPrio(): number {
-  const bm = ks.readyBitmap;
-  const base = ks.curDomain << 3;
-  for (let w = 7; w >= 0; w--) {
-    const bits = bm[base + w];
-    if (bits !== 0) return (w << 5) | (31 - Math.clz32(bits));
-  }
-  return -1;
+  const d = ks.curDomain;
+  const l1 = ks.readyL1Bitmap[d];
+  if (l1 === 0) return -1;
+  const w = 31 - Math.clz32(l1);
+  return (w << 5) | (31 - Math.clz32(ks.readyBitmap[(d << 3) + w]));
 }
 
 /** isHighestPrio: no thread of the current domain with a higher priority than `prio` is ready. */
