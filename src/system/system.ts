@@ -23,6 +23,8 @@ import {
   EXIT_RETURNED,
   EXIT_SYSCALL,
   EXIT_VMFAULT,
+  NOT_PARKED,
+  TRAP_NONE,
   TsEngine,
 } from "./ts-engine.ts";
 
@@ -133,6 +135,9 @@ export class System {
     const m = this.machine;
     const maxTicks = this.opts.maxTicks ?? Infinity;
     const check = this.opts.checkInvariants === true;
+    // Without invariant checks or a trace, nothing needs to look at the system between two kernel
+    // entries, so TS threads may hand over to each other without a full round of this loop.
+    const fast = !check && this.tracer === null;
     for (;;) {
       if (k.halted) return this.result("halt");
       if (m.clock.now >= maxTicks) return this.result("max-time");
@@ -149,14 +154,33 @@ export class System {
         m.clock.advanceTo(Math.min(next, maxTicks));
         continue;
       } else {
-        const t = k.currentThread;
-        // A TS thread is one parked in the TS engine or starting at a registered TS entry; every
-        // other thread runs machine code on the RV64 hart. A TS entry's address either is not
-        // mapped or holds a zero word (the TS Microkit image page): an ELF PD starting at the same
-        // address (0x200000) has an instruction there, never 0, which is illegal.
-        const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
-        const eng = ts ? this.engine : this.rv;
-        const exit = eng.run(t);
+        let t = k.currentThread;
+        let eng: TsEngine | RvEngine = this.engine;
+        let exit = fast ? this.engine.resumeSyscall(t) : NOT_PARKED;
+        if (exit === NOT_PARKED) {
+          // A TS thread is one parked in the TS engine or starting at a registered TS entry; every
+          // other thread runs machine code on the RV64 hart. A TS entry's address either is not
+          // mapped or holds a zero word (the TS Microkit image page): an ELF PD starting at the
+          // same address (0x200000) has an instruction there, never 0, which is illegal.
+          const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
+          eng = ts ? this.engine : this.rv;
+          exit = eng.run(t);
+        }
+        if (fast && eng === this.engine) {
+          // The IPC hot path: TS threads handing over to each other through syscalls, without
+          // this loop's full round between them; what the loop would check in between (halt, time
+          // limit, interrupts, idle, a thread the engine cannot simply resume) ends it.
+          while (exit === EXIT_SYSCALL && !m.interruptPending()) {
+            k.syscallTrap();
+            exit = TRAP_NONE;
+            if (k.halted || m.clock.now >= maxTicks || m.interruptPending()) break;
+            const next = k.currentThread;
+            const resumed = this.engine.resumeSyscall(next);
+            if (resumed === NOT_PARKED) break;
+            t = next;
+            exit = resumed;
+          }
+        }
         switch (exit) {
           case EXIT_SYSCALL:
             // An interrupt that became pending while the thread ran (a timer deadline passed, a

@@ -20,6 +20,7 @@ import {
   rt,
   TRAP_BUSY,
   TRAP_SYSCALL,
+  TRAP_TAILCALL,
   TRAP_VMFAULT,
   UserFault,
   type UserGenerator,
@@ -33,6 +34,8 @@ export const EXIT_VMFAULT = 3;
 export const EXIT_EXCEPTION = 4;
 /** The thread's function returned. */
 export const EXIT_RETURNED = 5;
+/** resumeSyscall: the thread is not parked just past a syscall; nothing was run. */
+export const NOT_PARKED = -1;
 
 /** Modelled cost of the user code run between two traps, in cycles. */
 export const USER_STEP_CYCLES = 100;
@@ -91,8 +94,37 @@ export class TsEngine {
     rt.mem = this.makeMemoryAccess();
   }
 
+  /**
+   * Resume `t` if it is a TS thread parked in a syscall it has completed (pc just past its ecall),
+   * the common case, and run it until it traps; NOT_PARKED (nothing done) otherwise.
+   */
+  resumeSyscall(t: ThreadHandle): number {
+    const ex = t.machineContext;
+    if (!(ex instanceof ThreadExec) || ex.gen === null || ex.park !== PARK_SYSCALL) return NOT_PARKED;
+    const regs = t.regs;
+    const pc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
+    if (pc !== ex.parkPc + 4) return NOT_PARKED;
+    this.enter(ex, regs);
+    if (ex.entryPc >= 0 && pc >= ex.entryPc + ENTRY_PC_STRIDE) setPc(regs, ex.entryPc + 4);
+    return this.step(ex, regs, pc);
+  }
+
+  /** Point the runtime (`rt`) at the thread about to run. */
+  private enter(ex: ThreadExec, regs: Uint32Array): void {
+    const m = this.machine;
+    // The thread's IPC buffer translation stays valid while its address space is unchanged.
+    rt.ipcBuffer = ex.ipcBuffer;
+    rt.ipcIndex =
+      ex.ipcFor === ex.ipcBuffer && ex.ipcSatp === m.satp && ex.ipcGen === m.tlbGeneration ? ex.ipcIndex : -1;
+    rt.regs = regs;
+    rt.tls = ex.tls;
+    if (rt.onResume !== null) rt.onResume();
+  }
+
   /** Run `t` from its NextIP until it traps; returns one of the EXIT_* codes. */
   run(t: ThreadHandle): number {
+    const resumed = this.resumeSyscall(t);
+    if (resumed !== NOT_PARKED) return resumed;
     let ex = t.machineContext as ThreadExec | null;
     if (ex === null) {
       ex = new ThreadExec();
@@ -102,13 +134,7 @@ export class TsEngine {
     const regs = t.regs;
     const pc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
     const m = this.machine;
-    // The thread's IPC buffer translation stays valid while its address space is unchanged.
-    rt.ipcBuffer = ex.ipcBuffer;
-    rt.ipcIndex =
-      ex.ipcFor === ex.ipcBuffer && ex.ipcSatp === m.satp && ex.ipcGen === m.tlbGeneration ? ex.ipcIndex : -1;
-    rt.regs = regs;
-    rt.tls = ex.tls;
-    if (rt.onResume !== null) rt.onResume();
+    this.enter(ex, regs);
 
     if (ex.gen !== null && pc === ex.parkPc) {
       if (ex.park === PARK_SYSCALL) return EXIT_SYSCALL; // Restart: the same ecall again.
@@ -118,10 +144,6 @@ export class TsEngine {
         return this.busy(ex, regs);
       }
       if (ex.park === PARK_VMFAULT) return this.step(ex, regs, pc); // retry the access
-    }
-    if (ex.gen !== null && ex.park === PARK_SYSCALL && pc === ex.parkPc + 4) {
-      if (ex.entryPc >= 0 && pc >= ex.entryPc + ENTRY_PC_STRIDE) setPc(regs, ex.entryPc + 4);
-      return this.step(ex, regs, pc);
     }
 
     const entry = rt.entries.get(pc);
@@ -169,6 +191,11 @@ export class TsEngine {
     let r: IteratorResult<number, unknown>;
     try {
       r = (ex.gen as UserGenerator).next();
+      while (r.value === TRAP_TAILCALL && r.done !== true && rt.tailCall !== null) {
+        ex.gen = rt.tailCall;
+        rt.tailCall = null;
+        r = ex.gen.next();
+      }
     } catch (e) {
       ex.gen = null;
       ex.park = PARK_NONE;

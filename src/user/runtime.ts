@@ -12,7 +12,13 @@ export const TRAP_BUSY = 2;
 /** A memory access at `rt.faultAddr` faulted; the engine raises a VM fault and, when the thread
  * is restarted, resumes the generator so that the accessor retries. */
 export const TRAP_VMFAULT = 3;
-export type Trap = typeof TRAP_SYSCALL | typeof TRAP_BUSY | typeof TRAP_VMFAULT;
+/**
+ * A start-up wrapper is done and hands its thread over to `rt.tailCall` (a generator): the engine
+ * resumes that from now on, as if the wrapper ran `return yield* rt.tailCall`, but without the
+ * wrapper's extra level of delegation on every later resumption. Costs no simulated time.
+ */
+export const TRAP_TAILCALL = 4;
+export type Trap = typeof TRAP_SYSCALL | typeof TRAP_BUSY | typeof TRAP_VMFAULT | typeof TRAP_TAILCALL;
 
 /** A thread body as the engine runs it. */
 export type UserGenerator<R = unknown> = Generator<Trap, R, void>;
@@ -66,6 +72,8 @@ export interface ThreadRuntime {
   tls: object | null;
   /** Called by the engine each time a thread is resumed, after `tls` is restored. */
   onResume: (() => void) | null;
+  /** The generator a TRAP_TAILCALL hands the thread over to. */
+  tailCall: UserGenerator | null;
 }
 
 export type EntryFunction = (a0: number | bigint, a1: number | bigint, a2: number | bigint) => UserGenerator;
@@ -91,7 +99,19 @@ export const rt: ThreadRuntime = {
   entries: new Map(),
   tls: null,
   onResume: null,
+  tailCall: null,
 };
+
+const generatorPrototype = Object.getPrototypeOf(function* () {}).prototype as object;
+
+/** Whether `g` is an object made by a generator function (what TRAP_TAILCALL accepts). */
+export function isGeneratorObject(g: unknown): g is UserGenerator {
+  return (
+    typeof g === "object" &&
+    g !== null &&
+    Object.getPrototypeOf(Object.getPrototypeOf(g)) === generatorPrototype
+  );
+}
 
 /** Base of the reserved code range that `sel4ts_entry` hands out as thread entry pcs. */
 export const ENTRY_PC_BASE = 0x3f_0000_0000;
