@@ -6,6 +6,7 @@
 // Hot path: no allocation, registers as u32 halves, every check inline.
 
 import {
+  cap_cnode_cap,
   cap_endpoint_cap,
   cap_page_table_cap,
   cap_reply_cap,
@@ -26,6 +27,7 @@ import { resolveAddressBits, lookupResult } from "./cspace.ts";
 import { queueAppend } from "./ipc.ts";
 import { ks } from "./state.ts";
 import {
+  type CNode,
   type Cte,
   type Endpoint,
   EPState_Idle,
@@ -46,7 +48,16 @@ function miCheck(infoLo: number): boolean {
 
 /** lookup_fp: the cap a full-depth cptr names, or null on any lookup failure. */
 function lookupFp(t: Tcb, cptrHi: number, cptrLo: number): Cte | null {
-  if (resolveAddressBits(t.cte[tcbCTable], cptrHi, cptrLo, seL4_WordBits) !== 0) return null;
+  const root = t.cte[tcbCTable];
+  // A one-level CSpace taking all 64 bits (every TS root task's and Microkit PD's) resolves
+  // here, without the general walk's bookkeeping; anything else takes the walk.
+  const radix = root.sizeBits;
+  if (root.type === cap_cnode_cap && radix + root.guardSize === 64 && radix < 32) {
+    if (((cptrLo >>> radix) | (cptrHi << (32 - radix))) >>> 0 !== root.dataLo) return null;
+    if (cptrHi >>> radix !== root.dataHi) return null;
+    return (root.obj as CNode).slot(cptrLo & ((1 << radix) - 1));
+  }
+  if (resolveAddressBits(root, cptrHi, cptrLo, seL4_WordBits) !== 0) return null;
   return lookupResult.slot;
 }
 

@@ -106,7 +106,7 @@ export class TsEngine {
     if (pc !== ex.parkPc + 4) return NOT_PARKED;
     this.enter(ex, regs);
     if (ex.entryPc >= 0 && pc >= ex.entryPc + ENTRY_PC_STRIDE) setPc(regs, ex.entryPc + 4);
-    return this.step(ex, regs, pc);
+    return this.step(ex, regs);
   }
 
   /** Point the runtime (`rt`) at the thread about to run. */
@@ -143,7 +143,7 @@ export class TsEngine {
         ex.busyUntil = m.clock.now + ex.busyLeft;
         return this.busy(ex, regs);
       }
-      if (ex.park === PARK_VMFAULT) return this.step(ex, regs, pc); // retry the access
+      if (ex.park === PARK_VMFAULT) return this.step(ex, regs); // retry the access
     }
 
     const entry = rt.entries.get(pc);
@@ -166,7 +166,7 @@ export class TsEngine {
     } else {
       ex.entryPc = -1;
     }
-    return this.step(ex, regs, pc);
+    return this.step(ex, regs);
   }
 
   /**
@@ -186,7 +186,7 @@ export class TsEngine {
     t.machineContext = null;
   }
 
-  private step(ex: ThreadExec, regs: Uint32Array, pc: number): number {
+  private step(ex: ThreadExec, regs: Uint32Array): number {
     this.machine.clock.charge(USER_STEP_CYCLES);
     let r: IteratorResult<number, unknown>;
     try {
@@ -236,7 +236,6 @@ export class TsEngine {
         this.faultAccess = rt.faultWrite ? ACCESS_WRITE : ACCESS_READ;
         return EXIT_VMFAULT;
       default:
-        void pc;
         this.lastError = new Error(`thread yielded an unknown value ${String(r.value)}`);
         ex.gen = null;
         return EXIT_EXCEPTION;
@@ -254,7 +253,7 @@ export class TsEngine {
     }
     if (ex.busyUntil > clock.now) clock.advanceTo(ex.busyUntil);
     ex.park = PARK_NONE;
-    return this.step(ex, regs, ex.parkPc);
+    return this.step(ex, regs);
   }
 
   private makeMemoryAccess(): UserMemoryAccess {

@@ -89,8 +89,14 @@ function putWord(regs: Uint32Array, i: number, v: seL4_Word): void {
 
 function takeWord(regs: Uint32Array, i: number): seL4_Word {
   const hi = regs[i + 1];
+  // hi 0 first: a plain u32 stays a small integer where the sum would be a boxed double.
+  if (hi === 0) return regs[i];
   return hi < SAFE_HI ? hi * 0x1_0000_0000 + regs[i] : makeWord(regs[i], hi);
 }
+
+// What every stub yields: one frozen record instead of a fresh one per call (a generator makes a
+// new one each time, but nothing can tell them apart except by identity).
+const TRAPPED: IteratorResult<Trap, unknown> = Object.freeze({ value: TRAP_SYSCALL, done: false });
 
 class SyscallIterator implements Generator<Trap, unknown, void> {
   private phase = ITER_START;
@@ -134,7 +140,7 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
       putWord(regs, REPLY, this.a6);
       if (sys === seL4_SysNBSendRecv || sys === seL4_SysNBSendWait) setReg(R.nbsendRecvDest, this.t0);
       this.phase = ITER_TRAPPED;
-      return { value: TRAP_SYSCALL, done: false };
+      return TRAPPED;
     }
     if (this.phase === ITER_TRAPPED) {
       this.phase = ITER_DONE;
