@@ -55,6 +55,9 @@ class ThreadExec {
   ipcSatp = -1;
   ipcGen = -1;
   parkPc = -1;
+  /** After PARK_SYSCALL: NextIP's halves once the kernel has completed the syscall (parkPc + 4). */
+  resumeLo = -1;
+  resumeHi = -1;
   park = PARK_NONE;
   busyUntil = 0;
   /** CPU time still owed to a busy computation that an interrupt cut short (ticks). */
@@ -102,10 +105,9 @@ export class TsEngine {
     const ex = t.machineContext;
     if (!(ex instanceof ThreadExec) || ex.gen === null || ex.park !== PARK_SYSCALL) return NOT_PARKED;
     const regs = t.regs;
-    const pc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
-    if (pc !== ex.parkPc + 4) return NOT_PARKED;
+    if (regs[2 * NextIP] !== ex.resumeLo || regs[2 * NextIP + 1] !== ex.resumeHi) return NOT_PARKED;
     this.enter(ex, regs);
-    if (ex.entryPc >= 0 && pc >= ex.entryPc + ENTRY_PC_STRIDE) setPc(regs, ex.entryPc + 4);
+    if (ex.entryPc >= 0 && ex.parkPc + 4 >= ex.entryPc + ENTRY_PC_STRIDE) setPc(regs, ex.entryPc + 4);
     return this.step(ex, regs);
   }
 
@@ -220,12 +222,18 @@ export class TsEngine {
       ex.park = PARK_NONE;
       return EXIT_RETURNED;
     }
-    const curPc = regs[2 * NextIP + 1] * 0x1_0000_0000 + regs[2 * NextIP];
-    ex.parkPc = curPc;
+    const pcLo = regs[2 * NextIP];
+    const pcHi = regs[2 * NextIP + 1];
+    ex.parkPc = pcHi * 0x1_0000_0000 + pcLo;
     switch (r.value) {
-      case TRAP_SYSCALL:
+      case TRAP_SYSCALL: {
         ex.park = PARK_SYSCALL;
+        // As the kernel advances NextIP past the ecall (a carry past 2^64 never matches).
+        const nextLo = pcLo + 4;
+        ex.resumeLo = nextLo >>> 0;
+        ex.resumeHi = nextLo > 0xffff_ffff ? pcHi + 1 : pcHi;
         return EXIT_SYSCALL;
+      }
       case TRAP_BUSY:
         ex.park = PARK_BUSY;
         ex.busyUntil = this.machine.clock.now + Math.max(0, Math.round(rt.busyTicks));
