@@ -57,7 +57,7 @@ import {
   type seL4_BootInfo,
 } from "../user/libsel4.ts";
 import { MICROKIT_SYMBOLS_NAME, microkitMain, type MicrokitProgram } from "../user/microkit.ts";
-import { rt, type UserGenerator } from "../user/runtime.ts";
+import { rt, tailCall, type UserGenerator } from "../user/runtime.ts";
 import { MONITOR_IMAGE_NAME, PD_ENTRY, type MicrokitBuild } from "./builder.ts";
 
 export interface InitialiserPrograms {
@@ -117,10 +117,11 @@ function imageEntry(progs: InitialiserPrograms): () => UserGenerator {
       if (b === 0) break;
       name += String.fromCharCode(b);
     }
-    if (name === MONITOR_IMAGE_NAME) return yield* progs.monitor();
+    // Once the PD's main runs, the engine resumes it directly (one level less per system call).
+    if (name === MONITOR_IMAGE_NAME) return yield* tailCall(progs.monitor());
     const prog = progs.programs.get(name);
     if (prog === undefined) throw new Error(`no program loaded for protection domain '${name}'`);
-    return yield* microkitMain(prog)();
+    return yield* tailCall(microkitMain(prog)());
   };
 }
 

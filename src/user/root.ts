@@ -2,7 +2,7 @@
 // address from a0, point libsel4 at the IPC buffer it names, and call the program's main.
 
 import { sel4ts_bootinfo_read, seL4_SetIPCBuffer, type seL4_BootInfo } from "./libsel4.ts";
-import { isGeneratorObject, rt, TRAP_TAILCALL, type UserGenerator } from "./runtime.ts";
+import { tailCall, type UserGenerator } from "./runtime.ts";
 
 export type RootMain = (bootinfo: seL4_BootInfo) => Generator<unknown, unknown, unknown>;
 
@@ -10,12 +10,7 @@ export function rootTaskEntry(main: RootMain): (a0: number | bigint) => UserGene
   return function* (a0: number | bigint): UserGenerator {
     const bootinfo = sel4ts_bootinfo_read(a0);
     seL4_SetIPCBuffer(bootinfo.ipcBuffer);
-    const body = main(bootinfo) as UserGenerator;
     // The engine then resumes main's generator directly: one level less on every system call.
-    if (isGeneratorObject(body)) {
-      rt.tailCall = body;
-      yield TRAP_TAILCALL;
-    }
-    return yield* body;
+    return yield* tailCall(main(bootinfo));
   };
 }

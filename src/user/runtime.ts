@@ -105,12 +105,25 @@ export const rt: ThreadRuntime = {
 const generatorPrototype = Object.getPrototypeOf(function* () {}).prototype as object;
 
 /** Whether `g` is an object made by a generator function (what TRAP_TAILCALL accepts). */
-export function isGeneratorObject(g: unknown): g is UserGenerator {
+function isGeneratorObject(g: unknown): g is UserGenerator {
   return (
     typeof g === "object" &&
     g !== null &&
     Object.getPrototypeOf(Object.getPrototypeOf(g)) === generatorPrototype
   );
+}
+
+/**
+ * `return yield* tailCall(body)` ends a thread's start-up code (crt0's jump to main): from then on
+ * the engine resumes `body` itself. Only where every generator between the thread's outermost
+ * one and this call returns what it delegates to, since the engine replaces the outermost.
+ */
+export function* tailCall<R>(body: Generator<unknown, R, unknown>): UserGenerator<R> {
+  if (isGeneratorObject(body)) {
+    rt.tailCall = body;
+    yield TRAP_TAILCALL;
+  }
+  return (yield* body as UserGenerator<R>) as R;
 }
 
 /** Base of the reserved code range that `sel4ts_entry` hands out as thread entry pcs. */
