@@ -19,18 +19,10 @@ export class Clock {
 
   /** Charges CPU work; time advances by every whole tick accumulated. */
   charge(cycles: number): void {
-    const total = this.cycleRemainder + cycles;
-    // Every kernel entry and user step charges a small constant: int32 arithmetic, whose
-    // division by the constant compiles to a multiplication.
-    if ((cycles | 0) === cycles && cycles >= 0 && total <= 0x7fff_ffff) {
-      const ticks = (total / CYCLES_PER_TICK) | 0;
-      this.cycleRemainder = total - ticks * CYCLES_PER_TICK;
-      this.now += ticks;
-      return;
-    }
     if (!Number.isInteger(cycles) || cycles < 0) {
       throw new RangeError(`cycle charge must be a non-negative integer, got ${cycles}`);
     }
+    const total = this.cycleRemainder + cycles;
     const ticks = Math.floor(total / CYCLES_PER_TICK);
     this.cycleRemainder = total - ticks * CYCLES_PER_TICK;
     this.now += ticks;
