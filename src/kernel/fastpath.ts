@@ -6,7 +6,6 @@
 // Hot path: no allocation, registers as u32 halves, every check inline.
 
 import {
-  cap_cnode_cap,
   cap_endpoint_cap,
   cap_page_table_cap,
   cap_reply_cap,
@@ -27,7 +26,6 @@ import { resolveAddressBits, lookupResult } from "./cspace.ts";
 import { queueAppend } from "./ipc.ts";
 import { ks } from "./state.ts";
 import {
-  type CNode,
   type Cte,
   type Endpoint,
   EPState_Idle,
@@ -39,7 +37,7 @@ import {
   type Tcb,
 } from "./structures.ts";
 import { isHighestPrio } from "./thread.ts";
-import { findVSpaceForASID } from "./vspace.ts";
+import { isVSpaceOfCap } from "./vspace.ts";
 
 /** fastpath_mi_check: at most four message words in registers and no extra caps. */
 function miCheck(infoLo: number): boolean {
@@ -48,25 +46,14 @@ function miCheck(infoLo: number): boolean {
 
 /** lookup_fp: the cap a full-depth cptr names, or null on any lookup failure. */
 function lookupFp(t: Tcb, cptrHi: number, cptrLo: number): Cte | null {
-  const root = t.cte[tcbCTable];
-  // A one-level CSpace taking all 64 bits (every TS root task's and Microkit PD's) resolves
-  // here, without the general walk's bookkeeping; anything else takes the walk.
-  const radix = root.sizeBits;
-  if (root.type === cap_cnode_cap && radix + root.guardSize === 64 && radix < 32) {
-    if (((cptrLo >>> radix) | (cptrHi << (32 - radix))) >>> 0 !== root.dataLo) return null;
-    if (cptrHi >>> radix !== root.dataHi) return null;
-    return (root.obj as CNode).slot(cptrLo & ((1 << radix) - 1));
-  }
-  if (resolveAddressBits(root, cptrHi, cptrLo, seL4_WordBits) !== 0) return null;
+  if (resolveAddressBits(t.cte[tcbCTable], cptrHi, cptrLo, seL4_WordBits) !== 0) return null;
   return lookupResult.slot;
 }
 
-/** The thread's VSpace root if it is valid and registered for its ASID, else 0. */
-function vspaceRootFp(t: Tcb): number {
+/** The thread's VSpace root is valid and registered for its ASID. */
+function vspaceValidFp(t: Tcb): boolean {
   const vt = t.cte[tcbVTable];
-  if (vt.type !== cap_page_table_cap || !vt.isMapped) return 0;
-  const root = findVSpaceForASID(vt.mappedASID);
-  return root === vt.ptr ? root : 0;
+  return vt.type === cap_page_table_cap && vt.isMapped && isVSpaceOfCap(vt);
 }
 
 function copyMRsFp(from: Tcb, to: Tcb, length: number): void {
@@ -79,11 +66,12 @@ function copyMRsFp(from: Tcb, to: Tcb, length: number): void {
   }
 }
 
-/** setVMRoot(t) for a thread whose VSpace root vspaceRootFp has just found valid. */
-function switchToThreadFp(t: Tcb, vspaceRoot: number): void {
+/** setVMRoot(t) for a thread whose VSpace root vspaceValidFp has just found valid. */
+function switchToThreadFp(t: Tcb): void {
   ks.curThread = t;
   const m = ks.machine;
-  if (m.satp !== vspaceRoot) m.satp = vspaceRoot;
+  const root = t.cte[tcbVTable].ptr;
+  if (m.satp !== root) m.satp = root;
 }
 
 /** fastpath_call: true if the Call was completed here. */
@@ -97,8 +85,7 @@ export function fastpathCall(cur: Tcb): boolean {
   const ep = epCap.obj as Endpoint;
   if (ep.state !== EPState_Recv) return false;
   const dest = ep.head as Tcb;
-  const destRoot = vspaceRootFp(dest);
-  if (destRoot === 0) return false;
+  if (!vspaceValidFp(dest)) return false;
   if (dest.priority < cur.priority && !isHighestPrio(dest.priority)) return false;
   if ((epCap.rights & (seL4_CapRights_Grant | seL4_CapRights_GrantReply)) === 0) return false;
   if (dest.domain !== ks.curDomain) return false;
@@ -141,7 +128,7 @@ export function fastpathCall(cur: Tcb): boolean {
 
   copyMRsFp(cur, dest, infoLo & 0x7f);
   dest.state = ThreadState_Running;
-  switchToThreadFp(dest, destRoot);
+  switchToThreadFp(dest);
   const dr = dest.regs;
   dr[2 * a0] = epCap.dataLo;
   dr[2 * a0 + 1] = epCap.dataHi;
@@ -168,8 +155,7 @@ export function fastpathReplyRecv(cur: Tcb): boolean {
   const caller = reply.tcb;
   if (caller === null || reply.nextSC === null || reply.nextSC !== cur.sc) return false;
   if (caller.faultType !== seL4_Fault_NullFault) return false;
-  const callerRoot = vspaceRootFp(caller);
-  if (callerRoot === 0) return false;
+  if (!vspaceValidFp(caller)) return false;
   if (!isHighestPrio(caller.priority)) return false;
   if (caller.domain !== ks.curDomain) return false;
   if (caller.sc !== null) return false;
@@ -200,7 +186,7 @@ export function fastpathReplyRecv(cur: Tcb): boolean {
 
   copyMRsFp(cur, caller, infoLo & 0x7f);
   caller.state = ThreadState_Running;
-  switchToThreadFp(caller, callerRoot);
+  switchToThreadFp(caller);
   const cr = caller.regs;
   cr[2 * a0] = 0;
   cr[2 * a0 + 1] = 0;

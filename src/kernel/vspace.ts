@@ -86,6 +86,26 @@ export function findVSpaceForASID(asid: number): number {
   return root;
 }
 
+/**
+ * findVSpaceForASID(cap.mappedASID) === cap.ptr (not 0), with the same InvalidRoot side effect.
+ * A root address is above 2^31, a double: passed to or returned from a call the compiler does not
+ * inline, it is boxed into a new heap number, and this runs at every kernel exit.
+ */
+export function isVSpaceOfCap(cap: Cte): boolean {
+  const asid = cap.mappedASID;
+  const pool = ks.asidTable[asid >>> asidLowBits];
+  if (pool === null || pool === undefined) {
+    setInvalidRoot();
+    return false;
+  }
+  const found = pool.entries[asid & 0x1ff];
+  if (found === 0) {
+    setInvalidRoot();
+    return false;
+  }
+  return found === cap.ptr;
+}
+
 /** Second result of lookupPTSlot: the size in bits of what the returned slot maps. */
 export const lookupPTSlotResult = { ptBitsLeft: 0 };
 
@@ -112,10 +132,8 @@ export function setVMRoot(tcb: Tcb): void {
   const m = ks.machine;
   const threadRoot = tcb.cte[tcbVTable];
   let satp = 0;
-  if (threadRoot !== undefined && threadRoot.type === cap_page_table_cap) {
-    const root = findVSpaceForASID(threadRoot.mappedASID);
-    if (root !== 0 && root === threadRoot.ptr) satp = root;
-  }
+  if (threadRoot !== undefined && threadRoot.type === cap_page_table_cap && isVSpaceOfCap(threadRoot))
+    satp = threadRoot.ptr;
   if (m.satp !== satp) m.satp = satp;
 }
 
