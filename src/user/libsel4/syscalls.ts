@@ -265,6 +265,26 @@ export function seL4_Yield(): UserGenerator<void> {
   return syscall(seL4_SysYield, 0, 0, 0, 0, false, RESULT_VOID);
 }
 
+// CONTRACT.md calls everything that enters the kernel a generator function: so these are, to
+// anyone who asks (instanceof GeneratorFunction, .constructor, Object.prototype.toString).
+for (const stub of [
+  seL4_Send,
+  seL4_NBSend,
+  seL4_Call,
+  seL4_Recv,
+  seL4_NBRecv,
+  seL4_Wait,
+  seL4_NBWait,
+  seL4_Poll,
+  seL4_ReplyRecv,
+  seL4_NBSendRecv,
+  seL4_NBSendWait,
+  seL4_Signal,
+  seL4_Yield,
+]) {
+  Object.setPrototypeOf(stub, Object.getPrototypeOf(function* () {}) as object);
+}
+
 // ---- debug system calls ----
 
 const encoder = new TextEncoder();
