@@ -133,7 +133,10 @@ async function boot(args: string[]): Promise<number> {
   let mod: { default?: unknown } = {};
   try {
     const head = existsSync(parsed.file) ? readFileSync(parsed.file).subarray(0, 4) : Buffer.alloc(0);
-    if (head.length === 4 && head.readUInt32BE(0) === 0x7f454c46) {
+    // By its magic number, or by its name when it is not a module (so a broken ELF gets the ELF
+    // parser's explanation, not the module loader's).
+    const elfMagic = head.length === 4 && head.readUInt32BE(0) === 0x7f454c46;
+    if (elfMagic || !/\.(ts|js|mjs|mts|cjs|cts)$/.test(parsed.file)) {
       image = elfImage(parseElf(new Uint8Array(readFileSync(parsed.file))));
     } else {
       mod = (await import(pathToFileURL(resolve(parsed.file)).href)) as { default?: unknown };

@@ -54,9 +54,10 @@ export function parseElf(bytes: Uint8Array): ElfFile {
     if (!Number.isSafeInteger(off) || off < 0 || len < 0 || off + len > bytes.length)
       throw new ElfError(`${what} lies outside the file`);
   };
-  need(0, 64, "the ELF header");
+  // The magic number first: a short file that is not an ELF at all should be told so.
   if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
     throw new ElfError("not an ELF file");
+  need(0, 64, "the ELF header");
   if (bytes[4] !== 2) throw new ElfError("not a 64-bit ELF file");
   if (bytes[5] !== 1) throw new ElfError("not a little-endian ELF file");
   const u16 = (o: number): number => dv.getUint16(o, true);
