@@ -124,8 +124,11 @@ export function simulation(
         const why =
           stop === STOP_TIMEOUT ? `wall-clock limit --timeout ${String(v.timeout)} reached` : "interrupted";
         const t = system.kernel.currentThread;
+        const what = system.kernel.isIdle
+          ? "the system was idle, waiting for input"
+          : `thread "${t.name}" was running`;
         io.stderr(
-          `sel4ts: ${why}: stopped at ${ms} ms simulated, ${r.kernelEntries} kernel entries; thread "${t.name}" was running`,
+          `sel4ts: ${why}: stopped at ${ms} ms simulated, ${r.kernelEntries} kernel entries; ${what}`,
         );
         return stop === STOP_INTERRUPT ? EXIT_INTERRUPTED : EXIT_TIMEOUT;
       }
