@@ -37,7 +37,14 @@ export function describeUserError(error: unknown): string {
   return frames.length > 0 ? `${head}\n${frames.join("\n")}` : head;
 }
 
-/** The user's file:line where a TS thread is parked in the system call that faulted, if known. */
-export function locateTsThread(_system: System, _t: Tcb): string | null {
-  return null;
+/**
+ * Where a TS thread stopped by a fault stands: the user's innermost frame at the `yield*` that
+ * trapped ("fn (file:line:col)"), or null (not a TS thread, or a stub that cannot tell).
+ */
+export function locateTsThread(system: System, t: Tcb): string | null {
+  const stack = system.engine.parkedStack(t);
+  if (stack === null) return null;
+  const frames = userFrames(stack);
+  if (frames.length === 0) return null;
+  return frames.map((f) => f.replace(/^\s+at /, "")).join(", called from ");
 }

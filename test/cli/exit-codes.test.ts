@@ -10,6 +10,8 @@ describe("exit codes", () => {
     const a = await sel4ts(["boot", `${FIX}/fault-root.ts`]);
     expect(a.code).toBe(0);
     expect(a.stderr).toContain("Found thread has no fault handler");
+    // The TS program's own line: the yield* of the seL4_Call that faulted.
+    expect(a.stderr).toContain(`sel4ts: the fault is at default (${FIX}/fault-root.ts:5:`);
     const b = await sel4ts(["boot", `${FIX}/fault-root.ts`, "--fail-on-fault"]);
     expect(b.code).toBe(4);
   });
