@@ -87,7 +87,7 @@ export function simulation(
       if (text.startsWith(NO_HANDLER)) {
         faults++;
         const t = system.kernel.currentThread;
-        const m = /at address (0x[0-9a-f]+)/.exec(text);
+        const m = /in thread ".*" at address (0x[0-9a-f]+)/.exec(text);
         const where = faultLocation(system, t, m !== null ? Number(m[1]) : -1, locate);
         io.stderr(where !== null ? `${text}\nsel4ts: the fault is at ${where}` : text);
         return;
