@@ -25,6 +25,7 @@ import {
 } from "./exit.ts";
 import type { ParsedArgs } from "./options.ts";
 import { describeUserError, locateTsThread } from "./user-stack.ts";
+import { rt } from "../user/runtime.ts";
 
 export interface RunIO {
   /** A console byte (stdout). */
@@ -105,6 +106,7 @@ export function simulation(
     system,
     run(start: () => void): number {
       let r: RunResult;
+      rt.unstarted = 0;
       try {
         start();
         r = system.run();
@@ -117,6 +119,11 @@ export function simulation(
         return EXIT_INTERNAL;
       }
       if (!writeTrace(io, tracePath, system)) return 1;
+      if (rt.unstarted > 0)
+        io.stderr(
+          `sel4ts: warning: ${rt.unstarted} system call(s) were made and never run: a call written without ` +
+            "yield* does nothing (sel4ts check shows where)",
+        );
       const v = args.values;
       const ms = (r.ticks / 10_000).toFixed(3);
       const stop = io.stopReason();

@@ -76,6 +76,11 @@ export interface ThreadRuntime {
   tailCall: UserGenerator | null;
   /** The stack a stub recorded when LOCATE_PROBE was thrown into it (see LOCATE_PROBE). */
   probeStack: string | null;
+  /**
+   * System-call stubs created and not yet run. One still there when the run ends was dropped: a
+   * call written without `yield*`, which does nothing (the CLI says so).
+   */
+  unstarted: number;
 }
 
 /**
@@ -111,6 +116,7 @@ export const rt: ThreadRuntime = {
   onResume: null,
   tailCall: null,
   probeStack: null,
+  unstarted: 0,
 };
 
 const generatorPrototype = Object.getPrototypeOf(function* () {}).prototype as object;

@@ -111,7 +111,10 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
     /** The stub loads msg[0..3] into a2..a5 before the trap. */
     private readonly load: boolean,
     private readonly result: number,
-  ) {}
+  ) {
+    // Counted until first run: one left at the end of a run is a call without `yield*`.
+    rt.unstarted++;
+  }
 
   // loadMsgRegs, setSyscallRegs, storeMsgRegs and getReg written out: this runs twice per
   // system call of every TS thread.
@@ -119,6 +122,7 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
     if (this.phase === ITER_START) {
       // A stub that throws is finished, as a generator whose body threw.
       this.phase = ITER_DONE;
+      rt.unstarted--;
       const regs = rt.regs;
       if (this.load) {
         const m = rt.ram32;
@@ -166,6 +170,7 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
   }
 
   return(value: unknown): IteratorResult<Trap, unknown> {
+    if (this.phase === ITER_START) rt.unstarted--;
     this.phase = ITER_DONE;
     return { value, done: true };
   }
@@ -177,6 +182,7 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
       rt.probeStack = new Error("parked").stack ?? null;
       return TRAPPED;
     }
+    if (this.phase === ITER_START) rt.unstarted--;
     this.phase = ITER_DONE;
     throw e;
   }
