@@ -56,6 +56,22 @@ export interface MainOptions {
 }
 
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+  if (opts.supervise !== true) return command(argv, opts, null);
+  // The worker starts loading the simulator at once; a command that does not run one ends it.
+  const { prestart } = await import("./supervise.ts");
+  const worker = prestart();
+  try {
+    return await command(argv, opts, worker);
+  } finally {
+    void worker.terminate();
+  }
+}
+
+async function command(
+  argv: string[],
+  opts: MainOptions,
+  worker: import("node:worker_threads").Worker | null,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     process.stderr.write(overview());
@@ -95,7 +111,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   if (cmd.execute !== undefined) {
     if (opts.supervise === true) {
       const { supervise } = await import("./supervise.ts");
-      return supervise(cmd, args);
+      return supervise(cmd, args, worker ?? undefined);
     }
     const io = inProcessIO();
     try {

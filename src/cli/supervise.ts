@@ -27,7 +27,7 @@ import {
 import { parseDuration } from "./duration.ts";
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TIMEOUT } from "./exit.ts";
 import type { Command, ParsedArgs } from "./options.ts";
-import { WATCH_ENTRIES, WATCH_TICKS } from "../system/system.ts";
+import { WATCH_ENTRIES, WATCH_TICKS } from "../system/watch.ts";
 
 /** How often the CLI's thread looks at the run (console, progress, the clock). */
 const TICK_MS = 50;
@@ -68,7 +68,15 @@ function stdinMode(args: ParsedArgs, cmd: Command): StdinMode {
   return typeof v["input-at"] === "string" && v["input-at"] !== "idle" ? "read" : "stream";
 }
 
-export async function supervise(cmd: Command, args: ParsedArgs): Promise<number> {
+/**
+ * Start the worker before the command line is even parsed, so that it loads the simulator while
+ * this thread does the rest (supervise() takes it, or the caller terminates it).
+ */
+export function prestart(): Worker {
+  return new Worker(new URL("../../bin/sel4ts-worker.js", import.meta.url), { workerData: null });
+}
+
+export async function supervise(cmd: Command, args: ParsedArgs, prestarted?: Worker): Promise<number> {
   const channel = newChannel();
   const ctl = new Int32Array(channel.ctl);
   const out = new Uint8Array(channel.out);
@@ -96,7 +104,9 @@ export async function supervise(cmd: Command, args: ParsedArgs): Promise<number>
     stdinBytes,
     stdinStreamed: mode === "stream",
   };
-  const worker = new Worker(new URL("../../bin/sel4ts-worker.js", import.meta.url), { workerData: job });
+  const worker =
+    prestarted ?? new Worker(new URL("../../bin/sel4ts-worker.js", import.meta.url), { workerData: job });
+  if (prestarted !== undefined) prestarted.postMessage(job);
 
   let tail = 0;
   /** Write the console bytes the worker has produced, up to `upTo` (default: all). */

@@ -23,9 +23,16 @@ import { commands } from "./commands.ts";
 import { EXIT_INTERNAL } from "./exit.ts";
 import type { RunIO } from "./run-io.ts";
 
-const job = workerData as WorkerJob;
 const port = parentPort;
 if (port === null) throw new Error("worker.ts runs as a worker thread");
+// Started early (before the command line is parsed) the worker has no job yet: it loads the
+// simulator meanwhile and waits for the job as a message.
+const job: WorkerJob =
+  (workerData as WorkerJob | null) ??
+  (await new Promise<WorkerJob>((res) => {
+    void import("./run-io.ts");
+    port.once("message", (m: WorkerJob) => res(m));
+  }));
 
 const ctl = new Int32Array(job.channel.ctl);
 const out = new Uint8Array(job.channel.out);

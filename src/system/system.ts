@@ -15,6 +15,9 @@ import { elfImage, parseElf } from "../machine/elf.ts";
 import type { HartConfig } from "../machine/riscv/cpu.ts";
 import { EXIT_USER_EXCEPTION, RvEngine } from "./rv-engine.ts";
 import { Tracer, type TraceOptions } from "./trace.ts";
+import { WATCH_ENTRIES, WATCH_THREAD, WATCH_TICKS, type RunWatch } from "./watch.ts";
+
+export { WATCH_ENTRIES, WATCH_THREAD, WATCH_TICKS, type RunWatch };
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
 import { rt } from "../user/runtime.ts";
 import {
@@ -76,22 +79,6 @@ export interface InputStream {
   /** Block until something arrives or the input ends (then poll() tells which). */
   wait(): void;
 }
-
-/**
- * How a supervisor (another thread, a debugger) watches a run without slowing it: the loop writes
- * progress into plain typed arrays (which may live in shared memory) before it runs a thread, and
- * stops with reason "stopped" once `stop[0]` is non-zero.
- */
-export interface RunWatch {
-  /** [WATCH_ENTRIES] kernel entries so far, [WATCH_TICKS] simulated time then, [WATCH_THREAD] the TCB's address. */
-  readonly progress: Float64Array;
-  readonly stop: Int32Array;
-  /** Called before a thread runs when it is not the one that ran last. */
-  switched(t: Tcb): void;
-}
-export const WATCH_ENTRIES = 0;
-export const WATCH_TICKS = 1;
-export const WATCH_THREAD = 2;
 
 export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped";
 
