@@ -98,7 +98,7 @@ export class System {
       opts.kernelConfig,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart);
+    this.rv = new RvEngine(this.machine, opts.hart, opts.kernelConfig?.fpu ?? true);
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {
