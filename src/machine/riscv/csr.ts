@@ -1,9 +1,9 @@
 // Zicsr from user mode. A U-mode program may touch two kinds of CSR on this platform:
-// - the counters cycle, time and instret, read-only. On QEMU's virt machine OpenSBI enables them
-//   for S-mode (mcounteren) and for U-mode (it writes scounteren = 7 while setting up the hart),
-//   and seL4 never writes scounteren (nothing in src/arch/riscv touches it), so user code reads
-//   them. time is the 10 MHz timebase of the simulated clock, cycle the 1 GHz core's cycles, and
-//   instret the instructions the hart has retired.
+// - the counters cycle, time and instret, read-only. The OpenSBI in seL4's QEMU image (v0.9,
+//   lib/sbi/sbi_hart.c mstatus_init) writes mcounteren and scounteren all ones, and seL4 never
+//   writes scounteren (nothing in src/arch/riscv touches it), so user code reads them (OpenSBI 1.8
+//   and later leave U-mode only `time`). time is the 10 MHz timebase of the simulated clock,
+//   cycle the 1 GHz core's cycles, and instret the instructions the hart has retired.
 // - the floating-point CSRs fflags, frm and fcsr, while the FPU is on (fpu.ts).
 // Every other CSR is an illegal instruction.
 
