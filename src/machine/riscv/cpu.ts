@@ -207,6 +207,24 @@ export class Hart {
     const lo = t | 0;
     const hi = (this.xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
     const fi = f.i32;
+    // Aligned and in the TLB: straight to RAM, as the integer loads and stores do.
+    if ((lo & (size - 1)) === 0 && hi >>> 6 === 0) {
+      const mem = this.mem;
+      const vpn = (hi << 20) | (lo >>> 12);
+      const ti = vpn & TLB_MASK;
+      if (store ? mem.wtag[ti] === vpn : mem.rtag[ti] === vpn) {
+        const a = ((store ? mem.wbase[ti] : mem.rbase[ti]) + (lo & 4095)) >>> 2;
+        const ram = this.i32;
+        if (store) {
+          ram[a] = fi[2 * fr];
+          if (size === 8) ram[a + 1] = fi[2 * fr + 1];
+        } else {
+          fi[2 * fr] = ram[a];
+          fi[2 * fr + 1] = size === 4 ? -1 : ram[a + 1];
+        }
+        return 0;
+      }
+    }
     if (store) return this.mem.store(lo, hi, size, fi[2 * fr], size === 4 ? 0 : fi[2 * fr + 1]);
     const r = this.mem.load(lo, hi, size);
     if (r === MEM_FAULT) return r;

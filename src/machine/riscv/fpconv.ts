@@ -46,18 +46,26 @@ export function isNaNBits(fmt: number, lo: number, hi: number): boolean {
   return (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) !== 0 || lo !== 0);
 }
 
-export function operand(st: FpuState, fmt: number, r: number): [number, number, number] {
-  const i32 = st.i32;
-  if (fmt === FMT_S) {
-    const b = sBits(i32, r);
-    return [b, 0, sValue(b)];
-  }
-  return [i32[2 * r], i32[2 * r + 1], st.f64[r]];
+// An operand's low and high words (a single's bits and 0) and its value, without allocating.
+function opLo(st: FpuState, fmt: number, r: number): number {
+  return fmt === FMT_S ? sBits(st.i32, r) : st.i32[2 * r];
+}
+
+function opHi(st: FpuState, fmt: number, r: number): number {
+  return fmt === FMT_S ? 0 : st.i32[2 * r + 1];
+}
+
+function opVal(st: FpuState, fmt: number, r: number): number {
+  return fmt === FMT_S ? sValue(sBits(st.i32, r)) : st.f64[r];
 }
 
 export function minMax(st: FpuState, fmt: number, rd: number, rs1: number, rs2: number, max: boolean): void {
-  const [alo, ahi, a] = operand(st, fmt, rs1);
-  const [blo, bhi, b] = operand(st, fmt, rs2);
+  const alo = opLo(st, fmt, rs1);
+  const ahi = opHi(st, fmt, rs1);
+  const a = opVal(st, fmt, rs1);
+  const blo = opLo(st, fmt, rs2);
+  const bhi = opHi(st, fmt, rs2);
+  const b = opVal(st, fmt, rs2);
   const an = isNaNBits(fmt, alo, ahi);
   const bn = isNaNBits(fmt, blo, bhi);
   if (isSNaN(fmt, alo, ahi) || isSNaN(fmt, blo, bhi)) st.fflags |= NV;
@@ -87,8 +95,12 @@ export function minMax(st: FpuState, fmt: number, rd: number, rs1: number, rs2: 
 
 /** FEQ (f3 2), FLT (1), FLE (0): 1 or 0; FEQ is quiet, FLT/FLE signal on any NaN. */
 export function compare(st: FpuState, fmt: number, rs1: number, rs2: number, f3: number): number {
-  const [alo, ahi, a] = operand(st, fmt, rs1);
-  const [blo, bhi, b] = operand(st, fmt, rs2);
+  const alo = opLo(st, fmt, rs1);
+  const ahi = opHi(st, fmt, rs1);
+  const a = opVal(st, fmt, rs1);
+  const blo = opLo(st, fmt, rs2);
+  const bhi = opHi(st, fmt, rs2);
+  const b = opVal(st, fmt, rs2);
   if (isNaNBits(fmt, alo, ahi) || isNaNBits(fmt, blo, bhi)) {
     if (f3 !== 2 || isSNaN(fmt, alo, ahi) || isSNaN(fmt, blo, bhi)) st.fflags |= NV;
     return 0;
@@ -99,7 +111,9 @@ export function compare(st: FpuState, fmt: number, rs1: number, rs2: number, f3:
 }
 
 export function fclass(st: FpuState, fmt: number, rs1: number): number {
-  const [lo, hi, v] = operand(st, fmt, rs1);
+  const lo = opLo(st, fmt, rs1);
+  const hi = opHi(st, fmt, rs1);
+  const v = opVal(st, fmt, rs1);
   const neg = (fmt === FMT_S ? lo : hi) < 0;
   if (isNaNBits(fmt, lo, hi)) return isSNaN(fmt, lo, hi) ? 1 << 8 : 1 << 9;
   if (v === Infinity) return 1 << 7;
@@ -176,7 +190,9 @@ export function toInt(
   kind: number,
   rm: number,
 ): void {
-  const [lo, hi, x] = operand(st, fmt, rs1);
+  const lo = opLo(st, fmt, rs1);
+  const hi = opHi(st, fmt, rs1);
+  const x = opVal(st, fmt, rs1);
   let v: number;
   if (isNaNBits(fmt, lo, hi)) {
     st.fflags |= NV;
