@@ -57,18 +57,27 @@ export class RvEngine {
     const owner = this.fpuOwner;
     if (owner === t) return;
     // switchLocalFpuOwner: save the old owner's state, load the new one's.
-    if (owner !== null) {
-      let saved = owner.fpuState as FpuState | null | undefined;
-      if (saved === null || saved === undefined) {
-        saved = new FpuState();
-        owner.fpuState = saved;
-      }
-      saved.copyFrom(f);
-    }
+    if (owner !== null) this.fpuRelease(owner);
     const mine = t.fpuState as FpuState | null | undefined;
     if (mine === null || mine === undefined) f.reset();
     else f.copyFrom(mine);
     this.fpuOwner = t;
+  }
+
+  /**
+   * fpuRelease(t): if t owns this hart's FPU, its state is saved into its TCB and the FPU has no
+   * owner. seL4 does this before a TCB is deleted or migrates to another core
+   * (src/machine/fpu.c), so a thread's live FP state is never held by two harts.
+   */
+  fpuRelease(t: ThreadHandle): void {
+    if (this.fpuOwner !== t) return;
+    let saved = t.fpuState as FpuState | null | undefined;
+    if (saved === null || saved === undefined) {
+      saved = new FpuState();
+      t.fpuState = saved;
+    }
+    saved.copyFrom(this.hart.fpu);
+    this.fpuOwner = null;
   }
 
   run(t: ThreadHandle): number {

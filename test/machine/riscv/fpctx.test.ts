@@ -97,4 +97,15 @@ describe("FPU context of threads on the RV engine (seL4 lazyFPURestore)", () => 
     expect(call(r, a, "setf", 1, 1)[0]).toBe(EXIT_USER_EXCEPTION);
     expect(r.sys.rv.exceptionCause).toBe(2);
   });
+
+  it("fpuRelease saves the owner's live state into its TCB (deletion, migration)", () => {
+    const r = setup();
+    const a = thread();
+    call(r, a, "setf", 0x12345678, 4);
+    expect(a.fpuState).toBe(null);
+    r.sys.rv.fpuRelease(a);
+    const saved = a.fpuState as unknown as { i32: Int32Array; fflags: number };
+    expect([saved.i32[20], saved.fflags]).toEqual([0x12345678, 4]); // fa0 = f10
+    expect(call(r, a, "getf")).toEqual([EXIT_SYSCALL, 0x12345678, 0, 4]);
+  });
 });
