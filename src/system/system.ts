@@ -53,7 +53,7 @@ export interface SystemOptions {
   trace?: TraceOptions;
   /** Kernel build options (number of domains and domain schedule entries). */
   kernelConfig?: KernelConfig;
-  /** The RV64 hart's options (cycles per instruction, user access to the counters). */
+  /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
 }
 
