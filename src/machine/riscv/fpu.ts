@@ -6,8 +6,9 @@
 //
 // Speed: the common cases (round to nearest even, normal results) are computed with host doubles
 // and Math.fround, with the inexact flag proved by error-free transformations (TwoSum, Dekker's
-// TwoProduct). Anything they cannot settle (other rounding modes with inexact results, subnormal,
-// overflowing or zero results, NaNs, fused multiply-add) goes to the exact path in fparith.ts.
+// TwoProduct; for fused multiply-adds, an exact sum of doubles). Anything they cannot settle
+// (other rounding modes with inexact results, subnormal, overflowing or zero results, NaNs, sums
+// too near a rounding midpoint) goes to the exact path in fparith.ts.
 
 import * as fa from "./fparith.ts";
 import { FMT_D, FMT_S, NX, RNE } from "./fparith.ts";
@@ -303,10 +304,134 @@ function fmaOp(
   // 0x43 FMADD: a×b+c; 0x47 FMSUB: a×b−c; 0x4b FNMSUB: −a×b+c; 0x4f FNMADD: −a×b−c.
   const negProd = opc === 0x4b || opc === 0x4f;
   const negC = opc === 0x47 || opc === 0x4f;
+  if (
+    fmt === FMT_D
+      ? fmaFastD(st, rd, rs1, rs2, rs3, negProd, negC, rm)
+      : fmaFastS(st, rd, rs1, rs2, rs3, negProd, negC, rm)
+  )
+    return;
   fa.clearFlags();
   const a = unpackReg(st, fmt, rs1);
   const b = unpackReg(st, fmt, rs2);
   const c = unpackReg(st, fmt, rs3);
   setBits(st, fmt, rd, fa.fma(fmt, a, b, c, negProd, negC, rm));
   st.fflags |= fa.flags;
+}
+
+const dScratch = new Float64Array(1);
+const dScratchI = new Int32Array(dScratch.buffer);
+
+/** The unit in the last place of a double r with |r| > LO_SAFE (its exponent exceeds 52). */
+function ulpOf(r: number): number {
+  dScratch[0] = r;
+  dScratchI[1] = (dScratchI[1] & 0x7ff00000) - (52 << 20);
+  dScratchI[0] = 0;
+  return dScratch[0];
+}
+
+/**
+ * A double fused multiply-add with host doubles when it can be proved: a×b = p + e exactly
+ * (TwoProduct), p + c = s + t and t + e = u + v exactly (TwoSum), so the exact result is s + u + v;
+ * r = fl(s + u) with error w. r is the correctly rounded (nearest) result unless s + u lies within
+ * |v| of a midpoint between doubles, which is checked; the result is exact iff w + v = 0. Other
+ * rounding modes are taken only when exact. False: the exact path must decide.
+ */
+function fmaFastD(
+  st: FpuState,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  rs3: number,
+  negProd: boolean,
+  negC: boolean,
+  rm: number,
+): boolean {
+  const i32 = st.i32;
+  if (dSpecial(i32, rs1) || dSpecial(i32, rs2) || dSpecial(i32, rs3)) return false;
+  const a = st.f64[rs1];
+  const b = st.f64[rs2];
+  const c0 = st.f64[rs3];
+  const aa = Math.abs(a);
+  const ab = Math.abs(b);
+  const ac = Math.abs(c0);
+  if (!(aa > LO_SAFE && aa < HI_SAFE && ab > LO_SAFE && ab < HI_SAFE && ac > LO_SAFE && ac < HI_SAFE))
+    return false;
+  let p = twoProduct(a, b);
+  let e = regs.prodErr;
+  const ap = Math.abs(p);
+  if (!(ap > LO_SAFE && ap < HI_SAFE)) return false;
+  if (negProd) {
+    p = -p;
+    e = -e;
+  }
+  const c = negC ? -c0 : c0;
+  const s = p + c;
+  let bb = s - p;
+  const t = p - (s - bb) + (c - bb);
+  const u = t + e;
+  bb = u - t;
+  const v = t - (u - bb) + (e - bb);
+  const r = s + u;
+  bb = r - s;
+  const w = s - (r - bb) + (u - bb);
+  const ar = Math.abs(r);
+  if (!(ar > LO_SAFE && ar < HI_SAFE)) return false;
+  const exact = w + v === 0;
+  if (!exact) {
+    if (rm !== RNE) return false;
+    if (v !== 0) {
+      // Half the gap on w's side of r (below a power of two the gap is half as wide).
+      const g = ulpOf(r);
+      dScratch[0] = r;
+      const pow2 = (dScratchI[1] & 0xfffff) === 0 && dScratchI[0] === 0;
+      const below = w !== 0 && w < 0 !== r < 0;
+      const half = below && pow2 ? g / 4 : g / 2;
+      const av = Math.abs(v);
+      if (!(av < g / 8 && Math.abs(Math.abs(w) - half) > 2 * av)) return false;
+    }
+  }
+  st.f64[rd] = r;
+  if (!exact) st.fflags |= NX;
+  return true;
+}
+
+/**
+ * A single fused multiply-add with host doubles: a×b is exact in a double (48 bits), p + c = s + t
+ * exactly (TwoSum) and the result is s rounded to single, unless s is exactly a midpoint between
+ * singles with t ≠ 0 (then t decides), which is left to the exact path, as are non-normal results.
+ */
+function fmaFastS(
+  st: FpuState,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  rs3: number,
+  negProd: boolean,
+  negC: boolean,
+  rm: number,
+): boolean {
+  const i32 = st.i32;
+  const ab = sBits(i32, rs1);
+  const bbits = sBits(i32, rs2);
+  const cb = sBits(i32, rs3);
+  if (sSpecial(ab) || sSpecial(bbits) || sSpecial(cb)) return false;
+  const p = negProd ? -(sValue(ab) * sValue(bbits)) : sValue(ab) * sValue(bbits);
+  const c = negC ? -sValue(cb) : sValue(cb);
+  const s = p + c;
+  const bb = s - p;
+  const t = p - (s - bb) + (c - bb);
+  const r = Math.fround(s);
+  if (!(Math.abs(s) >= MIN_NORMAL_S && Math.abs(r) > MIN_NORMAL_S && r - r === 0)) return false;
+  const exact = t === 0 && r === s;
+  if (!exact) {
+    if (rm !== RNE) return false;
+    if (t !== 0) {
+      dScratch[0] = s;
+      // A midpoint between singles: the 29 bits below single precision are 1000…0.
+      if ((dScratchI[0] & 0x1fffffff) === 0x10000000) return false;
+    }
+  }
+  setSValue(i32, rd, r);
+  if (!exact) st.fflags |= NX;
+  return true;
 }

@@ -95,4 +95,62 @@ describe("F/D fast paths agree with the exact path", () => {
       });
     }
   }
+
+  // FMA operands: random ones, and addends that nearly cancel the product (the hard cases).
+  for (const [fmt, name, gen] of [
+    [1, "d", double],
+    [0, "s", single],
+  ] as const) {
+    for (const [opname, opc] of [
+      ["fmadd", 0x43],
+      ["fmsub", 0x47],
+      ["fnmsub", 0x4b],
+      ["fnmadd", 0x4f],
+    ] as const) {
+      it(`${opname}.${name} in every rounding mode`, () => {
+        fc.assert(
+          fc.property(gen, gen, gen, fc.boolean(), fc.integer({ min: 0, max: 4 }), (a, b, c0, cancel, rm) => {
+            const st = new FpuState();
+            setReg(st, 1, fmt, a);
+            setReg(st, 2, fmt, b);
+            let c = c0;
+            if (cancel) {
+              // c = -(a×b) rounded, nudged by c0's low bits: the sum cancels to a few bits.
+              const x = fmt === 1 ? st.f64[1] * st.f64[2] : Math.fround(sv(st, 1) * sv(st, 2));
+              const dv = new DataView(new ArrayBuffer(8));
+              if (fmt === 1) {
+                dv.setFloat64(0, -x);
+                c = BigInt.asUintN(64, dv.getBigUint64(0) + (c0 & 3n) - 1n);
+              } else {
+                dv.setFloat32(0, -x);
+                c = BigInt.asUintN(32, BigInt(dv.getUint32(0)) + (c0 & 3n) - 1n);
+              }
+            }
+            setReg(st, 4, fmt, c);
+            const w = ((4 << 27) | (fmt << 25) | (2 << 20) | (1 << 15) | (rm << 12) | (3 << 7) | opc) >>> 0;
+            expect(execFp(st, xlo, xhi, w)).toBe(true);
+            fa.clearFlags();
+            const want = fa.fma(
+              fmt,
+              fa.unpack(fmt, a),
+              fa.unpack(fmt, b),
+              fa.unpack(fmt, c),
+              opc === 0x4b || opc === 0x4f,
+              opc === 0x47 || opc === 0x4f,
+              rm,
+            );
+            const wantBits = fmt === 0 ? (0xffffffffn << 32n) | want : want;
+            expect([bitsOf(st, 3).toString(16), st.fflags]).toEqual([wantBits.toString(16), fa.flags]);
+          }),
+          { numRuns: 3000 },
+        );
+      });
+    }
+  }
 });
+
+function sv(st: FpuState, r: number): number {
+  const f = new Float32Array(1);
+  new Int32Array(f.buffer)[0] = st.i32[2 * r];
+  return f[0];
+}

@@ -54,6 +54,7 @@ function sections(): [string, string, number][] {
     for (const op of ["fmadd", "fmsub", "fnmsub", "fnmadd"])
       for (const rm of FMA_RMS) out.push([`${op}.${f}`, rm, FMA]);
   out.push(["loads and stores", "-", INTS * 5], ["fcsr/frm/fflags", "-", 12]);
+  out.push(["fmadd.s near a midpoint", "rne/rtz/rup", 3], ["fmadd.d near a midpoint", "rne/rtz/rup", 3]);
   return out;
 }
 

@@ -282,6 +282,28 @@ _start:
   xrec a0
   csrwi fcsr, 0
 
+  /* Fused multiply-adds whose exact sum lies just off a rounding midpoint (the hard cases of
+     a fast path): three operands at `fmahard`, in each static rounding mode. */
+  la s0, fmahard
+  fld fa0, 0(s0)
+  fld fa1, 8(s0)
+  fld fa3, 16(s0)
+  fmadd.s fa2, fa0, fa1, fa3, rne
+  frec fa2
+  fmadd.s fa2, fa0, fa1, fa3, rtz
+  frec fa2
+  fmadd.s fa2, fa0, fa1, fa3, rup
+  frec fa2
+  fld fa0, 24(s0)
+  fld fa1, 32(s0)
+  fld fa3, 40(s0)
+  fmadd.d fa2, fa0, fa1, fa3, rne
+  frec fa2
+  fmadd.d fa2, fa0, fa1, fa3, rtz
+  frec fa2
+  fmadd.d fa2, fa0, fa1, fa3, rup
+  frec fa2
+
   la t0, results_used
   sub t1, s11, t0
   addi t1, t1, -8
@@ -369,6 +391,12 @@ sfma:
   .dword 0xffffffff00000000, 0xffffffff80000000, 0xffffffff3f800000, 0xffffffffbf800000
   .dword 0xffffffff3f800001, 0xffffffff3f7fffff, 0xffffffff7f7fffff, 0xffffffff00000001
   .dword 0xffffffff7f800000, 0xffffffff7fc00000, 0xffffffff7f800001, 0xffffffffb3800000
+
+/* (1 + 2^-23)(1 - 2^-24) + 2^-47(1 + 2^-23): the double sum is a midpoint between singles and
+   the part below it decides; (1 + 2^-43 - 2^-52)(1 + 2^-52) + 2^10. */
+fmahard:
+  .dword 0xffffffff3f800001, 0xffffffff3f7fffff, 0xffffffff28000001
+  .dword 0x3ff00000000001ff, 0x3ff0000000000001, 0x4090000000000000
 
   .section .bss
   .balign 8
