@@ -15,11 +15,24 @@ import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
+import {
+  CONFIG_PRESETS,
+  configFromElfFlags,
+  MAX_RAM_MIB,
+  MIN_RAM_MIB,
+  resolveKernelConfig,
+  setConfigOption,
+  type KernelConfig,
+} from "../abi/config.ts";
 
 const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
-                   [--domains <KernelNumDomains>]
+                   [--domains <KernelNumDomains>] [--config <preset>|<file.json>]
+                   [-D<KernelOption>=<value>]... [--<KernelOption> <value>]...
+       kernel options (seL4 CMake names): KernelRiscvExtF/KernelRiscvExtD=ON|OFF,
+       KernelRootCNodeSizeBits, KernelNumDomains, KernelNumDomainSchedules, KernelMaxNumNodes,
+       KernelPrinting=ON|OFF, RAM (MiB); presets: ${Object.keys(CONFIG_PRESETS).join(", ")}
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
        sel4ts check <file.system> [--search-path DIR]...
        sel4ts capdl <file.system>`;
@@ -28,7 +41,10 @@ interface BootArgs {
   file: string;
   maxTicks?: number;
   checkInvariants: boolean;
-  ramSize?: number;
+  /** --config: a preset name or a JSON file of options. */
+  configArg?: string;
+  /** Kernel options given one by one (-D, --Kernel..., --ram, --domains): they win over all else. */
+  options: KernelConfig;
   quiet: boolean;
   /** UART input: a file, a literal text, stdin (the default when it is not a terminal), or none. */
   inputFile?: string;
@@ -38,8 +54,6 @@ interface BootArgs {
   inputInterval?: number;
   /** Where to write the trace (Chrome/Perfetto JSON), if anywhere. */
   tracePath?: string;
-  /** KernelNumDomains of the kernel to boot (seL4's default is 1). */
-  numDomains?: number;
 }
 
 /**
@@ -68,7 +82,7 @@ async function readInput(a: BootArgs): Promise<Uint8Array | string> {
 }
 
 function parseBootArgs(args: string[]): BootArgs | string {
-  const out: BootArgs = { file: "", checkInvariants: false, quiet: false, noStdin: false };
+  const out: BootArgs = { file: "", checkInvariants: false, quiet: false, noStdin: false, options: {} };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--max-time") {
@@ -81,8 +95,9 @@ function parseBootArgs(args: string[]): BootArgs | string {
       out.quiet = true;
     } else if (a === "--ram") {
       const mib = Number(args[++i]);
-      if (!Number.isInteger(mib) || mib < 16 || mib > 4096) return "--ram takes a size in MiB (16..4096)";
-      out.ramSize = mib * 1024 * 1024;
+      if (!Number.isInteger(mib) || mib < MIN_RAM_MIB || mib > MAX_RAM_MIB)
+        return `--ram takes a size in MiB (${MIN_RAM_MIB}..${MAX_RAM_MIB})`;
+      out.options.ramMiB = mib;
     } else if (a === "--input") {
       const f = args[++i];
       if (f === undefined) return "--input takes a file name";
@@ -109,7 +124,24 @@ function parseBootArgs(args: string[]): BootArgs | string {
     } else if (a === "--domains") {
       const n = Number(args[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 256) return "--domains takes KernelNumDomains (1..256)";
-      out.numDomains = n;
+      out.options.numDomains = n;
+    } else if (a === "--config") {
+      const c = args[++i];
+      if (c === undefined) return "--config takes a preset name or a JSON file";
+      out.configArg = c;
+    } else if (a.startsWith("-D") || /^--(Kernel[A-Za-z]+|RAM)(=|$)/.test(a)) {
+      // -DKernelRiscvExtF=OFF, --KernelRootCNodeSizeBits 13, --KernelPrinting=OFF
+      const body = a.startsWith("-D") ? a.slice(2) : a.slice(2);
+      const eq = body.indexOf("=");
+      const name = eq < 0 ? body : body.slice(0, eq);
+      let value = eq < 0 ? undefined : body.slice(eq + 1);
+      if (value === undefined) {
+        if (a.startsWith("-D")) return `${a} needs a value (-D${name}=VALUE)`;
+        value = args[++i];
+        if (value === undefined) return `${a} needs a value`;
+      }
+      const err = setConfigOption(out.options, name.replace(/:[A-Z]+$/, ""), value);
+      if (err !== null) return err;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;
     } else if (out.file === "") {
@@ -120,6 +152,46 @@ function parseBootArgs(args: string[]): BootArgs | string {
   }
   if (out.file === "") return "boot needs a root task file";
   return out;
+}
+
+/**
+ * The kernel configuration of a boot, from the weakest to the strongest: the defaults, what the
+ * binary says (an ELF's float ABI: soft-float code comes from a build with KernelRiscvExtF/D off),
+ * --config (a preset or a JSON file of options), then the options given one by one.
+ */
+function kernelConfigFor(
+  a: BootArgs,
+  image: ElfImage | null,
+  base: KernelConfig = {},
+): KernelConfig | string {
+  const cfg: KernelConfig = {
+    ...base,
+    ...(image?.flags !== undefined ? configFromElfFlags(image.flags) : {}),
+  };
+  if (a.configArg !== undefined) {
+    const preset = CONFIG_PRESETS[a.configArg];
+    if (preset !== undefined) Object.assign(cfg, preset);
+    else {
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(a.configArg, "utf8"));
+      } catch (e) {
+        return `--config ${a.configArg}: not a preset (${Object.keys(CONFIG_PRESETS).join(", ")}) nor a readable JSON file: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      if (typeof json !== "object" || json === null || Array.isArray(json))
+        return `--config ${a.configArg}: a JSON object of options is expected`;
+      for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+        const err = setConfigOption(cfg, k, String(v));
+        if (err !== null) return `--config ${a.configArg}: ${err}`;
+      }
+    }
+  }
+  Object.assign(cfg, a.options);
+  try {
+    return resolveKernelConfig(cfg);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 async function boot(args: string[]): Promise<number> {
@@ -162,9 +234,13 @@ async function boot(args: string[]): Promise<number> {
     if (out.length > 0) process.stdout.write(Buffer.from(out));
     out.length = 0;
   };
+  const kernelConfig = kernelConfigFor(parsed, image);
+  if (typeof kernelConfig === "string") {
+    process.stderr.write(`sel4ts: ${kernelConfig}\n`);
+    return 2;
+  }
   const sys = new System({
-    kernelConfig: parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {},
-    ramSize: parsed.ramSize,
+    kernelConfig,
     maxTicks: parsed.maxTicks,
     checkInvariants: parsed.checkInvariants,
     input,
@@ -443,10 +519,14 @@ async function run(args: string[]): Promise<number> {
     out.length = 0;
   };
   let initialiserFailed = false;
+  const kernelConfig = kernelConfigFor(a.boot, null, microkitKernelConfig(sys));
+  if (typeof kernelConfig === "string") {
+    process.stderr.write(`sel4ts: ${kernelConfig}\n`);
+    return 2;
+  }
   const system = new System({
-    kernelConfig: microkitKernelConfig(sys),
+    kernelConfig,
     maxTicks: a.boot.maxTicks,
-    ramSize: a.boot.ramSize,
     checkInvariants: a.boot.checkInvariants,
     trace: a.boot.tracePath !== undefined ? { processName: basename(a.file) } : undefined,
     onConsole: (b) => {
