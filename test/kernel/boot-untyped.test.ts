@@ -243,12 +243,11 @@ describe("BOOT-8 boot untypeds start full and reset on first use", () => {
     expect(ut).toBeDefined();
     target = { paddr: ut?.ptr ?? 0, sizeBits: ut?.sizeBits ?? 0 };
     const mem = system.machine.memory;
-    const off = target.paddr - mem.ramBase;
-    mem.u8.fill(0xa5, off, off + 2 ** target.sizeBits);
+    mem.bytes(target.paddr, 2 ** target.sizeBits).fill(0xa5);
     const result = system.run();
     expect(result.reason, result.message).toBe("idle");
     expect(err).toBe(0);
-    expect(mem.u8.subarray(off, off + 2 ** target.sizeBits).every((b) => b === 0)).toBe(true);
+    expect(mem.readBytes(target.paddr, 2 ** target.sizeBits).every((b) => b === 0)).toBe(true);
   });
 });
 

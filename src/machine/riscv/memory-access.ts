@@ -154,6 +154,8 @@ export class UserMemory {
       } else if (access === ACCESS_WRITE) {
         this.wtag[i] = vpn;
         this.wbase[i] = base;
+        // Stores through this entry go straight to RAM: the page is no longer known to be zero.
+        mem.written[base >>> 12] = 1;
       } else {
         this.xtag[i] = vpn;
         this.xbase[i] = base;
