@@ -31,6 +31,8 @@ export class KernelState {
   /** CONFIG_NUM_DOMAINS and CONFIG_NUM_DOMAIN_SCHEDULES. */
   readonly numDomains: number;
   readonly numDomainSchedules: number;
+  /** CONFIG_HAVE_FPU. */
+  readonly fpu: boolean;
   curThread!: Tcb;
   idleThread!: Tcb;
   schedulerAction = SchedulerAction_ResumeCurrentThread;
@@ -78,6 +80,7 @@ export class KernelState {
     const domains = cfg.numDomains;
     this.numDomains = domains;
     this.numDomainSchedules = cfg.numDomainSchedules;
+    this.fpu = cfg.fpu;
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);
