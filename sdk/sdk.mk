@@ -31,7 +31,7 @@ SEL4TS_CFLAGS := $(SEL4TS_ARCH_FLAGS) -std=gnu11 -O2 -ffreestanding -nostdlib -f
     -I$(SEL4TS_SDK)/config/$(SEL4TS_CONFIG) -I$(SEL4TS_SDK)/include -I$(SEL4TS_SDK)/libc/include $(EXTRA_CFLAGS)
 SEL4TS_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,--no-relax $(EXTRA_LDFLAGS)
 
-SEL4TS_LIBC_SRCS := $(SEL4TS_SDK)/libc/src/string.c $(SEL4TS_SDK)/libc/src/printf.c
+SEL4TS_LIBC_SRCS := $(SEL4TS_SDK)/libc/src/string.c $(SEL4TS_SDK)/libc/src/printf.c $(SEL4TS_SDK)/libc/src/tls.c
 SEL4TS_MICROKIT_SRCS := $(SEL4TS_SDK)/libmicrokit/crt0.S $(SEL4TS_SDK)/libmicrokit/main.c \
     $(SEL4TS_SDK)/libmicrokit/dbg.c $(SEL4TS_LIBC_SRCS)
 SEL4TS_ROOT_SRCS := $(SEL4TS_SDK)/rootserver/crt0.S $(SEL4TS_SDK)/rootserver/runtime.c $(SEL4TS_LIBC_SRCS)

@@ -116,3 +116,19 @@ describe("sel4ts boot: the kernel configuration", () => {
     expect(cfg.err).toContain("--config: 'nosuchpreset' is neither a preset");
   });
 });
+
+describe("the C SDK's thread-local IPC buffer", () => {
+  it("two C threads in one address space each use their own IPC buffer (TLS set up by the runtime and by the creator)", async () => {
+    const io = capture();
+    const rc = await main(["boot", resolve(import.meta.dirname, "programs/tls-threads.elf"), "--no-stdin"]);
+    vi.restoreAllMocks();
+    expect(rc).toBe(0);
+    expect(io.out.join("")).toBe(
+      "root: map 0, IPC buffer its own\n" +
+        "worker: IPC buffer its own\n" +
+        "root: received 10 words summing to 10045\n" +
+        "root: its MR 20 is still 42\n" +
+        "worker: reply of 8 words, MR 7 = 7007, its MR 20 = 99\n",
+    );
+  });
+});
