@@ -6,11 +6,12 @@ import { pathToFileURL } from "node:url";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
-import { EXIT_BAD_INPUT } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
 import type { ParsedArgs } from "./options.ts";
 import { simulation, type RunIO } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { describeUserError } from "./user-stack.ts";
+import { kernelConfigOf } from "./kernel-config.ts";
 
 export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
   const file = args.positionals[0];
@@ -58,12 +59,17 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
       return EXIT_BAD_INPUT;
     }
   } else if (io.stdinBytes !== null) input = io.stdinBytes;
+  const kernelConfig = kernelConfigOf(args, image);
+  if (typeof kernelConfig === "string") {
+    io.stderr(`sel4ts: ${kernelConfig}`);
+    return EXIT_USAGE;
+  }
   const inputAt = typeof v["input-at"] === "string" ? v["input-at"] : undefined;
   const sim = simulation(
     args,
     io,
     {
-      kernelConfig: typeof v.domains === "string" ? { numDomains: Number(v.domains) } : {},
+      kernelConfig,
       input,
       inputStream: io.inputStream ?? undefined,
       inputAt: inputAt === undefined || inputAt === "idle" ? "idle" : (parseDuration(inputAt) ?? 0),

@@ -3,6 +3,7 @@
 
 import type { Command } from "./options.ts";
 import { inputOptions, runOptions } from "./shared-options.ts";
+import { kernelOptions } from "./kernel-config.ts";
 export const bootCommand: Command = {
   name: "boot",
   summary: "Boot the kernel with a root task and run it.",
@@ -11,7 +12,9 @@ export const bootCommand: Command = {
   description:
     "The root task is a TypeScript/JavaScript module whose default export is function* (bootinfo),\n" +
     "or an RV64 ELF executable. Console output goes to stdout as it is produced; diagnostics and\n" +
-    'the end-of-run summary go to stderr. stdin feeds the UART (see README, "Input").',
-  options: [...runOptions, ...inputOptions],
+    'the end-of-run summary go to stderr. stdin feeds the UART (see README, "Input").\n' +
+    "The kernel is configured as the binary says (an ELF's float ABI: soft-float code was built\n" +
+    "with KernelRiscvExtF/D off), then by --config and the seL4 CMake options given.",
+  options: [...runOptions, ...inputOptions, ...kernelOptions],
   execute: async (args, io) => (await import("./boot.ts")).boot(args, io),
 };

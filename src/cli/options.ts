@@ -12,6 +12,8 @@ import type { RunIO } from "./run-io.ts";
 export interface OptionSpec {
   /** Long name without the dashes: "max-time". */
   name: string;
+  /** A one-letter alias taking its value attached, as `-DName=value` (the C compiler's way). */
+  short?: string;
   /** "string" options take a value; "boolean" ones are flags. */
   type: "string" | "boolean";
   /** May be given more than once (values collected in order). */
@@ -125,6 +127,8 @@ export function parseCommandLine(cmd: Command, argv: string[], all: readonly Com
   for (const word of argv) {
     if (word === "--") break;
     if (!word.startsWith("-") || word === "-") continue;
+    if (!word.startsWith("--") && cmd.options.some((o) => o.short !== undefined && o.short === word[1]))
+      continue;
     const name = word.replace(/^--?/, "").replace(/=.*$/, "");
     if (name === "help" || name === "h") continue;
     if (known.has(name)) continue;
@@ -138,8 +142,13 @@ export function parseCommandLine(cmd: Command, argv: string[], all: readonly Com
       `unknown option ${word} for '${cmd.name}'${close !== null ? ` (did you mean --${close}?)` : ""}`,
     );
   }
-  const config: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
-  for (const o of cmd.options) config[o.name] = { type: o.type, multiple: o.multiple === true };
+  const config: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {};
+  for (const o of cmd.options)
+    config[o.name] = {
+      type: o.type,
+      multiple: o.multiple === true,
+      ...(o.short !== undefined ? { short: o.short } : {}),
+    };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options: config, allowPositionals: true, strict: true });
@@ -181,7 +190,10 @@ export function commandHelp(cmd: Command): string {
   if (cmd.description !== undefined) lines.push("", cmd.description);
   if (cmd.options.length > 0) {
     lines.push("", "options:");
-    const heads = cmd.options.map((o) => `  --${o.name}${o.arg !== undefined ? ` ${o.arg}` : ""}`);
+    const heads = cmd.options.map(
+      (o) =>
+        `  ${o.short !== undefined ? `-${o.short}, ` : ""}--${o.name}${o.arg !== undefined ? ` ${o.arg}` : ""}`,
+    );
     const w = Math.min(34, Math.max(...heads.map((h) => h.length)) + 2);
     cmd.options.forEach((o, i) => {
       const head = heads[i];

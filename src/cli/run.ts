@@ -6,7 +6,8 @@ import type { ParsedArgs } from "./options.ts";
 import { build, findFile, loadPrograms, loadSdf, searchDirs } from "./load.ts";
 import { simulation, type RunIO } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
-import { EXIT_BAD_INPUT } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
+import { kernelConfigOf } from "./kernel-config.ts";
 
 function searchPaths(args: ParsedArgs): string[] {
   const s = args.values["search-path"];
@@ -30,12 +31,17 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
   if (loaded.failed) return EXIT_BAD_INPUT;
   const b = build(file, sys, loaded.elfs, io.stderr);
   if (typeof b === "number") return b;
+  const kernelConfig = kernelConfigOf(args, null, microkitKernelConfig(sys));
+  if (typeof kernelConfig === "string") {
+    io.stderr(`sel4ts: ${kernelConfig}`);
+    return EXIT_USAGE;
+  }
   let initialiserFailed = false;
   const sim = simulation(
     args,
     io,
     {
-      kernelConfig: microkitKernelConfig(sys),
+      kernelConfig,
       trace: typeof args.values.trace === "string" ? { processName: basename(file) } : undefined,
     },
     elfLocator((t) => loaded.elfBytes.get(t.name) ?? null),

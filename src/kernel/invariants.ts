@@ -34,7 +34,6 @@ import {
   seL4_PageBits,
   seL4_ReplyBits,
   seL4_SlotBits,
-  seL4_TCBBits,
   ThreadState_BlockedOnNotification,
   ThreadState_BlockedOnReceive,
   ThreadState_BlockedOnSend,
@@ -71,10 +70,10 @@ const SC = cap_sched_context_cap;
 const MIN_UT = seL4_MinUntypedBits;
 const MAX_UT = seL4_MaxUntypedBits;
 
-function objectSizeBits(o: KObject): number {
+function objectSizeBits(o: KObject, tcbBits: number): number {
   switch (o.kind) {
     case KO_TCB:
-      return seL4_TCBBits;
+      return tcbBits;
     case KO_Endpoint:
       return seL4_EndpointBits;
     case KO_Notification:
@@ -144,7 +143,7 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[], liveObjects: Set<KObj
   // Objects sit at their key, aligned to their size; their slots belong to them.
   for (const [ptr, o] of objects) {
     if (o.ptr !== ptr) return `object registered at ${hex(ptr)} has address ${hex(o.ptr)}`;
-    const size = 2 ** objectSizeBits(o);
+    const size = 2 ** objectSizeBits(o, ks.tcbBits);
     if (ptr % size !== 0) return `object at ${hex(ptr)} is misaligned`;
     spans.push({ start: ptr, end: ptr + size, id: o, cap: null });
     const slots = o instanceof CNode ? o.slotsMade : o instanceof Tcb ? o.cte : null;

@@ -66,7 +66,10 @@ export function lookupIPCBuffer(isReceiver: boolean, t: Tcb): number {
   const paddr = cap.ptr + ((t.ipcBuffer >>> 0) & ((1 << cap.sizeBits) - 1));
   const mem = ks.machine.memory;
   if (paddr < mem.ramBase || paddr + 1024 > mem.ramEnd) return -1;
-  return (paddr - mem.ramBase) >>> 2;
+  const off = paddr - mem.ramBase;
+  // The kernel stores message words straight into the buffer (1 KiB aligned: one page).
+  mem.written[off >>> 12] = 1;
+  return off >>> 2;
 }
 
 /** setMR: MR i into a register or the receive buffer; returns the count it accounts for. */

@@ -8,6 +8,9 @@ import type { Machine } from "../machine/machine.ts";
 import type { ASIDPool, Cte, KObject, SchedContext, Tcb } from "./structures.ts";
 import type { DomainSchedule } from "./object/domain.ts";
 import type { KernelEvents, KernelTrace } from "./events.ts";
+import { resolveKernelConfig, type KernelConfig, type ResolvedKernelConfig } from "../abi/config.ts";
+
+export type { KernelConfig, ResolvedKernelConfig };
 
 export const EXCEPTION_NONE = 0;
 export const EXCEPTION_FAULT = 1;
@@ -20,18 +23,11 @@ export const SchedulerAction_ResumeCurrentThread = 0;
 export const SchedulerAction_ChooseNewThread = 1;
 export const SchedulerAction_SwitchToThread = 2;
 
-/**
- * Build-time kernel configuration (seL4's CMake options that change behaviour here).
- * KernelNumDomains defaults to 1, and KernelNumDomainSchedules to 2 with one domain, 100 with more.
- */
-export interface KernelConfig {
-  numDomains?: number;
-  numDomainSchedules?: number;
-  /** KernelRiscvExtF and KernelRiscvExtD (CONFIG_HAVE_FPU): default true. */
-  fpu?: boolean;
-}
-
 export class KernelState {
+  /** The build options and the ABI values derived from them, resolved once for this kernel. */
+  readonly config: ResolvedKernelConfig;
+  /** seL4_TCBBits of this configuration (read by retype and cap size checks). */
+  readonly tcbBits: number;
   /** CONFIG_NUM_DOMAINS and CONFIG_NUM_DOMAIN_SCHEDULES. */
   readonly numDomains: number;
   readonly numDomainSchedules: number;
@@ -78,15 +74,13 @@ export class KernelState {
     readonly events: KernelEvents | null,
     config: KernelConfig = {},
   ) {
-    const domains = config.numDomains ?? 1;
-    if (!Number.isInteger(domains) || domains < 1 || domains > 256)
-      throw new RangeError(`KernelNumDomains must be 1..256, not ${domains}`);
-    const schedules = config.numDomainSchedules ?? (domains > 1 ? 100 : 2);
-    if (!Number.isInteger(schedules) || schedules < 2)
-      throw new RangeError(`KernelNumDomainSchedules must be at least 2, not ${schedules}`);
+    const cfg = resolveKernelConfig(config);
+    this.config = cfg;
+    this.tcbBits = cfg.tcbBits;
+    const domains = cfg.numDomains;
     this.numDomains = domains;
-    this.numDomainSchedules = schedules;
-    this.fpu = config.fpu ?? true;
+    this.numDomainSchedules = cfg.numDomainSchedules;
+    this.fpu = cfg.fpu;
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);

@@ -15,6 +15,7 @@ import {
   UART0_SIZE,
 } from "../abi/platform.ts";
 import { Clock } from "./clock.ts";
+import { virtDtb } from "./fdt.ts";
 import { GoldfishRtc } from "./goldfish-rtc.ts";
 import { PhysicalMemory } from "./memory.ts";
 import { sv39Translate, type Sv39Access } from "./mmu.ts";
@@ -30,6 +31,8 @@ export interface MachineConfig {
   onConsoleByte?: ByteSink;
   /** The RTC's counter at power-on, in nanoseconds (default 0). */
   rtcBaseNs?: bigint;
+  /** Harts the device tree describes (QEMU's -smp; default 1). */
+  numHarts?: number;
 }
 
 const discard: ByteSink = () => {};
@@ -42,6 +45,8 @@ export class Machine {
   readonly uart: Uart;
   readonly clint: ClintDevice;
   readonly rtc: GoldfishRtc;
+  /** The flattened device tree the firmware hands the kernel (QEMU's, for this RAM and harts). */
+  readonly dtb: Uint8Array;
   /**
    * Root page-table paddr of the running address space, written by the kernel on context switch;
    * 0 means none (every user access faults).
@@ -73,6 +78,7 @@ export class Machine {
     this.memory.registerDevice(PLIC_BASE, PLIC_SIZE, new PlicDevice(this.plic));
     this.memory.registerDevice(UART0_BASE, UART0_SIZE, this.uart);
     this.memory.registerDevice(RTC_BASE, RTC_SIZE, this.rtc);
+    this.dtb = virtDtb({ ramBase: RAM_BASE, ramBytes: this.memory.ramSize, numHarts: config.numHarts ?? 1 });
   }
 
   /** sfence.vma: the kernel calls this after changing any PTE (or ASID binding). */

@@ -5,7 +5,13 @@
 import { NextIP } from "../abi/registers.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import type { Tcb } from "../kernel/structures.ts";
-import type { KernelConfig } from "../kernel/state.ts";
+import {
+  MAX_RAM_MIB,
+  MIN_RAM_MIB,
+  resolveKernelConfig,
+  type KernelConfig,
+  type ResolvedKernelConfig,
+} from "../abi/config.ts";
 import type { RootImage } from "../kernel/boot.ts";
 import { checkInvariants } from "../kernel/invariants.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
@@ -31,9 +37,12 @@ import {
   TsEngine,
 } from "./ts-engine.ts";
 
-export type { KernelConfig };
+export type { KernelConfig, ResolvedKernelConfig };
+
+const MiB = 1024 * 1024;
 
 export interface SystemOptions {
+  /** RAM in bytes; overrides kernelConfig.ramMiB (which is the usual way to say it). */
   ramSize?: number;
   /** Stop after this much simulated time, in timer ticks. */
   maxTicks?: number;
@@ -54,7 +63,7 @@ export interface SystemOptions {
   inputInterval?: number;
   /** Record a trace of the run (`System.tracer`); without it the kernel reports nothing extra. */
   trace?: TraceOptions;
-  /** Kernel build options (number of domains and domain schedule entries). */
+  /** Kernel build options (src/abi/config.ts): FPU, root CNode size, domains, nodes, RAM, ... */
   kernelConfig?: KernelConfig;
   /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
@@ -95,6 +104,8 @@ export class System {
   readonly engine: TsEngine;
   /** Runs every thread that is not a TS thread: RV64 machine code. */
   readonly rv: RvEngine;
+  /** The kernel configuration this system was built with, every default filled in. */
+  readonly config: ResolvedKernelConfig;
   private readonly opts: SystemOptions;
   preemptions = 0;
   readonly tracer: Tracer | null;
@@ -104,7 +115,18 @@ export class System {
   constructor(opts: SystemOptions = {}) {
     this.opts = opts;
     const onConsole = opts.onConsole ?? (() => undefined);
-    this.machine = new Machine({ ramSize: opts.ramSize, onConsoleByte: onConsole, onUartByte: onConsole });
+    const ram = opts.ramSize;
+    // A whole number of MiB in range is recorded in the configuration; other sizes (small test
+    // machines) only size the machine.
+    const mib = ram !== undefined ? ram / MiB : NaN;
+    const ramMiB = Number.isInteger(mib) && mib >= MIN_RAM_MIB && mib <= MAX_RAM_MIB ? { ramMiB: mib } : {};
+    this.config = resolveKernelConfig({ ...opts.kernelConfig, ...ramMiB });
+    this.machine = new Machine({
+      ramSize: ram ?? this.config.ramBytes,
+      numHarts: this.config.numNodes,
+      onConsoleByte: onConsole,
+      onUartByte: onConsole,
+    });
     const diag = opts.onDiagnostic ?? (() => undefined);
     this.tracer = opts.trace !== undefined ? new Tracer(this.machine, opts.trace) : null;
     this.kernel = new Kernel(
@@ -118,10 +140,10 @@ export class System {
         },
         trace: this.tracer ?? undefined,
       },
-      opts.kernelConfig,
+      this.config,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart, opts.kernelConfig?.fpu ?? true);
+    this.rv = new RvEngine(this.machine, opts.hart, this.config.fpu);
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {

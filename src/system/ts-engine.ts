@@ -315,6 +315,7 @@ export class TsEngine {
         if (vaddr % 8 !== 0) return -1;
         const p = m.translate(vaddr, write ? ACCESS_WRITE : ACCESS_READ, true);
         if (p < 0 || !mem.isRam(p, 8)) return -1;
+        if (write) mem.markWritten(p, 8);
         return mem.u32Index(p);
       },
       read(vaddr: number, size: number): number | bigint {
@@ -362,7 +363,7 @@ export class TsEngine {
         for (let i = 0; i < bytes.length;) {
           const n = Math.min(bytes.length - i, PAGE - ((vaddr + i) % PAGE));
           const p = translate(vaddr + i, true);
-          if (mem.isRam(p, n)) mem.u8.set(bytes.subarray(i, i + n), p - mem.ramBase);
+          if (mem.isRam(p, n)) mem.writeBytes(p, bytes.subarray(i, i + n));
           else for (let j = 0; j < n; j++) writeByte(vaddr + i + j, bytes[i + j]);
           i += n;
         }
@@ -374,8 +375,7 @@ export class TsEngine {
     }
     function writeByte(vaddr: number, b: number): void {
       const p = translate(vaddr, true);
-      if (mem.isRam(p, 1)) mem.u8[p - mem.ramBase] = b;
-      else mem.mmioWrite(p, 1, b);
+      mem.write8(p, b);
     }
   }
 }

@@ -86,7 +86,7 @@ import {
 import type { EntryFunction, UserGenerator } from "../../src/user/runtime.ts";
 import { Tcb } from "../../src/kernel/structures.ts";
 import { System } from "../../src/system/system.ts";
-import { findUntyped } from "../harness.ts";
+import { findUntyped, HARNESS_ROOT_CNODE_BITS } from "../harness.ts";
 import {
   BADGED_EP,
   BADGED_NTFN,
@@ -154,6 +154,7 @@ export function runWorld(cmds: Cmd[], opts: WorldOptions = {}): WorldOutcome {
   const system = new System({
     checkInvariants: true,
     ramSize: opts.ramSize ?? 64 * 1024 * 1024,
+    kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS },
     maxTicks: opts.maxTicks ?? 2_000_000,
     onConsole: () => undefined,
     onDiagnostic: (t) => diagnostics.push(t),

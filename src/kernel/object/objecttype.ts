@@ -41,7 +41,6 @@ import {
   seL4_RISCV_PageTableObject,
   seL4_SchedContextObject,
   seL4_SlotBits,
-  seL4_TCBBits,
   seL4_TCBObject,
   seL4_UntypedObject,
   SCHED_CONTEXT_HEADER_BYTES,
@@ -86,9 +85,9 @@ export function capSizeBits(c: Cte): number {
     case cap_cnode_cap:
       return c.sizeBits + seL4_SlotBits;
     case cap_thread_cap:
-      return seL4_TCBBits;
+      return ks.tcbBits;
     case cap_zombie_cap:
-      return c.sizeBits === ZombieType_ZombieTCB ? seL4_TCBBits : c.sizeBits + seL4_SlotBits;
+      return c.sizeBits === ZombieType_ZombieTCB ? ks.tcbBits : c.sizeBits + seL4_SlotBits;
     case cap_reply_cap:
       return seL4_ReplyBits;
     case cap_page_table_cap:
@@ -296,7 +295,7 @@ export function hasCancelSendRights(cap: Cte): boolean {
 export function getObjectSize(t: number, userSize: number): number {
   switch (t) {
     case seL4_TCBObject:
-      return seL4_TCBBits;
+      return ks.tcbBits;
     case seL4_EndpointObject:
       return seL4_EndpointBits;
     case seL4_NotificationObject:

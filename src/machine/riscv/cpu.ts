@@ -303,7 +303,8 @@ export class Hart {
             code = this.setTrap(CPU_FAULT, mem.cause, npc, mem.tvalLo, mem.tvalHi);
             break;
           }
-          codeRam = base;
+          // The int32 bit pattern, as the TLB keeps it (users apply >>> 0, >>> 1 or >>> 2).
+          codeRam = base | 0;
         }
         cp = this.codePage(codeRam);
       }

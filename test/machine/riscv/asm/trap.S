@@ -87,11 +87,11 @@ case_15:
   sret
   .globl case_16
 case_16:
-  li t0, 0x1000
+  li t0, 0x3000             /* the boot info frame and the 8 KiB of extra boot info (the DTB) */
   add t0, t0, s0
   .globl case_16_pc
 case_16_pc:
-  lw a0, -2(t0)             /* crosses from the boot info frame into nothing: fault at the page */
+  lw a0, -2(t0)             /* crosses from the extra boot info into nothing: fault at the page */
   .globl case_17
 case_17:
   li t0, 0x1000
