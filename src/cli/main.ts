@@ -14,15 +14,18 @@ import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
 import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
+import { conformance } from "./conformance.ts";
+import { kernelLogSink, parseKernelLogMode, type KernelLogMode } from "./kernel-log.ts";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 
 const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
-                   [--domains <KernelNumDomains>]
+                   [--domains <KernelNumDomains>] [--kernel-log stderr|console|off]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
        sel4ts check <file.system> [--search-path DIR]...
-       sel4ts capdl <file.system>`;
+       sel4ts capdl <file.system>
+       sel4ts conformance [sel4test-driver...] [--jobs 1|2] [--check-invariants] [--known-failures <file>]`;
 
 interface BootArgs {
   file: string;
@@ -40,6 +43,8 @@ interface BootArgs {
   tracePath?: string;
   /** KernelNumDomains of the kernel to boot (seL4's default is 1). */
   numDomains?: number;
+  /** Where the debug kernel's user-error lines go (kernel-log.ts). */
+  kernelLog: KernelLogMode;
 }
 
 /**
@@ -68,7 +73,13 @@ async function readInput(a: BootArgs): Promise<Uint8Array | string> {
 }
 
 function parseBootArgs(args: string[]): BootArgs | string {
-  const out: BootArgs = { file: "", checkInvariants: false, quiet: false, noStdin: false };
+  const out: BootArgs = {
+    file: "",
+    checkInvariants: false,
+    quiet: false,
+    noStdin: false,
+    kernelLog: "stderr",
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--max-time") {
@@ -110,6 +121,10 @@ function parseBootArgs(args: string[]): BootArgs | string {
       const n = Number(args[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 256) return "--domains takes KernelNumDomains (1..256)";
       out.numDomains = n;
+    } else if (a === "--kernel-log") {
+      const m = parseKernelLogMode(args[++i]);
+      if (m === null) return "--kernel-log takes stderr, console or off";
+      out.kernelLog = m;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;
     } else if (out.file === "") {
@@ -162,6 +177,10 @@ async function boot(args: string[]): Promise<number> {
     if (out.length > 0) process.stdout.write(Buffer.from(out));
     out.length = 0;
   };
+  const consoleByte = (b: number): void => {
+    out.push(b);
+    if (out.length >= 4096) flush();
+  };
   const sys = new System({
     kernelConfig: parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {},
     ramSize: parsed.ramSize,
@@ -171,14 +190,12 @@ async function boot(args: string[]): Promise<number> {
     inputAt: parsed.inputAt,
     inputInterval: parsed.inputInterval,
     trace: parsed.tracePath !== undefined ? { processName: basename(parsed.file) } : undefined,
-    onConsole: (b) => {
-      out.push(b);
-      if (out.length >= 4096) flush();
-    },
+    onConsole: consoleByte,
     onDiagnostic: (text) => {
       flush();
       process.stderr.write(`${text}\n`);
     },
+    onKernelLog: kernelLogSink(parsed.kernelLog, consoleByte, flush, (t) => process.stderr.write(t)),
   });
   if (image !== null) {
     try {
@@ -442,6 +459,10 @@ async function run(args: string[]): Promise<number> {
     if (out.length > 0) process.stdout.write(Buffer.from(out));
     out.length = 0;
   };
+  const consoleByte = (b: number): void => {
+    out.push(b);
+    if (out.length >= 4096) flush();
+  };
   let initialiserFailed = false;
   const system = new System({
     kernelConfig: microkitKernelConfig(sys),
@@ -449,10 +470,8 @@ async function run(args: string[]): Promise<number> {
     ramSize: a.boot.ramSize,
     checkInvariants: a.boot.checkInvariants,
     trace: a.boot.tracePath !== undefined ? { processName: basename(a.file) } : undefined,
-    onConsole: (b) => {
-      out.push(b);
-      if (out.length >= 4096) flush();
-    },
+    onConsole: consoleByte,
+    onKernelLog: kernelLogSink(a.boot.kernelLog, consoleByte, flush, (t) => process.stderr.write(t)),
     onDiagnostic: (text) => {
       flush();
       const m = /(microkit initialiser: [^\n]*)/.exec(text);
@@ -500,6 +519,8 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case "capdl":
       return capdl(rest);
+    case "conformance":
+      return conformance(rest);
     case undefined:
     case "-h":
     case "--help":

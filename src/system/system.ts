@@ -40,6 +40,12 @@ export interface SystemOptions {
   onConsole?: (byte: number) => void;
   /** Diagnostics a debug kernel prints, and user program errors. */
   onDiagnostic?: (text: string) => void;
+  /**
+   * The lines a debug seL4 kernel prints on its console for user errors (`<<seL4(CPU 0) [...]: ...>>`),
+   * each without its newline, at the moment of the run the real kernel prints it. Without a
+   * listener the kernel formats nothing.
+   */
+  onKernelLog?: (line: string) => void;
   imagePages?: number;
   /**
    * Bytes for the UART's receiver (the CLI's stdin). They arrive at `inputAt`: a tick count, or
@@ -89,6 +95,7 @@ export class System {
       {
         putChar: (b) => this.machine.consolePutChar(b),
         diagnostic: diag,
+        kernelLog: opts.onKernelLog,
         halt: () => undefined,
         preempted: () => {
           this.preemptions++;

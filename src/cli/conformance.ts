@@ -1,0 +1,243 @@
+// `sel4ts conformance [ELF...]`: run real sel4test drivers and judge them. Each driver is booted
+// by this same CLI in a child process (`sel4ts boot ELF --kernel-log console`, so whatever `boot`
+// detects from a binary applies), its console is read for the per-test results, and compared with
+// the console the real kernel printed under QEMU (qemu-console-<build>.log next to the driver)
+// when there is one. Exit status 0 only when every driver passes: all its tests pass and its
+// console matches the real one, except for what a known-failures file allows.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compareConsoles, suiteResult, userErrorLines, type Comparison } from "./sel4test-console.ts";
+
+const USAGE = `usage: sel4ts conformance [driver.elf...] [--dir <sel4test dir>] [--jobs 1|2] [--check-invariants]
+                          [--known-failures <file>] [--max-time <duration>] [--save <dir>]`;
+
+/** The repository root (this file is src/cli/conformance.ts). */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Where the shared sel4test material is by default: ../shared/sel4test beside the repository. */
+export const DEFAULT_DIR = resolve(ROOT, "../shared/sel4test");
+
+interface Options {
+  drivers: string[];
+  dir: string;
+  jobs: number;
+  checkInvariants: boolean;
+  knownFailures?: string;
+  maxTime: string;
+  save?: string;
+}
+
+function parseArgs(args: string[]): Options | string {
+  const o: Options = { drivers: [], dir: DEFAULT_DIR, jobs: 1, checkInvariants: false, maxTime: "600s" };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const v = (): string | undefined => args[++i];
+    if (a === "--dir") {
+      const d = v();
+      if (d === undefined) return "--dir takes a directory";
+      o.dir = resolve(d);
+    } else if (a === "--jobs") {
+      const n = Number(v());
+      if (n !== 1 && n !== 2) return "--jobs takes 1 or 2";
+      o.jobs = n;
+    } else if (a === "--check-invariants") {
+      o.checkInvariants = true;
+    } else if (a === "--known-failures") {
+      const f = v();
+      if (f === undefined) return "--known-failures takes a file";
+      o.knownFailures = f;
+    } else if (a === "--max-time") {
+      const d = v();
+      if (d === undefined) return "--max-time takes a duration";
+      o.maxTime = d;
+    } else if (a === "--save") {
+      const d = v();
+      if (d === undefined) return "--save takes a directory";
+      o.save = d;
+    } else if (a.startsWith("-")) {
+      return `unknown option ${a}`;
+    } else {
+      o.drivers.push(resolve(a));
+    }
+  }
+  return o;
+}
+
+/**
+ * Known failures, one driver a line: `<driver file name> <entry>...`, `#` starts a comment. An
+ * entry is a test name that may fail, `console` (the console may differ from the real one) or
+ * `incomplete` (the suite may stop before its closing line). An entry that no longer applies is
+ * itself a failure, so the file only ever shrinks: once every driver passes it is empty.
+ */
+export function parseKnownFailures(text: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/#.*/, "").trim();
+    if (line === "") continue;
+    const [driver, ...entries] = line.split(/\s+/);
+    const set = out.get(driver) ?? new Set<string>();
+    for (const e of entries) set.add(e);
+    out.set(driver, set);
+  }
+  return out;
+}
+
+interface Run {
+  driver: string;
+  console: string;
+  stderr: string;
+  status: number | null;
+  seconds: number;
+}
+
+function runDriver(driver: string, o: Options): Promise<Run> {
+  const args = [join(ROOT, "bin/sel4ts.js"), "boot", driver, "--max-time", o.maxTime, "--no-stdin"];
+  args.push("--kernel-log", "console");
+  if (o.checkInvariants) args.push("--check-invariants");
+  const t0 = performance.now();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("close", (status) =>
+      done({
+        driver,
+        console: Buffer.concat(out).toString("latin1"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        status,
+        seconds: (performance.now() - t0) / 1000,
+      }),
+    );
+  });
+}
+
+/** The build name of a driver (sel4test-driver-fpu -> fpu) and its reference console, if any. */
+function referenceOf(driver: string, dir: string): string | null {
+  const build = basename(driver).replace(/^sel4test-driver-?/, "");
+  for (const d of [dirname(driver), dir]) {
+    const f = join(d, `qemu-console-${build}.log`);
+    if (existsSync(f)) return f;
+  }
+  return null;
+}
+
+function describeComparison(c: Comparison): string[] {
+  const out = [`${c.differing} of ${c.oursLines}/${c.realLines} lines differ`];
+  for (const d of c.first) {
+    if (d.real === 0) out.push(`    only ours (line ${d.ours}):  ${d.oursText}`);
+    else out.push(`    only real (line ${d.real}):  ${d.realText}`);
+  }
+  return out;
+}
+
+/** Judge one run; returns the report lines and whether it counts as a pass. */
+function judge(r: Run, known: Set<string>, reference: string | null): { lines: string[]; ok: boolean } {
+  const name = basename(r.driver);
+  const s = suiteResult(r.console);
+  const lines: string[] = [];
+  const problems: string[] = [];
+  const counts = s.complete
+    ? `${s.passed}/${s.total} tests passed${s.disabled >= 0 ? `, ${s.disabled} disabled` : ""}`
+    : `incomplete after ${s.started.length} tests (${s.started.length - s.failed.length} passed)`;
+  lines.push(`${name}: ${counts}, ${r.seconds.toFixed(1)} s`);
+  const unexpected = s.failed.filter((t) => !known.has(t));
+  if (s.failed.length > 0) lines.push(`  failed: ${s.failed.join(" ")}`);
+  if (unexpected.length > 0) problems.push(`unexpected failures: ${unexpected.join(" ")}`);
+  if (!s.complete && !known.has("incomplete")) problems.push("the suite did not finish");
+  if (s.complete && !s.suitePassed && s.failed.length === 0)
+    problems.push("the suite did not report success");
+  if (r.status !== 0) {
+    lines.push(
+      `  sel4ts exited with status ${r.status ?? "?"}: ${r.stderr.trim().split("\n").slice(-2).join(" / ")}`,
+    );
+    problems.push(`exit status ${r.status ?? "?"}`);
+  }
+  let consoleDiffers = false;
+  if (reference !== null) {
+    const real = readFileSync(reference, "latin1");
+    const c = compareConsoles(r.console, real);
+    consoleDiffers = c.differing > 0;
+    const ours = userErrorLines(r.console);
+    const theirs = userErrorLines(real);
+    let at = 0;
+    while (at < ours.length && at < theirs.length && ours[at].join("|") === theirs[at].join("|")) at++;
+    const same = at === ours.length && at === theirs.length;
+    lines.push(
+      `  kernel user-error lines: ${ours.length} (real ${theirs.length}); (function, message) sequence ` +
+        (same ? "identical" : `differs at #${at + 1}`),
+    );
+    const d = describeComparison(c);
+    lines.push(`  console vs ${basename(reference)} (TCB pointers ignored): ${d[0]}`, ...d.slice(1));
+    if (consoleDiffers && !known.has("console")) problems.push("the console differs from the real kernel's");
+  } else {
+    lines.push("  no real console to compare with");
+  }
+  // Entries that no longer apply: the file must shrink as the kernel improves.
+  for (const k of known) {
+    const stale =
+      k === "console"
+        ? reference !== null && !consoleDiffers
+        : k === "incomplete"
+          ? s.complete
+          : !s.failed.includes(k);
+    if (stale) problems.push(`known failure '${k}' no longer fails: remove it from the known-failures file`);
+  }
+  const ok = problems.length === 0;
+  lines.push(
+    `  verdict: ${ok ? (s.suitePassed && !consoleDiffers ? "PASS" : "PASS (known failures only)") : "FAIL"}`,
+  );
+  for (const p of problems) lines.push(`    ${p}`);
+  return { lines, ok };
+}
+
+export async function conformance(args: string[]): Promise<number> {
+  const o = parseArgs(args);
+  if (typeof o === "string") {
+    process.stderr.write(`sel4ts: ${o}\n${USAGE}\n`);
+    return 2;
+  }
+  if (o.drivers.length === 0) {
+    if (!existsSync(o.dir)) {
+      process.stderr.write(`sel4ts: no drivers given and ${o.dir} does not exist\n${USAGE}\n`);
+      return 2;
+    }
+    o.drivers = readdirSync(o.dir)
+      .filter((f) => /^sel4test-driver/.test(f))
+      .sort()
+      .map((f) => join(o.dir, f));
+  }
+  let known = new Map<string, Set<string>>();
+  if (o.knownFailures !== undefined) {
+    try {
+      known = parseKnownFailures(readFileSync(o.knownFailures, "utf8"));
+    } catch (e) {
+      process.stderr.write(
+        `sel4ts: cannot read ${o.knownFailures}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      return 2;
+    }
+  }
+  const queue = [...o.drivers];
+  const results = new Map<string, Run>();
+  const worker = async (): Promise<void> => {
+    for (let d = queue.shift(); d !== undefined; d = queue.shift()) results.set(d, await runDriver(d, o));
+  };
+  await Promise.all(Array.from({ length: Math.min(o.jobs, o.drivers.length) }, worker));
+  let allOk = true;
+  for (const d of o.drivers) {
+    const r = results.get(d) as Run;
+    if (o.save !== undefined) {
+      mkdirSync(o.save, { recursive: true });
+      writeFileSync(join(o.save, `${basename(d)}.console.log`), r.console, "latin1");
+    }
+    const { lines, ok } = judge(r, known.get(basename(d)) ?? new Set(), referenceOf(d, o.dir));
+    process.stdout.write(`${lines.join("\n")}\n`);
+    allOk &&= ok;
+  }
+  process.stdout.write(`conformance: ${allOk ? "all drivers pass" : "FAILED"}\n`);
+  return allOk ? 0 : 1;
+}
