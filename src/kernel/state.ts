@@ -69,6 +69,12 @@ export class KernelState {
   /** The global ASID table: one pool per 512 ASIDs. */
   readonly asidTable: (ASIDPool | null)[] = new Array<ASIDPool | null>(128).fill(null);
   halted = false;
+  /**
+   * Set by every kernel entry that may change caps, kernel objects, the ASID table or page tables
+   * (an object invocation, a cap transfer): the only code that writes them. The invariant monitor
+   * (invariants-monitor.ts) checks everything after such an entry and clears the flag.
+   */
+  capsDirty = true;
   /** Number of kernel entries so far. */
   entries = 0;
   /** events.trace, set by the Kernel: hook sites test this one field. */

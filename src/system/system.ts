@@ -7,7 +7,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import type { Tcb } from "../kernel/structures.ts";
 import type { KernelConfig } from "../kernel/state.ts";
 import type { RootImage } from "../kernel/boot.ts";
-import { checkInvariants } from "../kernel/invariants.ts";
+import { InvariantMonitor } from "../kernel/invariants-monitor.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
 import { ACCESS_READ } from "../machine/mmu.ts";
@@ -34,8 +34,10 @@ export interface SystemOptions {
   ramSize?: number;
   /** Stop after this much simulated time, in timer ticks. */
   maxTicks?: number;
-  /** Run the kernel invariant checker after every kernel entry. */
+  /** Run the kernel invariant checker after every kernel entry (InvariantMonitor). */
   checkInvariants?: boolean;
+  /** With checkInvariants: a whole check at least every this many entries (default 4096). */
+  invariantsWholeEvery?: number;
   /** Bytes from seL4_DebugPutChar. */
   onConsole?: (byte: number) => void;
   /** Diagnostics a debug kernel prints, and user program errors. */
@@ -142,6 +144,7 @@ export class System {
     const m = this.machine;
     const maxTicks = this.opts.maxTicks ?? Infinity;
     const check = this.opts.checkInvariants === true;
+    const monitor = check ? new InvariantMonitor(k.state, this.opts.invariantsWholeEvery) : null;
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
     // entries, so TS threads may hand over to each other without a full round of this loop.
     const fast = !check && this.tracer === null;
@@ -218,8 +221,8 @@ export class System {
             break;
         }
       }
-      if (check) {
-        const problem = checkInvariants(k.state);
+      if (monitor !== null) {
+        const problem = monitor.check();
         if (problem !== null) return this.result("invariant", problem);
       }
     }
