@@ -9,7 +9,13 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compareConsoles, suiteResult, userErrorLines, type Comparison } from "./sel4test-console.ts";
+import {
+  compareConsoles,
+  suiteResult,
+  userErrorLines,
+  verdictLine,
+  type Comparison,
+} from "./sel4test-console.ts";
 
 const USAGE = `usage: sel4ts conformance [driver.elf...] [--dir <sel4test dir>] [--jobs 1|2] [--check-invariants]
                           [--known-failures <file>] [--max-time <duration>] [--save <dir>]`;
@@ -115,11 +121,15 @@ function runDriver(driver: string, o: Options): Promise<Run> {
   });
 }
 
-/** The build name of a driver (sel4test-driver-fpu -> fpu) and its reference console, if any. */
-function referenceOf(driver: string, dir: string): string | null {
-  const build = basename(driver).replace(/^sel4test-driver-?/, "");
+/** The build name of a driver: sel4test-driver-fpu -> fpu. */
+function buildOf(driver: string): string {
+  return basename(driver).replace(/^sel4test-driver-?/, "");
+}
+
+/** A file recorded for a driver's build (`qemu-console-`, `expected-`), next to it or in `dir`. */
+function recordOf(prefix: string, suffix: string, driver: string, dir: string): string | null {
   for (const d of [dirname(driver), dir]) {
-    const f = join(d, `qemu-console-${build}.log`);
+    const f = join(d, `${prefix}${buildOf(driver)}${suffix}`);
     if (existsSync(f)) return f;
   }
   return null;
@@ -135,7 +145,12 @@ function describeComparison(c: Comparison): string[] {
 }
 
 /** Judge one run; returns the report lines and whether it counts as a pass. */
-function judge(r: Run, known: Set<string>, reference: string | null): { lines: string[]; ok: boolean } {
+function judge(
+  r: Run,
+  known: Set<string>,
+  reference: string | null,
+  expected: string | null,
+): { lines: string[]; ok: boolean } {
   const name = basename(r.driver);
   const s = suiteResult(r.console);
   const lines: string[] = [];
@@ -155,6 +170,15 @@ function judge(r: Run, known: Set<string>, reference: string | null): { lines: s
       `  sel4ts exited with status ${r.status ?? "?"}: ${r.stderr.trim().split("\n").slice(-2).join(" / ")}`,
     );
     problems.push(`exit status ${r.status ?? "?"}`);
+  }
+  if (expected !== null) {
+    const want = readFileSync(expected, "utf8").trim();
+    const got = verdictLine(r.console);
+    lines.push(
+      `  closing line: ${got ?? "(none)"}${got === want ? " (as the real kernel)" : ` (real: ${want})`}`,
+    );
+    if (got !== want && s.failed.length === 0 && s.complete)
+      problems.push("the closing line differs from the real one");
   }
   let consoleDiffers = false;
   if (reference !== null) {
@@ -205,8 +229,10 @@ export async function conformance(args: string[]): Promise<number> {
       process.stderr.write(`sel4ts: no drivers given and ${o.dir} does not exist\n${USAGE}\n`);
       return 2;
     }
+    // The drivers whose real verdict is recorded (expected-<build>.txt): the builds the real
+    // kernel passed (the SMP build's real console stops mid-suite, so it has none).
     o.drivers = readdirSync(o.dir)
-      .filter((f) => /^sel4test-driver/.test(f))
+      .filter((f) => /^sel4test-driver/.test(f) && existsSync(join(o.dir, `expected-${buildOf(f)}.txt`)))
       .sort()
       .map((f) => join(o.dir, f));
   }
@@ -234,7 +260,9 @@ export async function conformance(args: string[]): Promise<number> {
       mkdirSync(o.save, { recursive: true });
       writeFileSync(join(o.save, `${basename(d)}.console.log`), r.console, "latin1");
     }
-    const { lines, ok } = judge(r, known.get(basename(d)) ?? new Set(), referenceOf(d, o.dir));
+    const reference = recordOf("qemu-console-", ".log", d, o.dir);
+    const expected = recordOf("expected-", ".txt", d, o.dir);
+    const { lines, ok } = judge(r, known.get(basename(d)) ?? new Set(), reference, expected);
     process.stdout.write(`${lines.join("\n")}\n`);
     allOk &&= ok;
   }

@@ -29,6 +29,12 @@ export function normalizeLine(line: string): string {
   return line.replace(/ T0x[0-9a-f]+ "/g, ' T0x… "');
 }
 
+/** The closing verdict line ("Test suite passed. 142 tests passed. 44 tests disabled."), if any. */
+export function verdictLine(text: string): string | null {
+  for (const l of plainText(text).split("\n")) if (/^Test suite (passed|failed)\./.test(l)) return l.trim();
+  return null;
+}
+
 export interface SuiteResult {
   /** Test names in the order they started (without the closing "Test all tests ran"). */
   started: string[];
@@ -48,7 +54,8 @@ export interface SuiteResult {
  * The results of a run. sel4test prints "Starting test N: NAME" for every test; a test run in a
  * test process also prints "Running test NAME" and, when it passes, "Test NAME passed"; one run in
  * the driver prints nothing more when it passes. A test failed when it printed "Test NAME failed",
- * ran in a process without passing, or printed a "Failure:"/"Error:" report before the next test.
+ * ran in a process without passing, printed a "Failure:"/"Error:" report before the next test,
+ * or is the test the run stopped in.
  */
 export function suiteResult(text: string): SuiteResult {
   const lines = plainText(text).split("\n");
@@ -76,6 +83,8 @@ export function suiteResult(text: string): SuiteResult {
     if (l.includes(SECTION_END)) allIsWell = true;
   }
   for (const t of running) if (!passed.has(t)) failed.add(t);
+  // A run that stops before its closing line stopped in the test it was running.
+  if (summary === null && current !== "" && !passed.has(current)) failed.add(current);
   const n = (s: string | undefined): number => (s === undefined ? -1 : Number(s));
   return {
     started,

@@ -12,6 +12,7 @@ import {
   normalizeLine,
   suiteResult,
   userErrorLines,
+  verdictLine,
 } from "../../src/cli/sel4test-console.ts";
 import { DEFAULT_DIR, parseKnownFailures } from "../../src/cli/conformance.ts";
 
@@ -61,7 +62,9 @@ describe("sel4test console", () => {
     const r = suiteResult(text);
     expect(r.failed).toEqual(["SYSCALL0000", "FPU0000", "FRAMEEXPORTS0001"]);
     expect([r.passed, r.total, r.suitePassed, r.complete]).toEqual([1, 4, false, true]);
-    expect(suiteResult("Starting test 1: BIND0001\nRunning test BIND0001 (x)\n").complete).toBe(false);
+    const stopped = suiteResult("Starting test 1: SYSCALL0000\nStarting test 2: BIND0001\nabort()ed\n");
+    expect([stopped.complete, stopped.failed]).toEqual([false, ["BIND0001"]]);
+    expect(verdictLine(PASSING)).toBe("Test suite passed. 3 tests passed. 1 tests disabled.");
   });
 
   it("the section compared, and TCB pointers ignored in it", () => {
