@@ -187,12 +187,23 @@ function judge(
     consoleDiffers = c.differing > 0;
     const ours = userErrorLines(r.console);
     const theirs = userErrorLines(real);
-    let at = 0;
-    while (at < ours.length && at < theirs.length && ours[at].join("|") === theirs[at].join("|")) at++;
-    const same = at === ours.length && at === theirs.length;
+    const firstDifference = (mask: (s: string) => string): number => {
+      let at = 0;
+      while (at < ours.length && at < theirs.length && ours[at][0] === theirs[at][0]) {
+        if (mask(ours[at][1]) !== mask(theirs[at][1])) break;
+        at++;
+      }
+      return at === ours.length && at === theirs.length ? -1 : at + 1;
+    };
+    const exact = firstDifference((m) => m);
+    const masked = firstDifference((m) => m.replace(/#\d+/g, "#N"));
     lines.push(
       `  kernel user-error lines: ${ours.length} (real ${theirs.length}); (function, message) sequence ` +
-        (same ? "identical" : `differs at #${at + 1}`),
+        (exact < 0
+          ? "identical"
+          : masked < 0
+            ? "identical but for cap numbers (#N)"
+            : `differs at #${masked} (${ours[masked - 1]?.join(": ") ?? "-"} / ${theirs[masked - 1]?.join(": ") ?? "-"})`),
     );
     const d = describeComparison(c);
     lines.push(`  console vs ${basename(reference)} (TCB pointers ignored): ${d[0]}`, ...d.slice(1));
