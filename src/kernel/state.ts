@@ -27,6 +27,8 @@ export const SchedulerAction_SwitchToThread = 2;
 export interface KernelConfig {
   numDomains?: number;
   numDomainSchedules?: number;
+  /** KernelRiscvExtF and KernelRiscvExtD (CONFIG_HAVE_FPU): default true. */
+  fpu?: boolean;
   /** KernelPrinting: a debug kernel, which prints a line for each user error (default true). */
   printing?: boolean;
 }
@@ -35,6 +37,8 @@ export class KernelState {
   /** CONFIG_NUM_DOMAINS and CONFIG_NUM_DOMAIN_SCHEDULES. */
   readonly numDomains: number;
   readonly numDomainSchedules: number;
+  /** CONFIG_HAVE_FPU. */
+  readonly fpu: boolean;
   /** CONFIG_PRINTING: report user errors (usererror.ts). */
   readonly printing: boolean;
   curThread!: Tcb;
@@ -92,6 +96,7 @@ export class KernelState {
       throw new RangeError(`KernelNumDomainSchedules must be at least 2, not ${schedules}`);
     this.numDomains = domains;
     this.numDomainSchedules = schedules;
+    this.fpu = config.fpu ?? true;
     this.printing = config.printing ?? true;
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
