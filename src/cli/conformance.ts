@@ -10,15 +10,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  directoryCheck,
+  durationCheck,
+  readableFileCheck,
+  type Command,
+  type ParsedArgs,
+} from "./options.ts";
+import {
   compareConsoles,
   suiteResult,
   userErrorLines,
   verdictLine,
   type Comparison,
 } from "./sel4test-console.ts";
-
-const USAGE = `usage: sel4ts conformance [driver.elf...] [--dir <sel4test dir>] [--jobs 1|2] [--check-invariants]
-                          [--known-failures <file>] [--max-time <duration>] [--save <dir>]`;
 
 /** The repository root (this file is src/cli/conformance.ts). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -35,40 +39,74 @@ interface Options {
   save?: string;
 }
 
-function parseArgs(args: string[]): Options | string {
-  const o: Options = { drivers: [], dir: DEFAULT_DIR, jobs: 1, checkInvariants: false, maxTime: "600s" };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const v = (): string | undefined => args[++i];
-    if (a === "--dir") {
-      const d = v();
-      if (d === undefined) return "--dir takes a directory";
-      o.dir = resolve(d);
-    } else if (a === "--jobs") {
-      const n = Number(v());
-      if (n !== 1 && n !== 2) return "--jobs takes 1 or 2";
-      o.jobs = n;
-    } else if (a === "--check-invariants") {
-      o.checkInvariants = true;
-    } else if (a === "--known-failures") {
-      const f = v();
-      if (f === undefined) return "--known-failures takes a file";
-      o.knownFailures = f;
-    } else if (a === "--max-time") {
-      const d = v();
-      if (d === undefined) return "--max-time takes a duration";
-      o.maxTime = d;
-    } else if (a === "--save") {
-      const d = v();
-      if (d === undefined) return "--save takes a directory";
-      o.save = d;
-    } else if (a.startsWith("-")) {
-      return `unknown option ${a}`;
-    } else {
-      o.drivers.push(resolve(a));
-    }
-  }
-  return o;
+/** `sel4ts conformance`: declared like every command (options.ts), run in the CLI's thread. */
+export const conformanceCommand: Command = {
+  name: "conformance",
+  summary: "Run real sel4test drivers and judge them against the real kernel's consoles.",
+  args: "[sel4test-driver...]",
+  positionals: 0,
+  variadic: true,
+  description:
+    "Boots each driver (by default every sel4test-driver-* in the sel4test directory with a recorded\n" +
+    "verdict, expected-<build>.txt), prints its pass count, the failed tests and its verdict, and\n" +
+    "compares its console with qemu-console-<build>.log, ignoring TCB addresses and colour codes.\n" +
+    "Exits 1 unless every driver passes (see --known-failures).",
+  options: [
+    {
+      name: "dir",
+      type: "string",
+      arg: "<dir>",
+      help: "the sel4test material (default ../shared/sel4test)",
+      check: directoryCheck,
+    },
+    {
+      name: "jobs",
+      type: "string",
+      arg: "1|2",
+      help: "drivers run at once (default 1)",
+      check: (v) => (v === "1" || v === "2" ? null : "--jobs takes 1 or 2"),
+    },
+    {
+      name: "check-invariants",
+      type: "boolean",
+      help: "check the kernel's invariants after every kernel entry",
+    },
+    {
+      name: "known-failures",
+      type: "string",
+      arg: "<file>",
+      help: "failures still expected (see .ci/sel4test-known-failures)",
+      check: readableFileCheck,
+    },
+    {
+      name: "max-time",
+      type: "string",
+      arg: "<duration>",
+      help: "simulated time limit per driver (default 600s)",
+      check: durationCheck,
+    },
+    {
+      name: "save",
+      type: "string",
+      arg: "<dir>",
+      help: "write each driver's console to <dir>/<driver>.console.log",
+    },
+  ],
+  run: (args) => conformance(optionsOf(args)),
+};
+
+function optionsOf(args: ParsedArgs): Options {
+  const v = args.values;
+  const str = (k: string): string | undefined => (typeof v[k] === "string" ? v[k] : undefined);
+  return {
+    drivers: args.positionals.map((p) => resolve(p)),
+    dir: resolve(str("dir") ?? DEFAULT_DIR),
+    jobs: str("jobs") === "2" ? 2 : 1,
+    checkInvariants: v["check-invariants"] === true,
+    knownFailures: str("known-failures"),
+    maxTime: str("max-time") ?? "600s",
+    save: str("save"),
+  };
 }
 
 /**
@@ -229,15 +267,10 @@ function judge(
   return { lines, ok };
 }
 
-export async function conformance(args: string[]): Promise<number> {
-  const o = parseArgs(args);
-  if (typeof o === "string") {
-    process.stderr.write(`sel4ts: ${o}\n${USAGE}\n`);
-    return 2;
-  }
+export async function conformance(o: Options): Promise<number> {
   if (o.drivers.length === 0) {
     if (!existsSync(o.dir)) {
-      process.stderr.write(`sel4ts: no drivers given and ${o.dir} does not exist\n${USAGE}\n`);
+      process.stderr.write(`sel4ts: no drivers given and ${o.dir} does not exist\n`);
       return 2;
     }
     // The drivers whose real verdict is recorded (expected-<build>.txt): the builds the real

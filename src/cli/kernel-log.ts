@@ -11,21 +11,16 @@ export function parseKernelLogMode(v: string | undefined): KernelLogMode | null 
 }
 
 /**
- * The System's onKernelLog for a mode. `consoleByte` appends to the console stream; `flushConsole`
- * writes what the console buffered so far (so stderr lines appear after the output before them).
+ * The System's onKernelLog for a mode. `consoleByte` appends to the console stream; `stderrLine`
+ * writes a line (adding its newline) to the diagnostic stream.
  */
 export function kernelLogSink(
   mode: KernelLogMode,
   consoleByte: (b: number) => void,
-  flushConsole: () => void,
-  writeErr: (text: string) => void,
+  stderrLine: (line: string) => void,
 ): ((line: string) => void) | undefined {
   if (mode === "off") return undefined;
-  if (mode === "stderr")
-    return (line) => {
-      flushConsole();
-      writeErr(`${line}\n`);
-    };
+  if (mode === "stderr") return stderrLine;
   return (line) => {
     for (let i = 0; i < line.length; i++) consoleByte(line.charCodeAt(i) & 0xff);
     consoleByte(10);
