@@ -5,6 +5,7 @@ import { bootCommand } from "./cmd-boot.ts";
 import { capdlCommand } from "./cmd-capdl.ts";
 import { checkCommand } from "./cmd-check.ts";
 import { runCommand } from "./cmd-run.ts";
+import { conformanceCommand } from "./conformance.ts";
 import type { Command } from "./options.ts";
 
-export const commands: Command[] = [bootCommand, runCommand, checkCommand, capdlCommand];
+export const commands: Command[] = [bootCommand, runCommand, checkCommand, capdlCommand, conformanceCommand];

@@ -36,8 +36,9 @@ export interface Command {
   summary: string;
   /** The positional arguments, for the usage line: "<file.system>". */
   args: string;
-  /** Exactly this many positionals (after options). */
+  /** Exactly this many positionals (after options); at least this many when `variadic`. */
   positionals: number;
+  variadic?: boolean;
   /** A paragraph or two for `sel4ts <cmd> --help`. */
   description?: string;
   options: OptionSpec[];
@@ -175,7 +176,7 @@ export function parseCommandLine(cmd: Command, argv: string[], all: readonly Com
   const positionals = parsed.positionals;
   if (positionals.length < cmd.positionals)
     throw new UsageError(`'${cmd.name}' needs ${cmd.args} (see sel4ts ${cmd.name} --help)`);
-  if (positionals.length > cmd.positionals)
+  if (cmd.variadic !== true && positionals.length > cmd.positionals)
     throw new UsageError(`unexpected argument '${positionals[cmd.positionals]}' for '${cmd.name}'`);
   return { positionals, values };
 }

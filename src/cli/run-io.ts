@@ -26,6 +26,7 @@ import {
 import type { ParsedArgs } from "./options.ts";
 import { describeUserError, locateTsThread } from "./user-stack.ts";
 import { rt } from "../user/runtime.ts";
+import { kernelLogSink, parseKernelLogMode } from "./kernel-log.ts";
 
 export interface RunIO {
   /** A console byte (stdout). */
@@ -83,6 +84,13 @@ export function simulation(
     ...extra,
     watch: io.watch,
     onConsole: io.console,
+    onKernelLog: kernelLogSink(
+      parseKernelLogMode(
+        typeof args.values["kernel-log"] === "string" ? args.values["kernel-log"] : "stderr",
+      ) ?? "stderr",
+      io.console,
+      io.stderr,
+    ),
     onDiagnostic: (text) => {
       if (onDiagnostic?.(text) === true) return;
       if (text.startsWith(NO_HANDLER)) {

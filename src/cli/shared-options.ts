@@ -7,6 +7,7 @@ import {
   writableFileCheck,
   type OptionSpec,
 } from "./options.ts";
+import { parseKernelLogMode } from "./kernel-log.ts";
 
 export const searchPath: OptionSpec = {
   name: "search-path",
@@ -68,6 +69,13 @@ export const runOptions: OptionSpec[] = [
     check: ramCheck,
   },
   { name: "quiet", type: "boolean", help: "no end-of-run summary on stderr" },
+  {
+    name: "kernel-log",
+    type: "string",
+    arg: "stderr|console|off",
+    help: "where the debug kernel's user-error lines go: stderr (default), into the console output, or nowhere",
+    check: (v) => (parseKernelLogMode(v) === null ? `'${v}' is not stderr, console or off` : null),
+  },
 ];
 
 function ramCheck(v: string): string | null {

@@ -121,16 +121,26 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  // The caps of all live objects, and the live objects as a set (object keys hash faster than
-  // the addresses, which are not small integers), collected once for the checks that need them.
-  const caps: Cte[] = [];
-  const live = new Set<KObject>(ks.objects.values());
+  return checkAll(ks, [], new Set<KObject>(ks.objects.values()));
+}
+
+/**
+ * checkInvariants, also handing back what it collected: `caps` is filled with the caps of all live
+ * objects, `live` must hold the live objects (object keys hash faster than the addresses, which
+ * are not small integers), `roots` receives the registered VSpace roots.
+ */
+export function checkAll(
+  ks: KernelState,
+  caps: Cte[],
+  live: Set<KObject>,
+  roots?: Set<number>,
+): string | null {
   return (
     checkObjectsAndCaps(ks, caps, live) ??
     checkThreads(ks) ??
     checkIPC(ks) ??
     checkSched(ks, caps, live) ??
-    checkVSpaces(ks, caps)
+    checkVSpaces(ks, caps, roots)
   );
 }
 
@@ -345,14 +355,21 @@ function checkUntypeds(untypeds: Cte[], spans: Span[], order: Cte[]): string | n
     }
   }
 
+  // Sorted by base and, at one base, largest first, an untyped's enclosing ranges are the open
+  // ones on a stack (ranges must nest, which this checks as it goes): each pair (u, v) with v
+  // starting inside u is visited once, as the pairwise check over all untypeds would.
   const sorted = untypeds.slice().sort((a, b) => a.ptr - b.ptr || b.sizeBits - a.sizeBits);
-  for (let i = 0; i < sorted.length; i++) {
-    const u = sorted[i];
-    const uEnd = u.ptr + 2 ** u.sizeBits;
-    for (let j = i + 1; j < sorted.length && sorted[j].ptr < uEnd; j++) {
-      const v = sorted[j];
-      const vEnd = v.ptr + 2 ** v.sizeBits;
-      if (vEnd > uEnd) return `untypeds in ${where(u)} and ${where(v)} overlap without nesting`;
+  const open: Cte[] = [];
+  for (const v of sorted) {
+    while (open.length > 0 && open[open.length - 1].ptr + 2 ** open[open.length - 1].sizeBits <= v.ptr)
+      open.pop();
+    const vEnd = v.ptr + 2 ** v.sizeBits;
+    if (open.length > 0) {
+      const inner = open[open.length - 1];
+      if (vEnd > inner.ptr + 2 ** inner.sizeBits)
+        return `untypeds in ${where(inner)} and ${where(v)} overlap without nesting`;
+    }
+    for (const u of open) {
       const vInU = runs.has(u, v);
       const uInV = runs.has(v, u);
       if (v.ptr === u.ptr && v.sizeBits === u.sizeBits) {
@@ -366,11 +383,12 @@ function checkUntypeds(untypeds: Cte[], spans: Span[], order: Cte[]): string | n
           return `untyped in ${where(v)} reaches into the free part of ${where(u)}`;
       }
     }
+    open.push(v);
   }
   return null;
 }
 
-function checkThreads(ks: KernelState): string | null {
+export function checkThreads(ks: KernelState): string | null {
   // Ready queues: doubly linked, right domain and priority, schedulable, flagged, in the bitmap.
   for (let q = 0; q < ks.readyHead.length; q++) {
     let last: Tcb | null = null;

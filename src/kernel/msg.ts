@@ -37,8 +37,8 @@ import {
 import type { Tcb } from "./structures.ts";
 import { wordToNumber } from "./word.ts";
 
-/** The invocation being decoded: caller and its sending IPC buffer (ram32 index or -1). */
-export const inv = { thread: null as unknown as Tcb, buffer: -1 };
+/** The invocation being decoded: caller, its sending IPC buffer (ram32 index or -1), invoked cptr. */
+export const inv = { thread: null as unknown as Tcb, buffer: -1, cptrHi: 0, cptrLo: 0 };
 
 export function argLo(i: number): number {
   if (i < n_msgRegisters) return inv.thread.regs[2 * (a2 + i)];

@@ -33,6 +33,8 @@ export class KernelState {
   readonly numDomainSchedules: number;
   /** CONFIG_HAVE_FPU. */
   readonly fpu: boolean;
+  /** CONFIG_PRINTING: report user errors (usererror.ts). */
+  readonly printing: boolean;
   curThread!: Tcb;
   idleThread!: Tcb;
   schedulerAction = SchedulerAction_ResumeCurrentThread;
@@ -65,6 +67,12 @@ export class KernelState {
   /** The global ASID table: one pool per 512 ASIDs. */
   readonly asidTable: (ASIDPool | null)[] = new Array<ASIDPool | null>(128).fill(null);
   halted = false;
+  /**
+   * Set by every kernel entry that may change caps, kernel objects, the ASID table or page tables
+   * (an object invocation, a cap transfer): the only code that writes them. The invariant monitor
+   * (invariants-monitor.ts) checks everything after such an entry and clears the flag.
+   */
+  capsDirty = true;
   /** Number of kernel entries so far. */
   entries = 0;
   /** events.trace, set by the Kernel: hook sites test this one field. */
@@ -81,6 +89,7 @@ export class KernelState {
     this.numDomains = domains;
     this.numDomainSchedules = cfg.numDomainSchedules;
     this.fpu = cfg.fpu;
+    this.printing = cfg.printing;
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);

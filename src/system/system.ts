@@ -13,7 +13,7 @@ import {
   type ResolvedKernelConfig,
 } from "../abi/config.ts";
 import type { RootImage } from "../kernel/boot.ts";
-import { checkInvariants } from "../kernel/invariants.ts";
+import { InvariantMonitor } from "../kernel/invariants-monitor.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
 import { ACCESS_READ } from "../machine/mmu.ts";
@@ -46,12 +46,20 @@ export interface SystemOptions {
   ramSize?: number;
   /** Stop after this much simulated time, in timer ticks. */
   maxTicks?: number;
-  /** Run the kernel invariant checker after every kernel entry. */
+  /** Run the kernel invariant checker after every kernel entry (InvariantMonitor). */
   checkInvariants?: boolean;
+  /** With checkInvariants: a whole check at least every this many entries (default 4096). */
+  invariantsWholeEvery?: number;
   /** Bytes from seL4_DebugPutChar. */
   onConsole?: (byte: number) => void;
   /** Diagnostics a debug kernel prints, and user program errors. */
   onDiagnostic?: (text: string) => void;
+  /**
+   * The lines a debug seL4 kernel prints on its console for user errors (`<<seL4(CPU 0) [...]: ...>>`),
+   * each without its newline, at the moment of the run the real kernel prints it. Without a
+   * listener the kernel formats nothing.
+   */
+  onKernelLog?: (line: string) => void;
   imagePages?: number;
   /**
    * Bytes for the UART's receiver (the CLI's stdin). They arrive at `inputAt`: a tick count, or
@@ -134,6 +142,7 @@ export class System {
       {
         putChar: (b) => this.machine.consolePutChar(b),
         diagnostic: diag,
+        kernelLog: opts.onKernelLog,
         halt: () => undefined,
         preempted: () => {
           this.preemptions++;
@@ -180,6 +189,7 @@ export class System {
     const m = this.machine;
     const maxTicks = this.opts.maxTicks ?? Infinity;
     const check = this.opts.checkInvariants === true;
+    const monitor = check ? new InvariantMonitor(k.state, this.opts.invariantsWholeEvery) : null;
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
     // entries, so TS threads may hand over to each other without a full round of this loop.
     const fast = !check && this.tracer === null;
@@ -287,8 +297,8 @@ export class System {
             break;
         }
       }
-      if (check) {
-        const problem = checkInvariants(k.state);
+      if (monitor !== null) {
+        const problem = monitor.check();
         if (problem !== null) return this.result("invariant", problem);
       }
     }

@@ -70,6 +70,7 @@ import {
   ZombieType_ZombieTCB,
 } from "../structures.ts";
 import { finaliseObjectHooks } from "./finalise.ts";
+import { UE_riscv_objecttype_27, UE_riscv_vspace_649, userError } from "../usererror.ts";
 
 /** Size in bits of the memory a physical cap covers (cap_get_capSizeBits). */
 export function capSizeBits(c: Cte): number {
@@ -206,6 +207,7 @@ export function deriveCap(slot: Cte, cap: Cte): Exception {
     }
     case cap_page_table_cap:
       if (!cap.isMapped) {
+        userError(UE_riscv_objecttype_27);
         current_syscall_error.type = seL4_IllegalOperation;
         clearCap(cap);
         return EXCEPTION_SYSCALL_ERROR;
@@ -263,6 +265,7 @@ function maskVMRights(vm: number, mask: number): number {
   if (vm === VMReadWrite && mask & seL4_CapRights_Read) {
     return mask & seL4_CapRights_Write ? VMReadWrite : VMReadOnly;
   }
+  if (vm === VMReadWrite && mask & seL4_CapRights_Write) userError(UE_riscv_vspace_649);
   return VMKernelOnly;
 }
 

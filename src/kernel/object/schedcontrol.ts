@@ -37,6 +37,8 @@ import {
   setThreadState,
   tcbSchedDequeue,
 } from "../thread.ts";
+import * as UE from "../usererror.ts";
+import { userError, wordArg } from "../usererror.ts";
 
 /** seL4_SchedContext_Sporadic (ABI sheet: SchedControl_ConfigureFlags flags bit 0). */
 const seL4_SchedContext_Sporadic = 1;
@@ -68,6 +70,7 @@ export function decodeSchedControlInvocation(
   _call: boolean,
 ): Exception {
   if (label !== SchedControlConfigureFlags) {
+    userError(UE.UE_schedcontrol_182);
     current_syscall_error.type = seL4_IllegalOperation;
     return EXCEPTION_SYSCALL_ERROR;
   }
@@ -78,25 +81,38 @@ export function decodeSchedControlInvocation(
 function decodeConfigureFlags(length: number): Exception {
   const scSlot = current_extra_caps.slots[0];
   if (scSlot === null || length < 5) {
+    userError(scSlot === null ? UE.UE_schedcontrol_83 : UE.UE_schedcontrol_89);
     current_syscall_error.type = seL4_TruncatedMessage;
     return EXCEPTION_SYSCALL_ERROR;
   }
   const bHi = argHi(0);
   const bLo = argLo(0);
   if (wordGreater(bHi, bLo, MAX_PERIOD_HI, MAX_PERIOD_LO)) {
+    userError(UE.UE_schedcontrol_97);
     return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
   }
   const pHi = argHi(1);
   const pLo = argLo(1);
   if (wordGreater(pHi, pLo, MAX_PERIOD_HI, MAX_PERIOD_LO)) {
+    userError(UE.UE_schedcontrol_109);
     return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
   }
   // Both are at most MAX_PERIOD_US here; ticks = µs × TICKS_PER_US, so the MIN_BUDGET checks
   // are the µs checks against MIN_BUDGET_US.
-  if (bHi === 0 && bLo < MIN_BUDGET_US) return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
-  if (pHi === 0 && pLo < MIN_BUDGET_US) return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
-  if (wordGreater(bHi, bLo, pHi, pLo)) return rangeError(0, MIN_BUDGET_US, pHi, pLo);
+  if (bHi === 0 && bLo < MIN_BUDGET_US) {
+    userError(UE.UE_schedcontrol_119);
+    return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
+  }
+  if (pHi === 0 && pLo < MIN_BUDGET_US) {
+    userError(UE.UE_schedcontrol_127);
+    return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
+  }
+  if (wordGreater(bHi, bLo, pHi, pLo)) {
+    userError(UE.UE_schedcontrol_135);
+    return rangeError(0, MIN_BUDGET_US, pHi, pLo);
+  }
   if (scSlot.type !== cap_sched_context_cap) {
+    userError(UE.UE_schedcontrol_144);
     current_syscall_error.type = seL4_InvalidCapability;
     current_syscall_error.invalidCapNumber = 1;
     return EXCEPTION_SYSCALL_ERROR;
@@ -104,7 +120,10 @@ function decodeConfigureFlags(length: number): Exception {
   const sc = scSlot.obj as SchedContext;
   const extraRefills = argNum(2);
   const maxRefills = sc.refills.length;
-  if (extraRefills > maxRefills - MIN_REFILLS) return rangeError(0, 0, 0, maxRefills - MIN_REFILLS);
+  if (extraRefills > maxRefills - MIN_REFILLS) {
+    userError(UE.UE_schedcontrol_157, wordArg(argHi(2), argLo(2)), maxRefills - MIN_REFILLS);
+    return rangeError(0, 0, 0, maxRefills - MIN_REFILLS);
+  }
   const badgeHi = argHi(3);
   const badgeLo = argLo(3);
   const flags = argLo(4);
