@@ -14,13 +14,15 @@ import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
 import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
+import { ReplayConsole, serveGdb } from "./gdb.ts";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 
 const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
-                   [--domains <KernelNumDomains>]
+                   [--domains <KernelNumDomains>] [--gdb <port>]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
+                  [--gdb <port>]
        sel4ts check <file.system> [--search-path DIR]...
        sel4ts capdl <file.system>`;
 
@@ -40,6 +42,8 @@ interface BootArgs {
   tracePath?: string;
   /** KernelNumDomains of the kernel to boot (seL4's default is 1). */
   numDomains?: number;
+  /** Serve the GDB remote protocol on this TCP port (stopped before the first user instruction). */
+  gdbPort?: number;
 }
 
 /**
@@ -110,6 +114,10 @@ function parseBootArgs(args: string[]): BootArgs | string {
       const n = Number(args[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 256) return "--domains takes KernelNumDomains (1..256)";
       out.numDomains = n;
+    } else if (a === "--gdb") {
+      const n = Number(args[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) return "--gdb takes a TCP port (1..65535)";
+      out.gdbPort = n;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;
     } else if (out.file === "") {
@@ -162,24 +170,40 @@ async function boot(args: string[]): Promise<number> {
     if (out.length > 0) process.stdout.write(Buffer.from(out));
     out.length = 0;
   };
-  const sys = new System({
-    kernelConfig: parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {},
-    ramSize: parsed.ramSize,
-    maxTicks: parsed.maxTicks,
-    checkInvariants: parsed.checkInvariants,
-    input,
-    inputAt: parsed.inputAt,
-    inputInterval: parsed.inputInterval,
-    trace: parsed.tracePath !== undefined ? { processName: basename(parsed.file) } : undefined,
-    onConsole: (b) => {
-      out.push(b);
-      if (out.length >= 4096) flush();
-    },
-    onDiagnostic: (text) => {
-      flush();
-      process.stderr.write(`${text}\n`);
-    },
+  const console = new ReplayConsole((b) => {
+    out.push(b);
+    if (out.length >= 4096) flush();
   });
+  const makeSys = (): System => {
+    console.restart();
+    return new System({
+      kernelConfig: parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {},
+      ramSize: parsed.ramSize,
+      maxTicks: parsed.maxTicks,
+      checkInvariants: parsed.checkInvariants,
+      input,
+      inputAt: parsed.inputAt,
+      inputInterval: parsed.inputInterval,
+      trace: parsed.tracePath !== undefined ? { processName: basename(parsed.file) } : undefined,
+      onConsole: console.byte,
+      onDiagnostic: (text) => {
+        flush();
+        process.stderr.write(`${text}\n`);
+      },
+    });
+  };
+  if (parsed.gdbPort !== undefined) {
+    const bootIt = (): System => {
+      const s = makeSys();
+      if (image !== null) s.bootImage(image);
+      else s.boot(mod.default as RootMain);
+      return s;
+    };
+    const code = await serveGdb(parsed.gdbPort, bootIt, (t) => process.stderr.write(`${t}\n`));
+    flush();
+    return code;
+  }
+  const sys = makeSys();
   if (image !== null) {
     try {
       sys.bootImage(image);
@@ -443,27 +467,42 @@ async function run(args: string[]): Promise<number> {
     out.length = 0;
   };
   let initialiserFailed = false;
-  const system = new System({
-    kernelConfig: microkitKernelConfig(sys),
-    maxTicks: a.boot.maxTicks,
-    ramSize: a.boot.ramSize,
-    checkInvariants: a.boot.checkInvariants,
-    trace: a.boot.tracePath !== undefined ? { processName: basename(a.file) } : undefined,
-    onConsole: (b) => {
-      out.push(b);
-      if (out.length >= 4096) flush();
-    },
-    onDiagnostic: (text) => {
-      flush();
-      const m = /(microkit initialiser: [^\n]*)/.exec(text);
-      if (m !== null) {
-        initialiserFailed = true;
-        process.stderr.write(`sel4ts: ${m[1]}\n`);
-      } else {
-        process.stderr.write(`${text}\n`);
-      }
-    },
+  const console = new ReplayConsole((b) => {
+    out.push(b);
+    if (out.length >= 4096) flush();
   });
+  const makeSys = (): System => {
+    console.restart();
+    return new System({
+      kernelConfig: microkitKernelConfig(sys),
+      maxTicks: a.boot.maxTicks,
+      ramSize: a.boot.ramSize,
+      checkInvariants: a.boot.checkInvariants,
+      trace: a.boot.tracePath !== undefined ? { processName: basename(a.file) } : undefined,
+      onConsole: console.byte,
+      onDiagnostic: (text) => {
+        flush();
+        const m = /(microkit initialiser: [^\n]*)/.exec(text);
+        if (m !== null) {
+          initialiserFailed = true;
+          process.stderr.write(`sel4ts: ${m[1]}\n`);
+        } else {
+          process.stderr.write(`${text}\n`);
+        }
+      },
+    });
+  };
+  if (a.boot.gdbPort !== undefined) {
+    const bootIt = (): System => {
+      const s = makeSys();
+      s.boot(microkitRootTask(build, sys, programs));
+      return s;
+    };
+    const code = await serveGdb(a.boot.gdbPort, bootIt, (t) => process.stderr.write(`${t}\n`));
+    flush();
+    return code;
+  }
+  const system = makeSys();
   let r: RunResult;
   try {
     system.boot(microkitRootTask(build, sys, programs));
