@@ -126,7 +126,8 @@ export function serveGdb(port: number, make: () => System, log: (text: string) =
       resolveDone(2);
     });
     server.listen(port, "127.0.0.1", () => {
-      log(`sel4ts: waiting for gdb: target remote :${port}`);
+      const a = server.address();
+      log(`sel4ts: waiting for gdb: target remote :${typeof a === "object" && a !== null ? a.port : port}`);
     });
   });
 }

@@ -116,7 +116,7 @@ function parseBootArgs(args: string[]): BootArgs | string {
       out.numDomains = n;
     } else if (a === "--gdb") {
       const n = Number(args[++i]);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) return "--gdb takes a TCP port (1..65535)";
+      if (!Number.isInteger(n) || n < 0 || n > 65535) return "--gdb takes a TCP port (0: any free one)";
       out.gdbPort = n;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;

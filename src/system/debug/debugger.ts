@@ -16,6 +16,7 @@ import { ACCESS_READ, sv39Translate } from "../../machine/mmu.ts";
 import { Tcb } from "../../kernel/structures.ts";
 import type { DebugHook, RunResult, System } from "../system.ts";
 import { EXIT_INTERRUPT } from "../ts-engine.ts";
+import { nextAccess } from "./access.ts";
 
 export type StopKind = "initial" | "breakpoint" | "step" | "watch" | "interrupt" | "replay" | "begin";
 
@@ -23,8 +24,9 @@ export interface StopEvent {
   kind: StopKind;
   /** The thread the stop is about (the one that hit, stepped, or wrote). */
   thread: Tcb | null;
-  /** For a watchpoint: the address it was set on. */
+  /** For a watchpoint: the address it was set on, and its kind. */
   watchAddr?: number;
+  watchKind?: WatchKind;
 }
 
 export interface ExitEvent {
@@ -32,12 +34,15 @@ export interface ExitEvent {
   result: RunResult;
 }
 
+/** GDB's watchpoint kinds: Z2 write, Z3 read, Z4 access. */
+export type WatchKind = "write" | "read" | "access";
+
 interface Watch {
   vaddr: number;
   len: number;
+  kind: WatchKind;
   /** Physical address of each watched byte (a watch follows memory, whoever maps it). */
   paddrs: number[];
-  old: Uint8Array;
 }
 
 const TWO_32 = 4294967296;
@@ -65,6 +70,11 @@ export class Debugger implements DebugHook {
   focus: Tcb | null = null;
   /** The thread of the last stop: GDB's current thread. */
   current: Tcb | null = null;
+  /**
+   * GDB's "resume only this thread" (vCont;c:N, how it steps over a breakpoint): the kernel still
+   * schedules every thread, since N may need them, but only N's breakpoints and watchpoints stop.
+   */
+  only: Tcb | null = null;
   /** Set (e.g. by Ctrl-C) to stop at the next instruction boundary. */
   interruptRequested = false;
 
@@ -112,13 +122,18 @@ export class Debugger implements DebugHook {
       if (this.skipTcb === t && this.skipPc === pc) this.skipTcb = null;
       else if (this.breakpoints.size > 0) {
         const root = this.breakpoints.get(pc);
-        if (root !== undefined && (root === 0 || root === vspaceRoot(t)))
+        if (
+          root !== undefined &&
+          // Resuming one thread (GDB stepping it over a breakpoint with a temporary one), every
+          // breakpoint applies to that thread, whatever address space it was set for.
+          (this.only === null ? root === 0 || root === vspaceRoot(t) : this.only === t)
+        )
           return this.halt({ kind: "breakpoint", thread: t });
       }
-      if (this.watches.length > 0) {
-        // Memory written by the kernel or a TS thread since the last instruction.
-        const w = this.changedWatch();
-        if (w !== null) return this.halt({ kind: "watch", thread: t, watchAddr: w.vaddr });
+      if (this.watches.length > 0 && (this.only === null || this.only === t)) {
+        // As a RISC-V trigger does, the access is reported before the instruction executes.
+        const w = this.accessedWatch(t);
+        if (w !== null) return this.halt({ kind: "watch", thread: t, watchAddr: w.vaddr, watchKind: w.kind });
       }
     }
     // A slice-long run drops the LR reservation at every trap and switch of thread; so do we.
@@ -133,10 +148,6 @@ export class Debugger implements DebugHook {
     this.lastEntries = this.sys.kernel.state.entries;
     if (this.replayTarget >= 0) return;
     if (this.stepThread === t) this.stepDone = true;
-    if (this.watches.length > 0 && this.pending === null) {
-      const w = this.changedWatch();
-      if (w !== null) this.pending = { kind: "watch", thread: t, watchAddr: w.vaddr };
-    }
   }
 
   private halt(e: StopEvent): boolean {
@@ -190,7 +201,6 @@ export class Debugger implements DebugHook {
       this.skipTcb = e.thread;
       this.skipPc = pcOfTcb(e.thread);
     }
-    for (const w of this.watches) this.snapshot(w);
     return e;
   }
 
@@ -316,7 +326,6 @@ export class Debugger implements DebugHook {
     }
     const mem = this.sys.machine.memory;
     for (let i = 0; i < bytes.length; i++) mem.u8[ps[i] - mem.ramBase] = bytes[i];
-    for (const w of this.watches) this.snapshot(w);
     return true;
   }
 
@@ -331,39 +340,32 @@ export class Debugger implements DebugHook {
   }
 
   /** A write watchpoint on [vaddr, vaddr+len) as mapped in t's VSpace; false if unmapped. */
-  addWatch(t: Tcb, vaddr: number, len: number): boolean {
+  addWatch(t: Tcb, vaddr: number, len: number, kind: WatchKind = "write"): boolean {
     const paddrs: number[] = [];
     for (let i = 0; i < len; i++) {
       const p = this.translate(t, vaddr + i);
       if (p < 0) return false;
       paddrs.push(p);
     }
-    const w: Watch = { vaddr, len, paddrs, old: new Uint8Array(len) };
-    this.snapshot(w);
-    this.watches.push(w);
+    this.watches.push({ vaddr, len, kind, paddrs });
     return true;
   }
 
-  removeWatch(vaddr: number, len: number): void {
-    const i = this.watches.findIndex((w) => w.vaddr === vaddr && w.len === len);
+  removeWatch(vaddr: number, len: number, kind: WatchKind = "write"): void {
+    const i = this.watches.findIndex((w) => w.vaddr === vaddr && w.len === len && w.kind === kind);
     if (i >= 0) this.watches.splice(i, 1);
   }
 
-  private snapshot(w: Watch): void {
-    const u8 = this.sys.machine.memory.u8;
-    const base = this.sys.machine.memory.ramBase;
-    for (let i = 0; i < w.len; i++) w.old[i] = u8[w.paddrs[i] - base];
-  }
-
-  private changedWatch(): Watch | null {
-    const u8 = this.sys.machine.memory.u8;
-    const base = this.sys.machine.memory.ramBase;
+  /** The watchpoint the next instruction of `t` would access, if any. */
+  private accessedWatch(t: Tcb): Watch | null {
+    const a = nextAccess(this, t);
+    if (a === null) return null;
     for (const w of this.watches) {
-      for (let i = 0; i < w.len; i++) {
-        if (u8[w.paddrs[i] - base] !== w.old[i]) {
-          this.snapshot(w);
-          return w;
-        }
+      if (w.kind === "write" && !a.write) continue;
+      if (w.kind === "read" && !a.read) continue;
+      for (let i = 0; i < a.size; i++) {
+        const p = this.translate(t, a.addr + i);
+        if (p >= 0 && w.paddrs.includes(p)) return w;
       }
     }
     return null;

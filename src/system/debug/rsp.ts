@@ -149,7 +149,10 @@ export class RspSession {
     let s = "T05";
     if (t !== null) s += `thread:${this.tid(t)};`;
     if (e.kind === "breakpoint") s += "swbreak:;";
-    if (e.kind === "watch" && e.watchAddr !== undefined) s += `watch:${e.watchAddr.toString(16)};`;
+    if (e.kind === "watch" && e.watchAddr !== undefined) {
+      const name = e.watchKind === "read" ? "rwatch" : e.watchKind === "access" ? "awatch" : "watch";
+      s += `${name}:${e.watchAddr.toString(16)};`;
+    }
     if (e.kind === "begin") s += "replaylog:begin;";
     return s;
   }
@@ -307,20 +310,21 @@ export class RspSession {
         else dbg.removeBreakpoint(a);
         return "OK";
       }
-      if (type === "2") {
-        if (!insert) {
-          dbg.removeWatch(a, k);
-          return "OK";
-        }
-        return t !== null && dbg.addWatch(t, a, k) ? "OK" : "E14";
+      const kind = type === "2" ? "write" : type === "3" ? "read" : "access";
+      if (!insert) {
+        dbg.removeWatch(a, k, kind);
+        return "OK";
       }
-      return "";
+      return t !== null && dbg.addWatch(t, a, k, kind) ? "OK" : "E14";
     }
     if (p === "vCont?") return "vCont;c;C;s;S";
     if (p.startsWith("vCont;")) {
       // The first action names what happens; one "s" for a thread steps that thread.
       const acts = p.slice(6).split(";");
       const step = acts.find((a) => a[0] === "s" || a[0] === "S");
+      // "c:N" alone resumes only thread N (see Debugger.only); a bare "c" resumes every thread.
+      const only = acts.length === 1 && acts[0].includes(":") ? this.parseTid(acts[0].split(":")[1]) : "any";
+      dbg.only = only === "any" ? null : only;
       if (step !== undefined) {
         const id = step.split(":")[1];
         const st = id !== undefined ? this.parseTid(id) : "any";
@@ -335,12 +339,14 @@ export class RspSession {
       return RESUME;
     }
     if (p === "c" || p.startsWith("c")) {
+      dbg.only = null;
       dbg.resumeAll();
       this.resuming = "continue";
       return RESUME;
     }
     if (p === "s" || p.startsWith("s")) {
       if (t === null) return "E01";
+      dbg.only = null;
       dbg.stepInstruction(t);
       this.resuming = "step";
       return RESUME;
