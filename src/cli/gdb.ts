@@ -5,6 +5,7 @@
 
 import { createServer, type Socket } from "node:net";
 import type { System } from "../system/system.ts";
+import type { RunIO, Simulation } from "./run-io.ts";
 import { Debugger } from "../system/debug/debugger.ts";
 import { RESUME, RspSession } from "../system/debug/rsp.ts";
 
@@ -130,4 +131,28 @@ export function serveGdb(port: number, make: () => System, log: (text: string) =
       log(`sel4ts: waiting for gdb: target remote :${typeof a === "object" && a !== null ? a.port : port}`);
     });
   });
+}
+
+/**
+ * `--gdb <port>` for boot and run: each incarnation of the system (the first, and one per replay)
+ * is made by `make` and started by `start`; console bytes already written are not written again.
+ */
+export function debugSystem(
+  port: number,
+  io: RunIO,
+  make: (io: RunIO) => Simulation,
+  start: (system: System) => void,
+): Promise<number> {
+  const console = new ReplayConsole((b) => io.console(b));
+  const replayIO: RunIO = { ...io, console: console.byte };
+  return serveGdb(
+    port,
+    () => {
+      console.restart();
+      const system = make(replayIO).system;
+      start(system);
+      return system;
+    },
+    io.stderr,
+  );
 }

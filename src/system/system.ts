@@ -55,9 +55,45 @@ export interface SystemOptions {
   kernelConfig?: KernelConfig;
   /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
+  /**
+   * Input that arrives while the system runs (a pipe): polled at each idle moment, and waited for
+   * when the system would otherwise end idle while a driver has the UART's receive interrupt on.
+   */
+  inputStream?: InputStream;
+  /** A supervisor's view of the run (see RunWatch); without it the loop pays one null check. */
+  watch?: RunWatch;
+  /**
+   * A TS thread's code threw: `thread` stops with a user exception fault. Without this handler the
+   * error goes to onDiagnostic.
+   */
+  onUserError?: (thread: Tcb, error: unknown) => void;
 }
 
-export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "debug";
+/** Bytes that arrive during the run (see SystemOptions.inputStream). */
+export interface InputStream {
+  /** The bytes that have arrived since the last call (possibly none), or null at end of input. */
+  poll(): Uint8Array | null;
+  /** Block until something arrives or the input ends (then poll() tells which). */
+  wait(): void;
+}
+
+/**
+ * How a supervisor (another thread, a debugger) watches a run without slowing it: the loop writes
+ * progress into plain typed arrays (which may live in shared memory) before it runs a thread, and
+ * stops with reason "stopped" once `stop[0]` is non-zero.
+ */
+export interface RunWatch {
+  /** [WATCH_ENTRIES] kernel entries so far, [WATCH_TICKS] simulated time then, [WATCH_THREAD] the TCB's address. */
+  readonly progress: Float64Array;
+  readonly stop: Int32Array;
+  /** Called before a thread runs when it is not the one that ran last. */
+  switched(t: Tcb): void;
+}
+export const WATCH_ENTRIES = 0;
+export const WATCH_TICKS = 1;
+export const WATCH_THREAD = 2;
+
+export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped" | "debug";
 
 /**
  * A debugger's view of the loop (src/system/debug). Only consulted when `System.debug` is set, once
@@ -153,9 +189,13 @@ export class System {
     // entries, so TS threads may hand over to each other without a full round of this loop.
     const dbg = this.debug;
     const fast = !check && this.tracer === null && dbg === null;
+    const watch = this.opts.watch ?? null;
+    const stream = this.opts.inputStream ?? null;
+    let streamEnded = stream === null;
     for (;;) {
       if (k.halted) return this.result("halt");
       if (m.clock.now >= maxTicks) return this.result("max-time");
+      if (watch !== null && watch.stop[0] !== 0) return this.result("stopped");
       if (m.interruptPending()) {
         k.interruptTrap();
       } else if (k.isIdle) {
@@ -164,6 +204,26 @@ export class System {
           this.inputOnIdle = null;
           continue;
         }
+        if (!streamEnded && m.inputScheduled === 0) {
+          // Piped input: what has arrived by this idle moment enters the UART now; when nothing
+          // else could ever wake the system and a driver listens, wait for more.
+          let bytes = (stream as InputStream).poll();
+          if (
+            bytes !== null &&
+            bytes.length === 0 &&
+            m.nextEventTime() === Infinity &&
+            m.uart.receiveInterruptEnabled
+          ) {
+            (stream as InputStream).wait();
+            if (watch !== null && watch.stop[0] !== 0) continue;
+            bytes = (stream as InputStream).poll();
+          }
+          if (bytes === null) streamEnded = true;
+          else if (bytes.length > 0) {
+            m.scheduleInput(bytes, m.clock.now, this.opts.inputInterval ?? 0);
+            continue;
+          }
+        }
         const next = m.nextEventTime();
         if (next === Infinity) return this.result("idle");
         m.clock.advanceTo(Math.min(next, maxTicks));
@@ -171,6 +231,7 @@ export class System {
       } else {
         let t = k.currentThread;
         let eng: TsEngine | RvEngine = this.engine;
+        if (watch !== null) this.publish(watch, t);
         let exit = fast ? this.engine.resumeSyscall(t) : NOT_PARKED;
         if (exit === NOT_PARKED) {
           // A TS thread is one parked in the TS engine or starting at a registered TS entry; every
@@ -194,6 +255,10 @@ export class System {
             exit = TRAP_NONE;
             if (k.halted || m.clock.now >= maxTicks || m.interruptPending()) break;
             const next = k.currentThread;
+            if (watch !== null) {
+              if (watch.stop[0] !== 0) break;
+              this.publish(watch, next);
+            }
             const resumed = this.engine.resumeSyscall(next);
             if (resumed === NOT_PARKED) break;
             t = next;
@@ -220,9 +285,11 @@ export class System {
             k.userExceptionTrap(this.rv.exceptionCause);
             break;
           case EXIT_EXCEPTION:
-            this.opts.onDiagnostic?.(
-              `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
-            );
+            if (this.opts.onUserError !== undefined) this.opts.onUserError(t, this.engine.lastError);
+            else
+              this.opts.onDiagnostic?.(
+                `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
+              );
             k.userExceptionTrap(2);
             break;
           case EXIT_RETURNED:
@@ -234,6 +301,20 @@ export class System {
         const problem = checkInvariants(k.state);
         if (problem !== null) return this.result("invariant", problem);
       }
+    }
+  }
+
+  private watched: Tcb | null = null;
+
+  /** Tell a watcher which thread is about to run, after how many kernel entries. */
+  private publish(watch: RunWatch, t: Tcb): void {
+    const p = watch.progress;
+    p[WATCH_ENTRIES] = this.kernel.state.entries;
+    p[WATCH_TICKS] = this.machine.clock.now;
+    if (t !== this.watched) {
+      this.watched = t;
+      p[WATCH_THREAD] = t.ptr;
+      watch.switched(t);
     }
   }
 
