@@ -11,6 +11,8 @@ import type { ParsedArgs } from "./options.ts";
 import { simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { describeUserError } from "./user-stack.ts";
+import type { InputStream } from "../system/system.ts";
+import { readRecording, RecordingStream, writeRecording } from "./record.ts";
 
 export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
   const file = args.positionals[0];
@@ -58,7 +60,20 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
       return EXIT_BAD_INPUT;
     }
   } else if (io.stdinBytes !== null) input = io.stdinBytes;
-  const inputAt = typeof v["input-at"] === "string" ? v["input-at"] : undefined;
+  let inputAt = typeof v["input-at"] === "string" ? v["input-at"] : undefined;
+  let interval = typeof v["input-interval"] === "string" ? v["input-interval"] : undefined;
+  let stream: InputStream | null = io.inputStream;
+  if (typeof v.replay === "string") {
+    const rec = readRecording(v.replay);
+    if (typeof rec === "string") {
+      io.stderr(`sel4ts: ${rec}`);
+      return EXIT_BAD_INPUT;
+    }
+    ({ input, inputAt, inputInterval: interval } = rec);
+    stream = rec.stream;
+  }
+  const recording = typeof v.record === "string" && stream !== null ? new RecordingStream(stream) : null;
+  if (recording !== null) stream = recording;
   const make = (runIO: RunIO): Simulation =>
     simulation(
       args,
@@ -66,10 +81,9 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
       {
         kernelConfig: typeof v.domains === "string" ? { numDomains: Number(v.domains) } : {},
         input,
-        inputStream: v.gdb === undefined ? (io.inputStream ?? undefined) : undefined,
+        inputStream: v.gdb === undefined ? (stream ?? undefined) : undefined,
         inputAt: inputAt === undefined || inputAt === "idle" ? "idle" : (parseDuration(inputAt) ?? 0),
-        inputInterval:
-          typeof v["input-interval"] === "string" ? (parseDuration(v["input-interval"]) ?? 0) : undefined,
+        inputInterval: interval !== undefined ? (parseDuration(interval) ?? 0) : undefined,
         trace: typeof v.trace === "string" ? { processName: basename(file) } : undefined,
       },
       elfBytes !== null ? elfLocator(() => elfBytes) : () => null,
@@ -91,7 +105,17 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
       io.stderr(`sel4ts: cannot boot ${file}: ${e instanceof Error ? e.message : String(e)}`);
       return EXIT_BAD_INPUT;
     }
-    return sim.run(() => undefined);
   }
-  return sim.run(() => sim.system.boot(mod.default as RootMain));
+  const code = sim.run(() => {
+    if (image === null) sim.system.boot(mod.default as RootMain);
+  });
+  if (typeof v.record === "string") {
+    try {
+      writeRecording(v.record, input, inputAt, interval, recording);
+    } catch (e) {
+      io.stderr(`sel4ts: cannot write ${v.record}: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+  }
+  return code;
 }

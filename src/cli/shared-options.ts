@@ -102,6 +102,20 @@ export const inputOptions: OptionSpec[] = [
   },
   { name: "no-stdin", type: "boolean", help: "do not read stdin at all" },
   {
+    name: "record",
+    type: "string",
+    arg: "<file>",
+    help: "keep the run's UART input (and when piped input arrived) in this file, for --replay",
+    check: writableFileCheck,
+  },
+  {
+    name: "replay",
+    type: "string",
+    arg: "<file>",
+    help: "take the UART input from a --record file: the recorded run again, byte for byte",
+    check: readableFileCheck,
+  },
+  {
     name: "input-at",
     type: "string",
     arg: "<duration>|idle",
