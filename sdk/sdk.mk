@@ -9,8 +9,9 @@
 #     	$(call sel4ts_root_task,$@,$^)
 #
 # Each call compiles the SDK's runtime with the program's sources and links one
-# static ELF. Builds are reproducible: no debug info, no build id, source paths
-# relative to the directory make runs in, and objects linked in a fixed order.
+# static ELF. Builds are reproducible: no build id, source paths (in the DWARF debug
+# info too, which -g adds for debuggers: it never changes the code) relative to the
+# directory make runs in, and objects linked in a fixed order.
 
 ifndef SEL4TS_SDK
 SEL4TS_SDK := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
@@ -24,10 +25,11 @@ SEL4TS_CC ?= $(SEL4TS_CROSS)gcc
 # without, as seL4's build does). `sel4ts boot` reads the float ABI back from the ELF header.
 SEL4TS_CONFIG ?= default
 include $(SEL4TS_SDK)/config/$(SEL4TS_CONFIG)/config.mk
-SEL4TS_CFLAGS := $(SEL4TS_ARCH_FLAGS) -std=gnu11 -O2 -ffreestanding -nostdlib -fno-builtin -static \
+SEL4TS_CFLAGS := $(SEL4TS_ARCH_FLAGS) -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-builtin -static \
     -mno-relax -fno-pic -fno-stack-protector -fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
     -fno-ident -Wall -Wextra -Wno-unused-parameter \
-    -ffile-prefix-map=$(CURDIR)/= -ffile-prefix-map=$(abspath $(SEL4TS_SDK))=sdk \
+    -ffile-prefix-map=$(CURDIR)/= -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(SEL4TS_SDK))=sdk \
+    -Wa,--debug-prefix-map=$(CURDIR)=. \
     -I$(SEL4TS_SDK)/config/$(SEL4TS_CONFIG) -I$(SEL4TS_SDK)/include -I$(SEL4TS_SDK)/libc/include $(EXTRA_CFLAGS)
 SEL4TS_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,--no-relax $(EXTRA_LDFLAGS)
 

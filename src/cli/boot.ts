@@ -8,10 +8,12 @@ import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
 import type { ParsedArgs } from "./options.ts";
-import { simulation, type RunIO } from "./run-io.ts";
+import { simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { describeUserError } from "./user-stack.ts";
 import { kernelConfigOf } from "./kernel-config.ts";
+import type { InputStream } from "../system/system.ts";
+import { readRecording, RecordingStream, writeRecording } from "./record.ts";
 
 export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
   const file = args.positionals[0];
@@ -64,21 +66,43 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
     io.stderr(`sel4ts: ${kernelConfig}`);
     return EXIT_USAGE;
   }
-  const inputAt = typeof v["input-at"] === "string" ? v["input-at"] : undefined;
-  const sim = simulation(
-    args,
-    io,
-    {
-      kernelConfig,
-      input,
-      inputStream: io.inputStream ?? undefined,
-      inputAt: inputAt === undefined || inputAt === "idle" ? "idle" : (parseDuration(inputAt) ?? 0),
-      inputInterval:
-        typeof v["input-interval"] === "string" ? (parseDuration(v["input-interval"]) ?? 0) : undefined,
-      trace: typeof v.trace === "string" ? { processName: basename(file) } : undefined,
-    },
-    elfBytes !== null ? elfLocator(() => elfBytes) : () => null,
-  );
+  let inputAt = typeof v["input-at"] === "string" ? v["input-at"] : undefined;
+  let interval = typeof v["input-interval"] === "string" ? v["input-interval"] : undefined;
+  let stream: InputStream | null = io.inputStream;
+  if (typeof v.replay === "string") {
+    const rec = readRecording(v.replay);
+    if (typeof rec === "string") {
+      io.stderr(`sel4ts: ${rec}`);
+      return EXIT_BAD_INPUT;
+    }
+    ({ input, inputAt, inputInterval: interval } = rec);
+    stream = rec.stream;
+  }
+  const recording = typeof v.record === "string" && stream !== null ? new RecordingStream(stream) : null;
+  if (recording !== null) stream = recording;
+  const make = (runIO: RunIO): Simulation =>
+    simulation(
+      args,
+      runIO,
+      {
+        kernelConfig,
+        input,
+        inputStream: v.gdb === undefined ? (stream ?? undefined) : undefined,
+        inputAt: inputAt === undefined || inputAt === "idle" ? "idle" : (parseDuration(inputAt) ?? 0),
+        inputInterval: interval !== undefined ? (parseDuration(interval) ?? 0) : undefined,
+        trace: typeof v.trace === "string" ? { processName: basename(file) } : undefined,
+      },
+      elfBytes !== null ? elfLocator(() => elfBytes) : () => null,
+    );
+  if (typeof v.gdb === "string") {
+    const { debugSystem } = await import("./gdb.ts");
+    const img = image;
+    return debugSystem(Number(v.gdb), io, make, (system) => {
+      if (img !== null) system.bootImage(img);
+      else system.boot(mod.default as RootMain);
+    });
+  }
+  const sim = make(io);
   if (image !== null) {
     const img = image;
     try {
@@ -87,7 +111,17 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
       io.stderr(`sel4ts: cannot boot ${file}: ${e instanceof Error ? e.message : String(e)}`);
       return EXIT_BAD_INPUT;
     }
-    return sim.run(() => undefined);
   }
-  return sim.run(() => sim.system.boot(mod.default as RootMain));
+  const code = sim.run(() => {
+    if (image === null) sim.system.boot(mod.default as RootMain);
+  });
+  if (typeof v.record === "string") {
+    try {
+      writeRecording(v.record, input, inputAt, interval, recording);
+    } catch (e) {
+      io.stderr(`sel4ts: cannot write ${v.record}: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+  }
+  return code;
 }

@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import { microkitKernelConfig, microkitRootTask } from "../microkit/run.ts";
 import type { ParsedArgs } from "./options.ts";
 import { build, findFile, loadPrograms, loadSdf, searchDirs } from "./load.ts";
-import { simulation, type RunIO } from "./run-io.ts";
+import { simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
 import { kernelConfigOf } from "./kernel-config.ts";
@@ -37,22 +37,30 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
     return EXIT_USAGE;
   }
   let initialiserFailed = false;
-  const sim = simulation(
-    args,
-    io,
-    {
-      kernelConfig,
-      trace: typeof args.values.trace === "string" ? { processName: basename(file) } : undefined,
-    },
-    elfLocator((t) => loaded.elfBytes.get(t.name) ?? null),
-    (text) => {
-      const m = /(microkit initialiser: [^\n]*)/.exec(text);
-      if (m === null) return false;
-      initialiserFailed = true;
-      io.stderr(`sel4ts: ${m[1]}`);
-      return true;
-    },
-  );
+  const make = (runIO: RunIO): Simulation =>
+    simulation(
+      args,
+      runIO,
+      {
+        kernelConfig,
+        trace: typeof args.values.trace === "string" ? { processName: basename(file) } : undefined,
+      },
+      elfLocator((t) => loaded.elfBytes.get(t.name) ?? null),
+      (text) => {
+        const m = /(microkit initialiser: [^\n]*)/.exec(text);
+        if (m === null) return false;
+        initialiserFailed = true;
+        io.stderr(`sel4ts: ${m[1]}`);
+        return true;
+      },
+    );
+  if (typeof args.values.gdb === "string") {
+    const { debugSystem } = await import("./gdb.ts");
+    return debugSystem(Number(args.values.gdb), io, make, (system) =>
+      system.boot(microkitRootTask(b, sys, loaded.programs)),
+    );
+  }
+  const sim = make(io);
   const code = sim.run(() => sim.system.boot(microkitRootTask(b, sys, loaded.programs)));
   return code === 0 && initialiserFailed ? EXIT_BAD_INPUT : code;
 }

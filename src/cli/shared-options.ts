@@ -76,6 +76,16 @@ export const runOptions: OptionSpec[] = [
     help: "where the debug kernel's user-error lines go: stderr (default), into the console output, or nowhere",
     check: (v) => (parseKernelLogMode(v) === null ? `'${v}' is not stderr, console or off` : null),
   },
+  {
+    name: "gdb",
+    type: "string",
+    arg: "<port>",
+    help: "serve GDB on this TCP port (0: any free one), stopped before the first user instruction",
+    check: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 0 && n <= 65535 ? null : `'${v}' is not a TCP port`;
+    },
+  },
 ];
 
 function ramCheck(v: string): string | null {
@@ -99,6 +109,20 @@ export const inputOptions: OptionSpec[] = [
     help: "bytes for the UART's receiver, given literally",
   },
   { name: "no-stdin", type: "boolean", help: "do not read stdin at all" },
+  {
+    name: "record",
+    type: "string",
+    arg: "<file>",
+    help: "keep the run's UART input (and when piped input arrived) in this file, for --replay",
+    check: writableFileCheck,
+  },
+  {
+    name: "replay",
+    type: "string",
+    arg: "<file>",
+    help: "take the UART input from a --record file: the recorded run again, byte for byte",
+    check: readableFileCheck,
+  },
   {
     name: "input-at",
     type: "string",

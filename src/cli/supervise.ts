@@ -54,7 +54,13 @@ type StdinMode = "none" | "read" | "stream";
 function stdinMode(args: ParsedArgs, cmd: Command): StdinMode {
   const v = args.values;
   if (!cmd.options.some((o) => o.name === "no-stdin")) return "none";
-  if (v["no-stdin"] === true || v.input !== undefined || v["input-text"] !== undefined) return "none";
+  if (
+    v["no-stdin"] === true ||
+    v.input !== undefined ||
+    v["input-text"] !== undefined ||
+    v.replay !== undefined
+  )
+    return "none";
   if (process.stdin.isTTY === true) return "none";
   let st;
   try {

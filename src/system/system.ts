@@ -97,7 +97,19 @@ export interface InputStream {
   wait(): void;
 }
 
-export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped";
+export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped" | "debug";
+
+/**
+ * A debugger's view of the loop (src/system/debug). Only consulted when `System.debug` is set, once
+ * per run of an RV64 thread (which a debugger limits to one instruction): detached, the loop pays
+ * one null test per engine run and the hart nothing.
+ */
+export interface DebugHook {
+  /** Before RV64 thread `t` runs; true stops the run here (run() returns reason "debug"). */
+  beforeRv(t: Tcb): boolean;
+  /** After it ran (its registers are back in its TCB), before the kernel handles its exit. */
+  afterRv(t: Tcb, exit: number): void;
+}
 
 export interface RunResult {
   reason: StopReason;
@@ -119,6 +131,8 @@ export class System {
   readonly tracer: Tracer | null;
   // Input waiting for the system's first idle moment (inputAt "idle"), else null.
   private inputOnIdle: Uint8Array | null = null;
+  /** The attached debugger, if any (see DebugHook). */
+  debug: DebugHook | null = null;
 
   constructor(opts: SystemOptions = {}) {
     this.opts = opts;
@@ -192,7 +206,8 @@ export class System {
     const monitor = check ? new InvariantMonitor(k.state, this.opts.invariantsWholeEvery) : null;
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
     // entries, so TS threads may hand over to each other without a full round of this loop.
-    const fast = !check && this.tracer === null;
+    const dbg = this.debug;
+    const fast = !check && this.tracer === null && dbg === null;
     const watch = this.opts.watch ?? null;
     const stream = this.opts.inputStream ?? null;
     let streamEnded = stream === null;
@@ -244,7 +259,11 @@ export class System {
           // same address (0x200000) has an instruction there, never 0, which is illegal.
           const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
           eng = ts ? this.engine : this.rv;
-          exit = eng.run(t);
+          if (dbg !== null && !ts) {
+            if (dbg.beforeRv(t)) return this.result("debug");
+            exit = eng.run(t);
+            dbg.afterRv(t, exit);
+          } else exit = eng.run(t);
         }
         if (fast && eng === this.engine) {
           // The IPC hot path: TS threads handing over to each other through syscalls, without

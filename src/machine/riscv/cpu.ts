@@ -83,7 +83,14 @@ export class Hart {
    * kernel's context switch saves and restores it (see RvEngine).
    */
   readonly fpu = new FpuState();
-  readonly maxSlice: number;
+  /** Most instructions per run(); a debugger sets 1 to see every instruction boundary. */
+  maxSlice: number;
+  /**
+   * Set by a debugger that runs a thread one instruction per run(): the LR reservation then
+   * survives a run() that ends at a slice boundary (CPU_EVENT), and the debugger drops it itself
+   * (clearReservation) at a trap or a switch of thread, as a slice-long run would.
+   */
+  keepReservation = false;
   readonly mem: UserMemory;
   private readonly resv: Reservation = { valid: false, lo: 0, hi: 0, size: 0 };
   private readonly pages = new Map<number, Int32Array>();
@@ -247,7 +254,7 @@ export class Hart {
   run(): number {
     const mem = this.mem;
     mem.sync();
-    this.resv.valid = false;
+    if (!this.keepReservation) this.resv.valid = false;
     if (this.pcHi >>> 6 !== 0) {
       // Not a user address (at or above 2^38): the fetch faults before anything runs.
       this.scause = 12;
@@ -989,7 +996,7 @@ export class Hart {
     }
     this.machine.clock.charge(n * this.cpi);
     this.instret += n;
-    this.resv.valid = false;
+    if (code !== CPU_EVENT || !this.keepReservation) this.resv.valid = false;
     return code;
   }
 }
