@@ -19,7 +19,7 @@ import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
-                   [--domains <KernelNumDomains>]
+                   [--domains <KernelNumDomains>] [--num-nodes <KernelMaxNumNodes>]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
        sel4ts check <file.system> [--search-path DIR]...
        sel4ts capdl <file.system>`;
@@ -40,6 +40,8 @@ interface BootArgs {
   tracePath?: string;
   /** KernelNumDomains of the kernel to boot (seL4's default is 1). */
   numDomains?: number;
+  /** KernelMaxNumNodes: the number of cores (1..8, default 1). */
+  numNodes?: number;
 }
 
 /**
@@ -110,6 +112,10 @@ function parseBootArgs(args: string[]): BootArgs | string {
       const n = Number(args[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 256) return "--domains takes KernelNumDomains (1..256)";
       out.numDomains = n;
+    } else if (a === "--num-nodes" || a === "--KernelMaxNumNodes") {
+      const n = Number(args[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 8) return `${a} takes KernelMaxNumNodes (1..8)`;
+      out.numNodes = n;
     } else if (a.startsWith("-")) {
       return `unknown option ${a}`;
     } else if (out.file === "") {
@@ -163,7 +169,10 @@ async function boot(args: string[]): Promise<number> {
     out.length = 0;
   };
   const sys = new System({
-    kernelConfig: parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {},
+    kernelConfig: {
+      ...(parsed.numDomains !== undefined ? { numDomains: parsed.numDomains } : {}),
+      ...(parsed.numNodes !== undefined ? { numNodes: parsed.numNodes } : {}),
+    },
     ramSize: parsed.ramSize,
     maxTicks: parsed.maxTicks,
     checkInvariants: parsed.checkInvariants,

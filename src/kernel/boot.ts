@@ -223,8 +223,12 @@ export function bootKernel(config: BootConfig): BootResult {
   const pagingEnd = slot;
   const extraBIStart = slot; // no extra boot info: the kernel is handed no device tree here
   const schedControlStart = slot;
-  c = original(root(slot++));
-  c.type = A.cap_sched_control_cap;
+  // One SchedControl cap per core, in core order (create_sched_control_caps); the cap names its core.
+  for (let core = 0; core < ks.numNodes; core++) {
+    c = original(root(slot++));
+    c.type = A.cap_sched_control_cap;
+    c.extra = core;
+  }
   const schedControlEnd = slot;
 
   const leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
@@ -329,7 +333,7 @@ export function bootKernel(config: BootConfig): BootResult {
   };
   w(A.BI_extraLen, 0);
   w(A.BI_nodeID, 0);
-  w(A.BI_numNodes, 1);
+  w(A.BI_numNodes, ks.numNodes);
   w(A.BI_numIOPTLevels, 0);
   w(A.BI_ipcBuffer, ipcVaddr);
   region(A.BI_empty, untypedEnd, 2 ** A.CONFIG_ROOT_CNODE_SIZE_BITS);

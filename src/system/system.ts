@@ -15,6 +15,7 @@ import { elfImage, parseElf } from "../machine/elf.ts";
 import type { HartConfig } from "../machine/riscv/cpu.ts";
 import { EXIT_USER_EXCEPTION, RvEngine } from "./rv-engine.ts";
 import { Tracer, type TraceOptions } from "./trace.ts";
+import { runHarts } from "./harts.ts";
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
 import { rt } from "../user/runtime.ts";
 import {
@@ -55,6 +56,11 @@ export interface SystemOptions {
   kernelConfig?: KernelConfig;
   /** The RV64 hart's options (cycles per instruction, user access to the counters). */
   hart?: HartConfig;
+  /**
+   * With several cores (kernelConfig.numNodes > 1): the length of a hart's turn in timer ticks
+   * (default 100, i.e. 10 µs). Harts run one at a time, in turns, on one simulated clock.
+   */
+  quantumTicks?: number;
 }
 
 export type StopReason = "halt" | "idle" | "max-time" | "invariant";
@@ -81,7 +87,12 @@ export class System {
   constructor(opts: SystemOptions = {}) {
     this.opts = opts;
     const onConsole = opts.onConsole ?? (() => undefined);
-    this.machine = new Machine({ ramSize: opts.ramSize, onConsoleByte: onConsole, onUartByte: onConsole });
+    this.machine = new Machine({
+      ramSize: opts.ramSize,
+      onConsoleByte: onConsole,
+      onUartByte: onConsole,
+      numHarts: opts.kernelConfig?.numNodes ?? 1,
+    });
     const diag = opts.onDiagnostic ?? (() => undefined);
     this.tracer = opts.trace !== undefined ? new Tracer(this.machine, opts.trace) : null;
     this.kernel = new Kernel(
@@ -131,6 +142,7 @@ export class System {
 
   /** Run until halt, idle with nothing pending, or the time limit. */
   run(): RunResult {
+    if (this.kernel.numNodes > 1) return runHarts(this, this.opts.quantumTicks ?? 100);
     const k = this.kernel;
     const m = this.machine;
     const maxTicks = this.opts.maxTicks ?? Infinity;
@@ -216,6 +228,61 @@ export class System {
         if (problem !== null) return this.result("invariant", problem);
       }
     }
+  }
+
+  /**
+   * Runs the current thread of the selected hart until it traps, and hands the trap to the kernel
+   * (the body of run()'s loop without its one-core shortcuts; used by the multicore loop).
+   */
+  step(): void {
+    const k = this.kernel;
+    const m = this.machine;
+    const t = k.currentThread;
+    const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
+    const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
+    const exit = eng.run(t);
+    switch (exit) {
+      case EXIT_SYSCALL:
+        if (m.interruptPending()) k.interruptTrap();
+        else k.syscallTrap();
+        break;
+      case EXIT_INTERRUPT:
+        if (m.interruptPending()) k.interruptTrap();
+        break;
+      case EXIT_VMFAULT:
+        k.vmFaultTrap(eng.faultAddr, eng.faultAccess);
+        break;
+      case EXIT_USER_EXCEPTION:
+        k.userExceptionTrap(this.rv.exceptionCause);
+        break;
+      case EXIT_EXCEPTION:
+        this.opts.onDiagnostic?.(
+          `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
+        );
+        k.userExceptionTrap(2);
+        break;
+      case EXIT_RETURNED:
+        suspendCurrentThread(k);
+        break;
+    }
+  }
+
+  /** Input waiting for the first moment every hart is idle, handed to the UART now; false if none. */
+  deliverIdleInput(): boolean {
+    if (this.inputOnIdle === null) return false;
+    this.machine.scheduleInput(this.inputOnIdle, this.machine.clock.now, this.opts.inputInterval ?? 0);
+    this.inputOnIdle = null;
+    return true;
+  }
+
+  /** The invariant checker's verdict on the kernel state when checks are on, else null. */
+  checkNow(): string | null {
+    return this.opts.checkInvariants === true ? checkInvariants(this.kernel.state) : null;
+  }
+
+  /** Ends a run (the multicore loop's exit). */
+  finish(reason: StopReason, message?: string): RunResult {
+    return this.result(reason, message);
   }
 
   /** Whether the current address space holds no machine code at a TS entry `pc`. */
