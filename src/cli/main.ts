@@ -21,7 +21,8 @@ const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
                    [--domains <KernelNumDomains>] [--num-nodes <KernelMaxNumNodes>]
        sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
-       sel4ts check <file.system> [--search-path DIR]...
+                   [--num-nodes <cores>]
+       sel4ts check <file.system> [--search-path DIR]... [--num-nodes <cores>]
        sel4ts capdl <file.system>`;
 
 interface BootArgs {
@@ -250,9 +251,16 @@ function writeTrace(path: string | undefined, sys: System): boolean {
 async function check(args: string[]): Promise<number> {
   let file: string | undefined;
   const searchPaths: string[] = [];
+  let numCores = 1;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? "";
-    if (a === "--search-path") {
+    if (a === "--num-nodes") {
+      numCores = Number(args[++i]);
+      if (!Number.isInteger(numCores) || numCores < 1 || numCores > 8) {
+        process.stderr.write(`sel4ts: --num-nodes takes KernelMaxNumNodes (1..8)\n${USAGE}\n`);
+        return 2;
+      }
+    } else if (a === "--search-path") {
       const d = args[++i];
       if (d === undefined) {
         process.stderr.write(`sel4ts: --search-path takes a directory\n${USAGE}\n`);
@@ -291,7 +299,7 @@ async function check(args: string[]): Promise<number> {
     }
     return { found: false, reason: "missing" };
   };
-  const result = parseSdf(text, { file, readFile: lookup });
+  const result = parseSdf(text, { file, readFile: lookup, config: { numCores } });
   for (const w of result.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
   if (result.ok) return 0;
   for (const e of result.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);
@@ -343,7 +351,11 @@ async function loadSdf(a: SdfArgs): Promise<SdfSystem | number> {
       return { found: false, reason: "unreadable" };
     }
   };
-  const result = parseSdf(text, { file: a.file, readFile: lookup });
+  const result = parseSdf(text, {
+    file: a.file,
+    readFile: lookup,
+    config: { numCores: a.boot.numNodes ?? 1 },
+  });
   for (const w of result.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
   if (result.ok) return result.system;
   for (const e of result.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);
@@ -453,7 +465,7 @@ async function run(args: string[]): Promise<number> {
   };
   let initialiserFailed = false;
   const system = new System({
-    kernelConfig: microkitKernelConfig(sys),
+    kernelConfig: microkitKernelConfig(sys, a.boot.numNodes ?? 1),
     maxTicks: a.boot.maxTicks,
     ramSize: a.boot.ramSize,
     checkInvariants: a.boot.checkInvariants,
