@@ -29,6 +29,8 @@ export interface KernelConfig {
   numDomainSchedules?: number;
   /** KernelMaxNumNodes: the number of cores (1..8, default 1). */
   numNodes?: number;
+  /** KernelRiscvExtF and KernelRiscvExtD (CONFIG_HAVE_FPU): default true. */
+  fpu?: boolean;
 }
 
 /** The largest KernelMaxNumNodes the machine model offers (QEMU virt allows 8 harts). */
@@ -75,6 +77,8 @@ export class KernelState {
   readonly nodes: NodeState[] = [];
   /** ipiReschedulePending: one bit per core that needs a reschedule IPI when schedule() ends. */
   ipiReschedulePending = 0;
+  /** CONFIG_HAVE_FPU. */
+  readonly fpu: boolean;
   curThread!: Tcb;
   idleThread!: Tcb;
   schedulerAction = SchedulerAction_ResumeCurrentThread;
@@ -129,6 +133,7 @@ export class KernelState {
     this.numDomainSchedules = schedules;
     this.numNodes = nodes;
     for (let i = 0; i < nodes; i++) this.nodes.push(new NodeState(domains));
+    this.fpu = config.fpu ?? true;
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);

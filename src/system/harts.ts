@@ -26,6 +26,7 @@ export function runHarts(sys: System, quantum: number): RunResult {
   for (;;) {
     if (k.halted) return sys.finish("halt");
     if (m.clock.now >= maxTicks) return sys.finish("max-time");
+    if (sys.stopRequested()) return sys.finish("stopped");
     const h = m.hart;
     if (m.clock.now >= m.quantumEnd) {
       select((h + 1) % n);

@@ -54,16 +54,52 @@ export interface SystemOptions {
   trace?: TraceOptions;
   /** Kernel build options (number of domains and domain schedule entries). */
   kernelConfig?: KernelConfig;
-  /** The RV64 hart's options (cycles per instruction, user access to the counters). */
+  /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
   /**
    * With several cores (kernelConfig.numNodes > 1): the length of a hart's turn in timer ticks
    * (default 100, i.e. 10 µs). Harts run one at a time, in turns, on one simulated clock.
    */
   quantumTicks?: number;
+  /**
+   * Input that arrives while the system runs (a pipe): polled at each idle moment, and waited for
+   * when the system would otherwise end idle while a driver has the UART's receive interrupt on.
+   */
+  inputStream?: InputStream;
+  /** A supervisor's view of the run (see RunWatch); without it the loop pays one null check. */
+  watch?: RunWatch;
+  /**
+   * A TS thread's code threw: `thread` stops with a user exception fault. Without this handler the
+   * error goes to onDiagnostic.
+   */
+  onUserError?: (thread: Tcb, error: unknown) => void;
 }
 
-export type StopReason = "halt" | "idle" | "max-time" | "invariant";
+/** Bytes that arrive during the run (see SystemOptions.inputStream). */
+export interface InputStream {
+  /** The bytes that have arrived since the last call (possibly none), or null at end of input. */
+  poll(): Uint8Array | null;
+  /** Block until something arrives or the input ends (then poll() tells which). */
+  wait(): void;
+}
+
+/**
+ * How a supervisor (another thread, a debugger) watches a run without slowing it: the loop writes
+ * progress into plain typed arrays (which may live in shared memory) before it runs a thread, and
+ * stops with reason "stopped" once `stop[0]` is non-zero.
+ */
+export interface RunWatch {
+  /** [WATCH_ENTRIES] kernel entries so far, [WATCH_TICKS] simulated time then, [WATCH_THREAD] the TCB's address. */
+  readonly progress: Float64Array;
+  readonly stop: Int32Array;
+  /** Called before a thread runs when it is not the one that ran last. */
+  switched(t: Tcb): void;
+}
+export const WATCH_ENTRIES = 0;
+export const WATCH_TICKS = 1;
+export const WATCH_THREAD = 2;
+
+export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped";
 
 export interface RunResult {
   reason: StopReason;
@@ -109,7 +145,7 @@ export class System {
       opts.kernelConfig,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart);
+    this.rv = new RvEngine(this.machine, opts.hart, opts.kernelConfig?.fpu ?? true);
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {
@@ -150,9 +186,13 @@ export class System {
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
     // entries, so TS threads may hand over to each other without a full round of this loop.
     const fast = !check && this.tracer === null;
+    const watch = this.opts.watch ?? null;
+    const stream = this.opts.inputStream ?? null;
+    let streamEnded = stream === null;
     for (;;) {
       if (k.halted) return this.result("halt");
       if (m.clock.now >= maxTicks) return this.result("max-time");
+      if (watch !== null && watch.stop[0] !== 0) return this.result("stopped");
       if (m.interruptPending()) {
         k.interruptTrap();
       } else if (k.isIdle) {
@@ -161,6 +201,26 @@ export class System {
           this.inputOnIdle = null;
           continue;
         }
+        if (!streamEnded && m.inputScheduled === 0) {
+          // Piped input: what has arrived by this idle moment enters the UART now; when nothing
+          // else could ever wake the system and a driver listens, wait for more.
+          let bytes = (stream as InputStream).poll();
+          if (
+            bytes !== null &&
+            bytes.length === 0 &&
+            m.nextEventTime() === Infinity &&
+            m.uart.receiveInterruptEnabled
+          ) {
+            (stream as InputStream).wait();
+            if (watch !== null && watch.stop[0] !== 0) continue;
+            bytes = (stream as InputStream).poll();
+          }
+          if (bytes === null) streamEnded = true;
+          else if (bytes.length > 0) {
+            m.scheduleInput(bytes, m.clock.now, this.opts.inputInterval ?? 0);
+            continue;
+          }
+        }
         const next = m.nextEventTime();
         if (next === Infinity) return this.result("idle");
         m.clock.advanceTo(Math.min(next, maxTicks));
@@ -168,6 +228,7 @@ export class System {
       } else {
         let t = k.currentThread;
         let eng: TsEngine | RvEngine = this.engine;
+        if (watch !== null) this.publish(watch, t);
         let exit = fast ? this.engine.resumeSyscall(t) : NOT_PARKED;
         if (exit === NOT_PARKED) {
           // A TS thread is one parked in the TS engine or starting at a registered TS entry; every
@@ -187,6 +248,10 @@ export class System {
             exit = TRAP_NONE;
             if (k.halted || m.clock.now >= maxTicks || m.interruptPending()) break;
             const next = k.currentThread;
+            if (watch !== null) {
+              if (watch.stop[0] !== 0) break;
+              this.publish(watch, next);
+            }
             const resumed = this.engine.resumeSyscall(next);
             if (resumed === NOT_PARKED) break;
             t = next;
@@ -213,9 +278,11 @@ export class System {
             k.userExceptionTrap(this.rv.exceptionCause);
             break;
           case EXIT_EXCEPTION:
-            this.opts.onDiagnostic?.(
-              `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
-            );
+            if (this.opts.onUserError !== undefined) this.opts.onUserError(t, this.engine.lastError);
+            else
+              this.opts.onDiagnostic?.(
+                `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
+              );
             k.userExceptionTrap(2);
             break;
           case EXIT_RETURNED:
@@ -256,15 +323,23 @@ export class System {
         k.userExceptionTrap(this.rv.exceptionCause);
         break;
       case EXIT_EXCEPTION:
-        this.opts.onDiagnostic?.(
-          `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
-        );
+        if (this.opts.onUserError !== undefined) this.opts.onUserError(t, this.engine.lastError);
+        else
+          this.opts.onDiagnostic?.(
+            `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
+          );
         k.userExceptionTrap(2);
         break;
       case EXIT_RETURNED:
         suspendCurrentThread(k);
         break;
     }
+  }
+
+  /** Whether a watcher asked the run to stop (SystemOptions.watch). */
+  stopRequested(): boolean {
+    const w = this.opts.watch;
+    return w !== undefined && w.stop[0] !== 0;
   }
 
   /** Input waiting for the first moment every hart is idle, handed to the UART now; false if none. */
@@ -283,6 +358,20 @@ export class System {
   /** Ends a run (the multicore loop's exit). */
   finish(reason: StopReason, message?: string): RunResult {
     return this.result(reason, message);
+  }
+
+  private watched: Tcb | null = null;
+
+  /** Tell a watcher which thread is about to run, after how many kernel entries. */
+  private publish(watch: RunWatch, t: Tcb): void {
+    const p = watch.progress;
+    p[WATCH_ENTRIES] = this.kernel.state.entries;
+    p[WATCH_TICKS] = this.machine.clock.now;
+    if (t !== this.watched) {
+      this.watched = t;
+      p[WATCH_THREAD] = t.ptr;
+      watch.switched(t);
+    }
   }
 
   /** Whether the current address space holds no machine code at a TS entry `pc`. */

@@ -1,5 +1,5 @@
 // `sel4ts boot` with ELF root tasks through the CLI entry point: a C root task's output on stdout,
-// and a file that is not a valid ELF (by its magic number or by its name) explained, exit 2.
+// and a file that is not a valid ELF (by its magic number or by its name) explained, exit 1 (bad input).
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,21 +39,21 @@ describe("sel4ts boot x.elf", () => {
     expect(io.out.join("")).toContain("client1: 11^2 = 121\n");
   });
 
-  it("a truncated ELF: the parser's explanation, exit 2", async () => {
+  it("a truncated ELF: the parser's explanation, exit 1", async () => {
     const f = join(dir, "cut.elf");
     writeFileSync(f, "\x7fELF\x02\x01");
     const io = capture();
-    expect(await main(["boot", f, "--no-stdin"])).toBe(2);
+    expect(await main(["boot", f, "--no-stdin"])).toBe(1);
     expect(io.err.join("")).toMatch(
       /cannot load .*cut\.elf: bad ELF file: the ELF header lies outside the file/,
     );
   });
 
-  it("a .elf file that is not an ELF at all: 'not an ELF file', exit 2", async () => {
+  it("a .elf file that is not an ELF at all: 'not an ELF file', exit 1", async () => {
     const f = join(dir, "text.elf");
     writeFileSync(f, "hello, this is text");
     const io = capture();
-    expect(await main(["boot", f, "--no-stdin"])).toBe(2);
+    expect(await main(["boot", f, "--no-stdin"])).toBe(1);
     expect(io.err.join("")).toMatch(/cannot load .*text\.elf: bad ELF file: not an ELF file/);
     expect(io.out.join("")).toBe("");
   });

@@ -25,7 +25,7 @@ import {
   seL4_SysYield,
 } from "../../abi/index.ts";
 import * as R from "../../abi/registers.ts";
-import { ipcIndex, rt, TRAP_SYSCALL, type Trap, type UserGenerator } from "../runtime.ts";
+import { ipcIndex, LOCATE_PROBE, rt, TRAP_SYSCALL, type Trap, type UserGenerator } from "../runtime.ts";
 import type { seL4_CPtr, seL4_MessageInfo_t, seL4_Uint32 } from "./types.ts";
 import { type seL4_Word, makeWord, setReg, wordHi, wordLo } from "./word.ts";
 
@@ -171,6 +171,12 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
   }
 
   throw(e: unknown): IteratorResult<Trap, unknown> {
+    if (e === LOCATE_PROBE && this.phase === ITER_TRAPPED) {
+      // Where is this thread? Record the stack (the delegating generators are on it at their
+      // `yield*`) and stay parked at the trap.
+      rt.probeStack = new Error("parked").stack ?? null;
+      return TRAPPED;
+    }
     this.phase = ITER_DONE;
     throw e;
   }
