@@ -1,4 +1,4 @@
-// The spsc_smp example: the spsc producer and consumer on cores 1 and 2 of a 4-core kernel, a hello
+// The microkit-smp spsc example: the spsc producer and consumer on cores 1 and 2 of a 4-core kernel, a hello
 // PD on core 3, the monitor on core 0. Same stream as on one core; the same bytes twice.
 
 import { readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { parseSdf } from "../../src/microkit/sdf.ts";
 import { microkitKernelConfig, runMicrokit } from "../../src/microkit/run.ts";
 import { microkitProgramOf, type MicrokitProgram } from "../../src/user/microkit.ts";
 
-const FILE = resolve(import.meta.dirname, "../../examples/microkit/spsc_smp.system");
+const FILE = resolve(import.meta.dirname, "../../examples/microkit-smp/spsc.system");
 
 async function run(): Promise<{ out: string; ticks: number; entries: number; reason: string }> {
   const r = parseSdf(readFileSync(FILE, "utf8"), { file: FILE, config: { numCores: 4 } });
@@ -34,7 +34,7 @@ async function run(): Promise<{ out: string; ticks: number; entries: number; rea
   };
 }
 
-describe("example: spsc_smp (PDs on 4 cores)", () => {
+describe("example: microkit-smp/spsc (PDs on 4 cores)", () => {
   it("passes the whole stream between cores 1 and 2, deterministically", async () => {
     const a = await run();
     const b = await run();
