@@ -84,8 +84,8 @@ export function resolveKernelConfig(c: KernelConfig = {}): ResolvedKernelConfig 
   if (!Number.isInteger(numDomainSchedules) || numDomainSchedules < 2)
     throw new RangeError(`KernelNumDomainSchedules must be at least 2, not ${numDomainSchedules}`);
   const numNodes = c.numNodes ?? d.numNodes;
-  if (!Number.isInteger(numNodes) || numNodes < 1 || numNodes > 256)
-    throw new RangeError(`KernelMaxNumNodes must be 1..256, not ${numNodes}`);
+  if (!Number.isInteger(numNodes) || numNodes < 1 || numNodes > 8)
+    throw new RangeError(`KernelMaxNumNodes must be 1..8 (QEMU virt's harts), not ${numNodes}`);
   const ramMiB = c.ramMiB ?? d.ramMiB;
   if (!Number.isInteger(ramMiB) || ramMiB < MIN_RAM_MIB || ramMiB > MAX_RAM_MIB)
     throw new RangeError(`RAM must be ${MIN_RAM_MIB}..${MAX_RAM_MIB} MiB, not ${ramMiB}`);

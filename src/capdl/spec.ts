@@ -64,6 +64,8 @@ export interface CapDLSc {
   budget: bigint;
   period: bigint;
   badge: bigint;
+  /** The core whose SchedControl cap configures it (the PD's `cpu`); 0 when absent. */
+  core?: number;
 }
 
 export interface CapDLObject {

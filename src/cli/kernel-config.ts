@@ -110,6 +110,7 @@ export function kernelConfigOf(
   }
   if (typeof v.domains === "string") cfg.numDomains = Number(v.domains);
   if (typeof v.ram === "string") cfg.ramMiB = Number(v.ram);
+  if (typeof v["num-nodes"] === "string") cfg.numNodes = Number(v["num-nodes"]);
   try {
     return resolveKernelConfig(cfg);
   } catch (e) {

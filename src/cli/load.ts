@@ -37,6 +37,8 @@ export async function loadSdf(
   file: string,
   searchPaths: string[],
   report: Report,
+  /** The kernel's number of cores (a PD's `cpu` must be below it). */
+  numCores = 1,
 ): Promise<SdfSystem | number> {
   let text: string;
   try {
@@ -55,7 +57,7 @@ export async function loadSdf(
       return { found: false, reason: "unreadable" };
     }
   };
-  const result = parseSdf(text, { file, readFile: lookup });
+  const result = parseSdf(text, { file, readFile: lookup, config: { numCores } });
   for (const w of result.warnings) report(formatDiagnostic(w));
   if (result.ok) return result.system;
   for (const e of result.errors) report(formatDiagnostic(e));

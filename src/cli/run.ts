@@ -16,7 +16,8 @@ function searchPaths(args: ParsedArgs): string[] {
 
 export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
   const file = args.positionals[0];
-  const sys = await loadSdf(file, searchPaths(args), io.stderr);
+  const nodes = typeof args.values["num-nodes"] === "string" ? Number(args.values["num-nodes"]) : 1;
+  const sys = await loadSdf(file, searchPaths(args), io.stderr, nodes);
   if (typeof sys === "number") return sys;
   if (args.values.typecheck === true) {
     // Before the modules load: a type error explains more than the loader's error would.
@@ -31,7 +32,7 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
   if (loaded.failed) return EXIT_BAD_INPUT;
   const b = build(file, sys, loaded.elfs, io.stderr);
   if (typeof b === "number") return b;
-  const kernelConfig = kernelConfigOf(args, null, microkitKernelConfig(sys));
+  const kernelConfig = kernelConfigOf(args, null, microkitKernelConfig(sys, nodes));
   if (typeof kernelConfig === "string") {
     io.stderr(`sel4ts: ${kernelConfig}`);
     return EXIT_USAGE;

@@ -21,6 +21,16 @@ export const searchPath: OptionSpec = {
 /** What a run's supervision and verdict take: `boot` and `run`. */
 export const runOptions: OptionSpec[] = [
   {
+    name: "num-nodes",
+    type: "string",
+    arg: "<n>",
+    help: "KernelMaxNumNodes: the number of cores (1..8; the Microkit's smp- configurations have 4)",
+    check: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 8 ? null : `'${v}' is not a core count (1..8)`;
+    },
+  },
+  {
     name: "max-time",
     type: "string",
     arg: "<duration>",

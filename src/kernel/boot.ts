@@ -278,8 +278,12 @@ export function bootKernel(config: BootConfig): BootResult {
     mapFrame(original(root(slot++)), extraBIPaddr + off, extraBIVaddr + off);
   const extraBIEnd = slot;
   const schedControlStart = slot;
-  c = original(root(slot++));
-  c.type = A.cap_sched_control_cap;
+  // One SchedControl cap per core, in core order (create_sched_control_caps); the cap names its core.
+  for (let core = 0; core < ks.numNodes; core++) {
+    c = original(root(slot++));
+    c.type = A.cap_sched_control_cap;
+    c.extra = core;
+  }
   const schedControlEnd = slot;
 
   const imageFramesStart = slot;

@@ -12,7 +12,7 @@
 
 import { checkIPC } from "./invariants-ipc.ts";
 import { cappedObjects, checkSched } from "./invariants-sched.ts";
-import { checkAll, checkThreads } from "./invariants.ts";
+import { checkAll, checkInvariants, checkThreads } from "./invariants.ts";
 import type { KernelState } from "./state.ts";
 import type { Cte, KObject } from "./structures.ts";
 
@@ -35,6 +35,8 @@ export class InvariantMonitor {
   /** Check after a kernel entry: null, or the first violation found. */
   check(): string | null {
     const ks = this.ks;
+    // Several cores: the whole checker, which loads each core's scheduler state in turn.
+    if (ks.numNodes > 1) return checkInvariants(ks);
     if (ks.capsDirty || this.sinceWhole >= this.wholeEvery) return this.whole();
     this.sinceWhole++;
     this.lightChecks++;

@@ -223,7 +223,7 @@ function checkQueues(ks: KernelState, liveThread: (t: Tcb | null) => boolean): s
     last = time;
   }
   for (const o of ks.objects.values())
-    if (o instanceof Tcb && o.inReleaseQueue && !released.has(o))
+    if (o instanceof Tcb && o.inReleaseQueue && o.affinity === ks.core && !released.has(o))
       return `thread "${o.name}" flagged as released but not in the release queue`;
   if (!liveThread(ks.curThread)) return "the current thread is dead";
   if (ks.curThread !== idle && ks.curSC !== ks.curThread.sc)

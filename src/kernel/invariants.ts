@@ -121,7 +121,38 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  return checkAll(ks, [], new Set<KObject>(ks.objects.values()));
+  if (ks.numNodes === 1) return checkAll(ks, [], new Set<KObject>(ks.objects.values()));
+  // Several cores: everything with each core's scheduler state loaded in turn (the per-core
+  // checks look at the threads whose affinity is that core), then what relates the cores.
+  const here = ks.core;
+  let problem: string | null = null;
+  const running = new Set<Tcb>();
+  for (let c = 0; c < ks.numNodes && problem === null; c++) {
+    ks.loadCore(c);
+    problem = checkAll(ks, [], new Set<KObject>(ks.objects.values())) ?? checkAffinity(ks);
+    const cur = ks.curThread;
+    if (problem === null && cur !== ks.idleThread) {
+      if (running.has(cur)) problem = `thread "${cur.name}" runs on two cores`;
+      running.add(cur);
+    }
+  }
+  ks.loadCore(here);
+  return problem;
+}
+
+/** Each core queues and runs only threads of its own (tcbAffinity), and runs its own idle thread. */
+function checkAffinity(ks: KernelState): string | null {
+  const c = ks.core;
+  for (let q = 0; q < ks.readyHead.length; q++)
+    for (let t = ks.readyHead[q]; t !== null; t = t.schedNext)
+      if (t.affinity !== c) return `thread "${t.name}" of core ${t.affinity} is queued on core ${c}`;
+  for (let t = ks.releaseHead; t !== null; t = t.schedNext)
+    if (t.affinity !== c) return `thread "${t.name}" of core ${t.affinity} is released on core ${c}`;
+  const cur = ks.curThread;
+  if (cur.affinity !== c) return `core ${c} runs thread "${cur.name}" of core ${cur.affinity}`;
+  if (cur !== ks.idleThread && ks.nodes.some((n, i) => i !== c && n.idleThread === cur))
+    return `core ${c} runs another core's idle thread`;
+  return null;
 }
 
 /**
@@ -436,7 +467,7 @@ export function checkThreads(ks: KernelState): string | null {
         for (let t = q === null ? null : q.head; t !== null; t = t.epNext) if (t === o) found = true;
         if (!found) return `thread "${o.name}" blocked but not queued`;
       }
-      if (o.inReadyQueue) {
+      if (o.inReadyQueue && o.affinity === ks.core) {
         let found = false;
         const q = (o.domain << 8) | o.priority;
         for (let t = ks.readyHead[q]; t !== null; t = t.schedNext) if (t === o) found = true;

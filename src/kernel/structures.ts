@@ -221,6 +221,8 @@ export class Tcb {
   priority = 0;
   mcp = 0;
   domain = 0;
+  /** tcbAffinity: the core whose queues hold it and which runs it (its SC's core, via migrateTCB). */
+  affinity = 0;
   flags = 0;
   /** IPC buffer virtual address. */
   ipcBuffer = 0;

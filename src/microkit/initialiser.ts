@@ -407,7 +407,7 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
       if (s === undefined) continue;
       check(
         yield* seL4_SchedControl_ConfigureFlags(
-          bi.schedcontrol.start,
+          bi.schedcontrol.start + (s.core ?? 0),
           objSlot[i],
           s.budget,
           s.period,

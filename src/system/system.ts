@@ -14,6 +14,7 @@ import {
 } from "../abi/config.ts";
 import type { RootImage } from "../kernel/boot.ts";
 import { InvariantMonitor } from "../kernel/invariants-monitor.ts";
+import { checkInvariants } from "../kernel/invariants.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
 import { ACCESS_READ } from "../machine/mmu.ts";
@@ -24,6 +25,7 @@ import { Tracer, type TraceOptions } from "./trace.ts";
 import { WATCH_ENTRIES, WATCH_THREAD, WATCH_TICKS, type RunWatch } from "./watch.ts";
 
 export { WATCH_ENTRIES, WATCH_THREAD, WATCH_TICKS, type RunWatch };
+import { runHarts } from "./harts.ts";
 import { rootTaskEntry, type RootMain } from "../user/root.ts";
 import { rt } from "../user/runtime.ts";
 import {
@@ -75,6 +77,11 @@ export interface SystemOptions {
   kernelConfig?: KernelConfig;
   /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
+  /**
+   * With several cores (kernelConfig.numNodes > 1): the length of a hart's turn in timer ticks
+   * (default 100, i.e. 10 µs). Harts run one at a time, in turns, on one simulated clock.
+   */
+  quantumTicks?: number;
   /**
    * Input that arrives while the system runs (a pipe): polled at each idle moment, and waited for
    * when the system would otherwise end idle while a driver has the UART's receive interrupt on.
@@ -199,6 +206,7 @@ export class System {
 
   /** Run until halt, idle with nothing pending, or the time limit. */
   run(): RunResult {
+    if (this.kernel.numNodes > 1) return runHarts(this, this.opts.quantumTicks ?? 100);
     const k = this.kernel;
     const m = this.machine;
     const maxTicks = this.opts.maxTicks ?? Infinity;
@@ -321,6 +329,69 @@ export class System {
         if (problem !== null) return this.result("invariant", problem);
       }
     }
+  }
+
+  /**
+   * Runs the current thread of the selected hart until it traps, and hands the trap to the kernel
+   * (the body of run()'s loop without its one-core shortcuts; used by the multicore loop).
+   */
+  step(): void {
+    const k = this.kernel;
+    const m = this.machine;
+    const t = k.currentThread;
+    const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
+    const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
+    const exit = eng.run(t);
+    switch (exit) {
+      case EXIT_SYSCALL:
+        if (m.interruptPending()) k.interruptTrap();
+        else k.syscallTrap();
+        break;
+      case EXIT_INTERRUPT:
+        if (m.interruptPending()) k.interruptTrap();
+        break;
+      case EXIT_VMFAULT:
+        k.vmFaultTrap(eng.faultAddr, eng.faultAccess);
+        break;
+      case EXIT_USER_EXCEPTION:
+        k.userExceptionTrap(this.rv.exceptionCause);
+        break;
+      case EXIT_EXCEPTION:
+        if (this.opts.onUserError !== undefined) this.opts.onUserError(t, this.engine.lastError);
+        else
+          this.opts.onDiagnostic?.(
+            `user program error in thread "${t.name}": ${describe(this.engine.lastError)}`,
+          );
+        k.userExceptionTrap(2);
+        break;
+      case EXIT_RETURNED:
+        suspendCurrentThread(k);
+        break;
+    }
+  }
+
+  /** Whether a watcher asked the run to stop (SystemOptions.watch). */
+  stopRequested(): boolean {
+    const w = this.opts.watch;
+    return w !== undefined && w.stop[0] !== 0;
+  }
+
+  /** Input waiting for the first moment every hart is idle, handed to the UART now; false if none. */
+  deliverIdleInput(): boolean {
+    if (this.inputOnIdle === null) return false;
+    this.machine.scheduleInput(this.inputOnIdle, this.machine.clock.now, this.opts.inputInterval ?? 0);
+    this.inputOnIdle = null;
+    return true;
+  }
+
+  /** The invariant checker's verdict on the kernel state when checks are on, else null. */
+  checkNow(): string | null {
+    return this.opts.checkInvariants === true ? checkInvariants(this.kernel.state) : null;
+  }
+
+  /** Ends a run (the multicore loop's exit). */
+  finish(reason: StopReason, message?: string): RunResult {
+    return this.result(reason, message);
   }
 
   private watched: Tcb | null = null;

@@ -17,6 +17,7 @@ import {
   ThreadState_Restart,
   TICKS_PER_US,
 } from "../../abi/index.ts";
+import { migrateTCB, remoteTCBStall } from "../smp.ts";
 import { argHi, argLo, argNum, inv } from "../msg.ts";
 import { commitTime, refillNew, refillUpdate, scActive } from "../sched.ts";
 import { schedContextResume } from "../schedcontext.ts";
@@ -34,6 +35,7 @@ import {
   possibleSwitchTo,
   releaseRemove,
   rescheduleRequired,
+  schedEnqueue,
   setThreadState,
   tcbSchedDequeue,
 } from "../thread.ts";
@@ -65,7 +67,7 @@ function wordGreater(aHi: number, aLo: number, bHi: number, bLo: number): boolea
 export function decodeSchedControlInvocation(
   label: number,
   length: number,
-  _cap: Cte,
+  cap: Cte,
   _slot: Cte,
   _call: boolean,
 ): Exception {
@@ -74,11 +76,11 @@ export function decodeSchedControlInvocation(
     current_syscall_error.type = seL4_IllegalOperation;
     return EXCEPTION_SYSCALL_ERROR;
   }
-  return decodeConfigureFlags(length);
+  return decodeConfigureFlags(cap.extra, length);
 }
 
 /** SCH-16: args budget, period, extra_refills, badge, flags (µs); cap SC. */
-function decodeConfigureFlags(length: number): Exception {
+function decodeConfigureFlags(core: number, length: number): Exception {
   const scSlot = current_extra_caps.slots[0];
   if (scSlot === null || length < 5) {
     userError(scSlot === null ? UE.UE_schedcontrol_83 : UE.UE_schedcontrol_89);
@@ -131,12 +133,23 @@ function decodeConfigureFlags(length: number): Exception {
   const budget = (bHi * 0x1_0000_0000 + bLo) * TICKS_PER_US;
   const period = (pHi * 0x1_0000_0000 + pLo) * TICKS_PER_US;
   const roundRobin = bHi === pHi && bLo === pLo;
-  invokeConfigureFlags(sc, roundRobin, budget, period, extraRefills + MIN_REFILLS, badgeHi, badgeLo, flags);
+  invokeConfigureFlags(
+    core,
+    sc,
+    roundRobin,
+    budget,
+    period,
+    extraRefills + MIN_REFILLS,
+    badgeHi,
+    badgeLo,
+    flags,
+  );
   return EXCEPTION_NONE;
 }
 
 /** SCH-17. */
 function invokeConfigureFlags(
+  core: number,
   sc: SchedContext,
   roundRobin: boolean,
   budget: number,
@@ -148,6 +161,8 @@ function invokeConfigureFlags(
 ): void {
   const t = sc.tcb;
   if (t !== null) {
+    // A thread running on another core is stalled there first.
+    if (ks.numNodes > 1) remoteTCBStall(t);
     // Parameters never change while the thread sits in a sorted queue.
     releaseRemove(t);
     tcbSchedDequeue(t);
@@ -155,11 +170,19 @@ function invokeConfigureFlags(
     if (ks.curSC === sc) commitTime();
   }
   if (roundRobin) refillNew(sc, MIN_REFILLS, budget, 0);
-  else if (scActive(sc) && t !== null && isRunnable(t)) refillUpdate(sc, period, budget, maxRefills);
+  else if (core === sc.core && scActive(sc) && t !== null && isRunnable(t))
+    refillUpdate(sc, period, budget, maxRefills);
   else refillNew(sc, maxRefills, budget, period);
+  // The SC, and its thread, now belong to the core of the SchedControl cap invoked.
+  sc.core = core;
+  if (t !== null) migrateTCB(t, core);
   if (t !== null) {
     schedContextResume(sc);
-    if (isRunnable(t) && t !== ks.curThread) possibleSwitchTo(t);
+    if (core === ks.core) {
+      if (isRunnable(t) && t !== ks.curThread) possibleSwitchTo(t);
+    } else if (isRunnable(t)) {
+      schedEnqueue(t);
+    }
     if (t === ks.curThread) rescheduleRequired();
   }
   sc.badgeHi = badgeHi;

@@ -2,6 +2,7 @@
 // seL4's order (TH-5..TH-26) and returns the syscall error, or puts the caller in Restart and
 // performs the effect (tcb-invoke.ts).
 
+import { remoteTCBStall } from "../smp.ts";
 import {
   cap_cnode_cap,
   cap_endpoint_cap,
@@ -150,6 +151,8 @@ export function decodeTCBInvocation(
   call: boolean,
 ): Exception {
   const target = cap.obj as Tcb;
+  // A target running on another core is stalled before anything is decoded.
+  if (ks.numNodes > 1) remoteTCBStall(target);
   switch (label) {
     case TCBReadRegisters:
       return decodeReadRegisters(target, length, call);
