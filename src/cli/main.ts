@@ -15,14 +15,19 @@ import { System, type RunResult } from "../system/system.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
+import { graph, GRAPH_USAGE } from "./graph.ts";
+import { caps, CAPS_USAGE } from "./caps.ts";
+import { writeReport } from "./report.ts";
 
 const USAGE = `usage: sel4ts boot <root-task.ts|.js|.elf> [--max-time <duration>] [--check-invariants] [--ram <MiB>]
                    [--input <file> | --input-text <text> | --no-stdin]
                    [--input-at <duration>|idle] [--input-interval <duration>] [--trace <out.json>]
                    [--domains <KernelNumDomains>]
-       sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>]
-       sel4ts check <file.system> [--search-path DIR]...
-       sel4ts capdl <file.system>`;
+       sel4ts run <file.system> [--search-path DIR]... [--max-time <duration>] [--trace <out.json>] [--report <report.txt>]
+       sel4ts check <file.system> [--search-path DIR]... [--report <report.txt>]
+       sel4ts capdl <file.system>
+       ${GRAPH_USAGE}
+       ${CAPS_USAGE}`;
 
 interface BootArgs {
   file: string;
@@ -240,10 +245,13 @@ function writeTrace(path: string | undefined, sys: System): boolean {
  */
 async function check(args: string[]): Promise<number> {
   let file: string | undefined;
+  let reportPath: string | undefined;
   const searchPaths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? "";
-    if (a === "--search-path") {
+    if (a === "--report" && args[i + 1] !== undefined) {
+      reportPath = args[++i];
+    } else if (a === "--search-path") {
       const d = args[++i];
       if (d === undefined) {
         process.stderr.write(`sel4ts: --search-path takes a directory\n${USAGE}\n`);
@@ -284,27 +292,37 @@ async function check(args: string[]): Promise<number> {
   };
   const result = parseSdf(text, { file, readFile: lookup });
   for (const w of result.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
-  if (result.ok) return 0;
+  if (result.ok) {
+    if (reportPath !== undefined && !writeReport(reportPath, buildMicrokit(result.system).spec, null, []))
+      return 1;
+    return 0;
+  }
   for (const e of result.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);
   return 1;
 }
 
-interface SdfArgs {
+export interface SdfArgs {
   file: string;
   searchPaths: string[];
   boot: BootArgs;
+  /** --report: where to write the Microkit tool's report.txt. */
+  reportPath?: string;
 }
 
 /** `run`/`capdl` arguments: the SDF, each --search-path, and the options `boot` takes. */
-function parseSdfArgs(cmd: string, args: string[]): SdfArgs | string {
+export function parseSdfArgs(cmd: string, args: string[]): SdfArgs | string {
   const searchPaths: string[] = [];
   const rest: string[] = [];
+  let reportPath: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? "";
     if (a === "--search-path") {
       const d = args[++i];
       if (d === undefined) return "--search-path takes a directory";
       searchPaths.push(d);
+    } else if (a === "--report") {
+      reportPath = args[++i];
+      if (reportPath === undefined) return "--report takes an output file name";
     } else {
       rest.push(a);
     }
@@ -312,11 +330,11 @@ function parseSdfArgs(cmd: string, args: string[]): SdfArgs | string {
   const boot = parseBootArgs(rest);
   if (typeof boot === "string")
     return boot === "boot needs a root task file" ? `${cmd} needs a system description file` : boot;
-  return { file: boot.file, searchPaths, boot };
+  return { file: boot.file, searchPaths, boot, reportPath };
 }
 
 /** Parse an SDF for `run`/`capdl`; diagnostics are printed; null when it has errors. */
-async function loadSdf(a: SdfArgs): Promise<SdfSystem | number> {
+export async function loadSdf(a: SdfArgs): Promise<SdfSystem | number> {
   let text: string;
   try {
     text = await readFile(a.file, "utf8");
@@ -367,12 +385,12 @@ async function capdl(args: string[]): Promise<number> {
 }
 
 /** Load every PD's program image (a .ts/.js module) by PD name; errors as FILE:LINE:COL: message. */
-interface LoadedPrograms {
+export interface LoadedPrograms {
   programs: Map<string, MicrokitProgram>;
   elfs: Map<string, ElfProgram>;
 }
 
-async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<LoadedPrograms | number> {
+export async function loadPrograms(a: SdfArgs, sys: SdfSystem): Promise<LoadedPrograms | number> {
   const dirs = [...a.searchPaths, dirname(a.file)];
   const programs = new Map<string, MicrokitProgram>();
   const elfs = new Map<string, ElfProgram>();
@@ -465,8 +483,9 @@ async function run(args: string[]): Promise<number> {
     },
   });
   let r: RunResult;
+  const objectSlots: number[] = [];
   try {
-    system.boot(microkitRootTask(build, sys, programs));
+    system.boot(microkitRootTask(build, sys, programs, objectSlots));
     r = system.run();
   } catch (e) {
     flush();
@@ -478,6 +497,7 @@ async function run(args: string[]): Promise<number> {
   }
   flush();
   if (!writeTrace(a.boot.tracePath, system)) return 1;
+  if (a.reportPath !== undefined && !writeReport(a.reportPath, build.spec, system, objectSlots)) return 1;
   if (!a.boot.quiet) {
     const ms = (r.ticks / 10_000).toFixed(3);
     process.stderr.write(`sel4ts: ${r.reason} after ${ms} ms simulated, ${r.kernelEntries} kernel entries\n`);
@@ -500,6 +520,10 @@ export async function main(argv: string[]): Promise<number> {
       return run(rest);
     case "capdl":
       return capdl(rest);
+    case "graph":
+      return graph(rest);
+    case "caps":
+      return caps(rest);
     case undefined:
     case "-h":
     case "--help":

@@ -1,0 +1,21 @@
+// DOT → SVG with Graphviz compiled to WebAssembly (@viz-js/viz): the same layout engine in Node and
+// in the browser, no system install. The instance is made once and shared.
+
+import { instance, type Viz } from "@viz-js/viz";
+
+let viz: Promise<Viz> | null = null;
+
+function getViz(): Promise<Viz> {
+  viz ??= instance();
+  return viz;
+}
+
+/** Render DOT text as an SVG document; throws with Graphviz's messages when the DOT is invalid. */
+export async function renderSvg(dot: string): Promise<string> {
+  const v = await getViz();
+  const r = v.render(dot, { format: "svg", engine: "dot" });
+  if (r.status !== "success") {
+    throw new Error(`graphviz: ${r.errors.map((e) => e.message).join("; ")}`);
+  }
+  return r.output;
+}
