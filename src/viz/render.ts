@@ -13,7 +13,8 @@ function getViz(): Promise<Viz> {
 /** Render DOT text as an SVG document; throws with Graphviz's messages when the DOT is invalid. */
 export async function renderSvg(dot: string): Promise<string> {
   const v = await getViz();
-  const r = v.render(dot, { format: "svg", engine: "dot" });
+  // The engine is the graph's own `layout` attribute when it has one, else dot.
+  const r = v.render(dot, { format: "svg" });
   if (r.status !== "success") {
     throw new Error(`graphviz: ${r.errors.map((e) => e.message).join("; ")}`);
   }

@@ -54,8 +54,14 @@ export function systemToDot(sys: SdfSystem, opts: SystemGraphOptions = {}): stri
   const out: string[] = [];
   const title = opts.title ?? sys.file;
   out.push(`digraph ${q(title)} {`);
+  // Up to a dozen PDs, dot's layered layout reads left to right along the channels. Beyond that a
+  // chain or ring of channels would become one very wide row, so the PDs are laid out in a grid of
+  // about sqrt(n) columns (in document order) and channels are drawn across it without deciding
+  // the ranks.
+  const n = sys.protectionDomains.length;
+  const big = n > 12;
   out.push(
-    `  graph${attrs({ rankdir: "LR", fontname: "Helvetica", fontsize: 11, nodesep: 0.25, ranksep: 0.6, newrank: true, label: title, labelloc: "t" })};`,
+    `  graph${attrs({ rankdir: "LR", fontname: "Helvetica", fontsize: 11, nodesep: 0.25, ranksep: big ? 1.2 : 0.6, newrank: true, label: title, labelloc: "t" })};`,
   );
   out.push(`  node${attrs({ fontname: "Helvetica", fontsize: 10 })};`);
   out.push(`  edge${attrs({ fontname: "Helvetica", fontsize: 9 })};`);
@@ -76,6 +82,17 @@ export function systemToDot(sys: SdfSystem, opts: SystemGraphOptions = {}): stri
     out.push(`${indent}}`);
   };
   for (const pd of sys.protectionDomains) if (pd.parent === null) emit(pd, "  ");
+  if (big) {
+    const cols = Math.ceil(Math.sqrt(n));
+    const firsts: string[] = [];
+    for (let c = 0; c * cols < n; c++) {
+      const ids = sys.protectionDomains.slice(c * cols, (c + 1) * cols).map((p) => q(pdNodeId(p.name)));
+      out.push(`  { rank=same; ${ids.join("; ")}; }`);
+      firsts.push(ids[0]);
+    }
+    for (let c = 0; c + 1 < firsts.length; c++)
+      out.push(`  ${firsts[c]} -> ${firsts[c + 1]}${attrs({ style: "invis", weight: 10 })};`);
+  }
 
   // Channels.
   for (const ch of sys.channels) {
@@ -95,6 +112,7 @@ export function systemToDot(sys: SdfSystem, opts: SystemGraphOptions = {}): stri
         color: pp ? "#1f5fa8" : "#444444",
         tooltip: `channel ${a.pdName}:${a.id} ↔ ${b.pdName}:${b.id}${pp ? ` (ppc to ${to.pdName})` : ""}`,
         class: pp ? "channel pp" : "channel",
+        constraint: big ? "false" : undefined,
       })};`,
     );
   }
