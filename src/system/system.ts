@@ -129,11 +129,16 @@ export class System {
     this.kernel.boot({ image });
   }
 
-  /** Run until halt, idle with nothing pending, or the time limit. */
-  run(): RunResult {
+  /**
+   * Run until halt, idle with nothing pending, or the time limit: `maxTicks`, or `untilTicks` if
+   * sooner (the playground runs a system in slices of simulated time this way; a later call goes
+   * on from where this one stopped).
+   */
+  run(untilTicks = Infinity): RunResult {
     const k = this.kernel;
     const m = this.machine;
-    const maxTicks = this.opts.maxTicks ?? Infinity;
+    const maxTicks = Math.min(this.opts.maxTicks ?? Infinity, untilTicks);
+    this.rv.hart.stopAt = maxTicks;
     const check = this.opts.checkInvariants === true;
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
     // entries, so TS threads may hand over to each other without a full round of this loop.

@@ -1,12 +1,14 @@
 // DOT → SVG with Graphviz compiled to WebAssembly (@viz-js/viz): the same layout engine in Node and
 // in the browser, no system install. The instance is made once and shared.
 
-import { instance, type Viz } from "@viz-js/viz";
+import type { Viz } from "@viz-js/viz";
 
 let viz: Promise<Viz> | null = null;
 
+// Loaded on first use (Graphviz's WebAssembly is most of the module): the playground's page is
+// ready before it arrives, and commands that draw nothing never load it.
 function getViz(): Promise<Viz> {
-  viz ??= instance();
+  viz ??= import("@viz-js/viz").then((m) => m.instance());
   return viz;
 }
 
