@@ -199,6 +199,7 @@ function setRunning(on: boolean): void {
 
 async function run(): Promise<void> {
   stop("");
+  $("status").dataset.state = "starting";
   const maxTicks = parseDuration(($("max-time") as HTMLInputElement).value);
   if (maxTicks === null) {
     $("status").textContent = "max time: a duration such as 500us, 10ms, 2s";
