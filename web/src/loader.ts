@@ -6,22 +6,12 @@
 import { transform } from "sucrase";
 import * as libsel4 from "../../src/user/libsel4.ts";
 import * as microkit from "../../src/user/microkit.ts";
+import { resolvePath } from "./paths.ts";
 
 const LIBRARIES: Record<string, unknown> = {
   "sel4ts/libsel4": libsel4,
   "sel4ts/microkit": microkit,
 };
-
-/** Join a relative specifier to the directory of `from` (both are "/"-separated relative paths). */
-export function resolvePath(from: string, spec: string): string {
-  const parts = from.split("/").slice(0, -1);
-  for (const p of spec.split("/")) {
-    if (p === "." || p === "") continue;
-    if (p === ".." && parts.length > 0 && parts[parts.length - 1] !== "..") parts.pop();
-    else parts.push(p);
-  }
-  return parts.join("/");
-}
 
 export class ModuleLoader {
   private readonly cache = new Map<string, Record<string, unknown>>();

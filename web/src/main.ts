@@ -14,7 +14,7 @@ import { parseDuration } from "../../src/cli/duration.ts";
 import { EXAMPLES, type Example } from "./examples.ts";
 import { decodeShare, encodeShare } from "./share.ts";
 import { parseTrace, showTimeline } from "./timeline.ts";
-import { resolvePath } from "./loader.ts";
+import { resolvePath } from "./paths.ts";
 import type { RunRequest, WorkerMessage } from "./protocol.ts";
 import "./style.css";
 

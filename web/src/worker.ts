@@ -11,7 +11,8 @@ import { microkitProgramOf, type MicrokitProgram } from "../../src/user/microkit
 import { System } from "../../src/system/system.ts";
 import { captureCaps, namesFromSlots } from "../../src/system/introspect.ts";
 import { snapshotToDot } from "../../src/viz/caps.ts";
-import { ModuleLoader, resolvePath } from "./loader.ts";
+import { ModuleLoader } from "./loader.ts";
+import { resolvePath } from "./paths.ts";
 import type { RunRequest, WorkerMessage } from "./protocol.ts";
 
 const post = (m: WorkerMessage): void => postMessage(m);
