@@ -105,6 +105,7 @@ export async function caps(args: string[]): Promise<number> {
   }
   const o = takeOutputArgs(rest0, ["capdl", "dot", "svg"]);
   if (typeof o === "string") return usage(o);
+  if (o.flags.has("--channels-only")) return usage("unknown option --channels-only");
   const a = parseSdfArgs("caps", o.rest);
   if (typeof a === "string") return usage(a);
   const boot = a.file.endsWith(".system") ? await microkitBoot(a) : await rootTaskBoot(a.file);

@@ -6,7 +6,8 @@ import { systemToDot } from "../viz/system-graph.ts";
 import { renderSvg } from "../viz/render.ts";
 import { loadSdf, parseSdfArgs } from "./main.ts";
 
-export const GRAPH_USAGE = "sel4ts graph <file.system> [--format dot|svg] [-o <out>] [--search-path DIR]...";
+export const GRAPH_USAGE =
+  "sel4ts graph <file.system> [--format dot|svg] [--channels-only] [-o <out>] [--search-path DIR]...";
 
 /** Write `text` to `out` (a file) or stdout; false with a message when the file cannot be written. */
 export function emit(text: string, out: string | undefined): boolean {
@@ -41,7 +42,7 @@ export function takeOutputArgs(
     } else if (a === "-o" || a === "--output") {
       out = args[++i];
       if (out === undefined) return `${a} takes an output file name`;
-    } else if (a === "--all") {
+    } else if (a === "--all" || a === "--channels-only") {
       flags.add(a);
     } else {
       rest.push(a);
