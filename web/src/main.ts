@@ -10,7 +10,7 @@ import { parseSdf, type SdfFileLookup } from "../../src/microkit/sdf.ts";
 import type { SdfDiagnostic } from "../../src/microkit/sdf-model.ts";
 import { systemToDot } from "../../src/viz/system-graph.ts";
 import { renderSvg } from "../../src/viz/render.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
+import { parseDuration } from "../../src/system/duration.ts";
 import { EXAMPLES, type Example } from "./examples.ts";
 import { decodeShare, encodeShare } from "./share.ts";
 import { parseTrace, showTimeline } from "./timeline.ts";
