@@ -165,22 +165,23 @@ async function main(): Promise<void> {
     await test("the page loads in under 2 s from a local static server", async () => {
       // Two loads, each in a fresh context (nothing cached); the better one counts, since this
       // machine may be busy with other work.
+      // The page's own clock: from the start of navigation to editors ready (data-ready-ms), and
+      // to the first picture drawn (Graphviz's WebAssembly loaded after that).
       const loads: [number, number][] = [];
       for (let i = 0; i < 2; i++) {
         const ctx = await browser.newContext();
         const page = await ctx.newPage();
-        const t0 = performance.now();
         await page.goto(server.url);
-        await page.waitForSelector("body[data-ready]");
-        const ready = performance.now() - t0;
         await page.waitForSelector("#channels svg");
-        loads.push([ready, performance.now() - t0]);
+        const ready = Number(await page.getAttribute("body", "data-ready-ms"));
+        const picture = await page.evaluate(() => performance.now());
+        loads.push([ready, picture]);
         await ctx.close();
       }
       const ready = Math.min(...loads.map((l) => l[0]));
       const picture = Math.min(...loads.map((l) => l[1]));
       figures.push(
-        `page load (fresh context, best of 2): editors ready ${ready.toFixed(0)} ms, first picture (Graphviz WASM loaded) ${picture.toFixed(0)} ms`,
+        `page load (fresh context, best of 2): editors ready ${ready.toFixed(0)} ms, first picture (Graphviz WASM loaded) by ${picture.toFixed(0)} ms`,
       );
       check(ready < 2000, `ready after ${ready.toFixed(0)} ms`);
     });

@@ -4,7 +4,6 @@
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState, type Extension } from "@codemirror/state";
 import { xml } from "@codemirror/lang-xml";
-import { javascript } from "@codemirror/lang-javascript";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { parseSdf, type SdfFileLookup } from "../../src/microkit/sdf.ts";
 import type { SdfDiagnostic } from "../../src/microkit/sdf-model.ts";
@@ -83,6 +82,13 @@ const sdfLinter = linter(
 
 // ---- editors ----
 
+// TypeScript highlighting is loaded when the first TS file is opened (the page opens the SDF).
+let tsLanguage: Extension | null = null;
+async function typescriptLanguage(): Promise<Extension> {
+  tsLanguage ??= (await import("@codemirror/lang-javascript")).javascript({ typescript: true });
+  return tsLanguage;
+}
+
 function extensionsFor(path: string): Extension[] {
   const update = EditorView.updateListener.of((u) => {
     if (!u.docChanged) return;
@@ -90,10 +96,11 @@ function extensionsFor(path: string): Extension[] {
     if (path === state.system) scheduleChannels();
   });
   if (path.endsWith(".system")) return [basicSetup, xml(), lintGutter(), sdfLinter, update];
-  return [basicSetup, javascript({ typescript: true }), update];
+  return [basicSetup, tsLanguage ?? [], update];
 }
 
-function openFile(path: string): void {
+async function openFile(path: string): Promise<void> {
+  if (!path.endsWith(".system") && !(path in state.binaries)) await typescriptLanguage();
   if (view !== undefined && state.current !== "" && !(state.current in state.binaries)) {
     editorStates.set(state.current, view.state);
   }
@@ -135,16 +142,17 @@ function load(system: string, files: Record<string, string>, binaries: Record<st
     b.textContent = p;
     b.dataset.path = p;
     if (p in binaries) b.classList.add("binary");
-    b.onclick = () => openFile(p);
+    b.onclick = () => void openFile(p);
     nav.append(b);
   }
-  openFile(system);
+  void openFile(system);
   $("console").textContent = "";
   $("caps").innerHTML = "<p>Run the system to see its capabilities.</p>";
   $("timeline").innerHTML = "<p>Run the system to see its timeline.</p>";
   lastTrace = null;
   ($("download-trace") as HTMLButtonElement).disabled = true;
-  void drawChannels();
+  // Graphviz (WebAssembly) loads after the editors are up.
+  setTimeout(() => void drawChannels(), 0);
 }
 
 // ---- pictures ----
@@ -327,6 +335,7 @@ function init(): void {
     sel.value = first.name;
     load(first.system, first.files, first.binaries);
   }
+  document.body.dataset.readyMs = performance.now().toFixed(0);
   document.body.dataset.ready = "1";
 }
 
