@@ -27,12 +27,16 @@ export const SchedulerAction_SwitchToThread = 2;
 export interface KernelConfig {
   numDomains?: number;
   numDomainSchedules?: number;
+  /** KernelRiscvExtF and KernelRiscvExtD (CONFIG_HAVE_FPU): default true. */
+  fpu?: boolean;
 }
 
 export class KernelState {
   /** CONFIG_NUM_DOMAINS and CONFIG_NUM_DOMAIN_SCHEDULES. */
   readonly numDomains: number;
   readonly numDomainSchedules: number;
+  /** CONFIG_HAVE_FPU. */
+  readonly fpu: boolean;
   curThread!: Tcb;
   idleThread!: Tcb;
   schedulerAction = SchedulerAction_ResumeCurrentThread;
@@ -82,6 +86,7 @@ export class KernelState {
       throw new RangeError(`KernelNumDomainSchedules must be at least 2, not ${schedules}`);
     this.numDomains = domains;
     this.numDomainSchedules = schedules;
+    this.fpu = config.fpu ?? true;
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);

@@ -53,7 +53,7 @@ export interface SystemOptions {
   trace?: TraceOptions;
   /** Kernel build options (number of domains and domain schedule entries). */
   kernelConfig?: KernelConfig;
-  /** The RV64 hart's options (cycles per instruction, user access to the counters). */
+  /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
 }
 
@@ -98,7 +98,7 @@ export class System {
       opts.kernelConfig,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart);
+    this.rv = new RvEngine(this.machine, opts.hart, opts.kernelConfig?.fpu ?? true);
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {

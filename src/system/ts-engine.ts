@@ -84,6 +84,10 @@ export interface ThreadHandle {
   readonly regs: Uint32Array;
   readonly ipcBuffer: number;
   machineContext: object | null;
+  /** seL4_TCBFlag bits (the RV engine reads seL4_TCBFlag_fpuDisabled). */
+  readonly flags?: number;
+  /** The saved FPU context (the RV engine's), null until first saved. */
+  fpuState?: object | null;
 }
 
 export class TsEngine {
