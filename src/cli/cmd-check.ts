@@ -4,7 +4,7 @@
 
 import { EXIT_BAD_INPUT, EXIT_OK } from "./exit.ts";
 import type { Command } from "./options.ts";
-import { searchPath } from "./shared-options.ts";
+import { reportOption, searchPath } from "./shared-options.ts";
 
 export const checkCommand: Command = {
   name: "check",
@@ -16,7 +16,11 @@ export const checkCommand: Command = {
     "errors, program images that are missing, are not RV64 ELF executables or do not load,\n" +
     "modules without an init() entry point, setvar symbols an ELF lacks, TypeScript type errors\n" +
     "and system calls whose generator is never run (a missing yield*).",
-  options: [searchPath, { name: "no-typecheck", type: "boolean", help: "skip the TypeScript type check" }],
+  options: [
+    searchPath,
+    reportOption,
+    { name: "no-typecheck", type: "boolean", help: "skip the TypeScript type check" },
+  ],
   run: async (args) => {
     const { build, loadPrograms, loadSdf } = await import("./load.ts");
     const file = args.positionals[0];
@@ -27,7 +31,13 @@ export const checkCommand: Command = {
     if (typeof sys === "number") return sys;
     const loaded = await loadPrograms(file, paths, sys, report);
     let failed = loaded.failed;
-    if (!failed && typeof build(file, sys, loaded.elfs, report) === "number") failed = true;
+    const b = failed ? null : build(file, sys, loaded.elfs, report);
+    if (typeof b === "number") failed = true;
+    const reportPath = args.values.report;
+    if (b !== null && typeof b !== "number" && typeof reportPath === "string") {
+      const { writeReport } = await import("./report.ts");
+      if (!writeReport(reportPath, b.spec, null, [])) failed = true;
+    }
     if (args.values["no-typecheck"] !== true) {
       const ts = [...new Set(loaded.files.values())].filter((f) => /\.(ts|mts)$/.test(f));
       const { typecheckFiles } = await import("./typecheck.ts");

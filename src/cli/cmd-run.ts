@@ -3,7 +3,7 @@
 
 import type { Command } from "./options.ts";
 import { kernelOptions } from "./kernel-config.ts";
-import { runOptions, searchPath } from "./shared-options.ts";
+import { reportOption, runOptions, searchPath } from "./shared-options.ts";
 export const runCommand: Command = {
   name: "run",
   summary: "Build a Microkit system from its system description file (SDF) and run it.",
@@ -13,6 +13,6 @@ export const runCommand: Command = {
     "Program images (.ts/.js modules or RV64 ELF files) are looked up in each --search-path\n" +
     "directory in order, then in the SDF's directory. Console output goes to stdout as it is\n" +
     "produced; diagnostics and the end-of-run summary go to stderr.",
-  options: [searchPath, ...runOptions, ...kernelOptions],
+  options: [searchPath, reportOption, ...runOptions, ...kernelOptions],
   execute: async (args, io) => (await import("./run.ts")).run(args, io),
 };

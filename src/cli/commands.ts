@@ -4,8 +4,17 @@
 import { bootCommand } from "./cmd-boot.ts";
 import { capdlCommand } from "./cmd-capdl.ts";
 import { checkCommand } from "./cmd-check.ts";
+import { capsCommand, graphCommand } from "./cmd-graph.ts";
 import { runCommand } from "./cmd-run.ts";
 import { conformanceCommand } from "./conformance.ts";
 import type { Command } from "./options.ts";
 
-export const commands: Command[] = [bootCommand, runCommand, checkCommand, capdlCommand, conformanceCommand];
+export const commands: Command[] = [
+  bootCommand,
+  runCommand,
+  checkCommand,
+  capdlCommand,
+  graphCommand,
+  capsCommand,
+  conformanceCommand,
+];

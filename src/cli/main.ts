@@ -101,6 +101,7 @@ async function command(
     process.stdout.write(commandHelp(cmd));
     return EXIT_OK;
   }
+  if (cmd.raw !== undefined) return cmd.raw(rest);
   let args: ParsedArgs;
   try {
     args = parseCommandLine(cmd, rest, commands);

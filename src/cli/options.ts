@@ -44,6 +44,8 @@ export interface Command {
   options: OptionSpec[];
   /** Runs in the CLI's own thread. */
   run?: (args: ParsedArgs) => Promise<number>;
+  /** Runs in the CLI's own thread with the arguments as given (a command that parses its own). */
+  raw?: (argv: string[]) => Promise<number>;
   /**
    * Runs in a supervised worker thread (a simulation): the CLI's thread enforces --timeout,
    * handles Ctrl-C and streams the console (see supervise.ts, worker.ts).

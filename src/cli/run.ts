@@ -62,6 +62,12 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
     );
   }
   const sim = make(io);
-  const code = sim.run(() => sim.system.boot(microkitRootTask(b, sys, loaded.programs)));
+  const objectSlots: number[] = [];
+  const code = sim.run(() => sim.system.boot(microkitRootTask(b, sys, loaded.programs, objectSlots)));
+  const reportPath = args.values.report;
+  if (typeof reportPath === "string") {
+    const { writeReport } = await import("./report.ts");
+    if (!writeReport(reportPath, b.spec, sim.system, objectSlots)) return EXIT_BAD_INPUT;
+  }
   return code === 0 && initialiserFailed ? EXIT_BAD_INPUT : code;
 }

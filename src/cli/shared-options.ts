@@ -19,6 +19,15 @@ export const searchPath: OptionSpec = {
 };
 
 /** What a run's supervision and verdict take: `boot` and `run`. */
+/** `--report FILE` of run and check: the Microkit tool's report.txt (report.ts). */
+export const reportOption: OptionSpec = {
+  name: "report",
+  type: "string",
+  arg: "<report.txt>",
+  help: "write the Microkit tool's report.txt (objects, addresses, caps) to this file",
+  check: writableFileCheck,
+};
+
 export const runOptions: OptionSpec[] = [
   {
     name: "num-nodes",

@@ -21,12 +21,13 @@ export function microkitRootTask(
   build: MicrokitBuild,
   sys: SdfSystem,
   programs: Map<string, MicrokitProgram>,
+  objectSlots?: number[],
 ): RootMain {
   const monitor = monitorMain({
     pdNames: sys.protectionDomains.map((p) => p.name),
     stackBottoms: build.pds.map((p) => p.stackBottom),
   });
-  return microkitInitialiser(build, { programs, monitor }) as RootMain;
+  return microkitInitialiser(build, { programs, monitor, objectSlots }) as RootMain;
 }
 
 /**

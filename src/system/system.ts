@@ -204,12 +204,17 @@ export class System {
     this.kernel.boot({ image });
   }
 
-  /** Run until halt, idle with nothing pending, or the time limit. */
-  run(): RunResult {
+  /**
+   * Run until halt, idle with nothing pending, or the time limit: `maxTicks`, or `untilTicks` if
+   * sooner (the playground runs a system in slices of simulated time this way; a later call goes
+   * on from where this one stopped).
+   */
+  run(untilTicks = Infinity): RunResult {
     if (this.kernel.numNodes > 1) return runHarts(this, this.opts.quantumTicks ?? 100);
     const k = this.kernel;
     const m = this.machine;
-    const maxTicks = this.opts.maxTicks ?? Infinity;
+    const maxTicks = Math.min(this.opts.maxTicks ?? Infinity, untilTicks);
+    this.rv.hart.stopAt = maxTicks;
     const check = this.opts.checkInvariants === true;
     const monitor = check ? new InvariantMonitor(k.state, this.opts.invariantsWholeEvery) : null;
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
