@@ -13,6 +13,7 @@ import {
 import { isCapRevocable, sameObjectAs, sameRegionAs } from "./object/objecttype.ts";
 import { current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, type Exception } from "./state.ts";
 import { clearCap, copyCap, Cte } from "./structures.ts";
+import { touchSlot } from "./touched.ts";
 
 // A cap value used only inside cteSwap.
 const swapScratch = new Cte(null, -1);
@@ -76,6 +77,9 @@ export function cteInsert(newCap: Cte, src: Cte, dest: Cte): void {
   dest.revocable = revocable;
   dest.firstBadged = revocable;
   const next = src.next;
+  touchSlot(src);
+  touchSlot(dest);
+  if (next !== null) touchSlot(next);
   dest.prev = src;
   dest.next = next;
   src.next = dest;
@@ -85,6 +89,9 @@ export function cteInsert(newCap: Cte, src: Cte, dest: Cte): void {
 /** insertNewCap: a freshly created object's original cap, right after its untyped (MDB-6). */
 export function insertNewCap(parent: Cte, slot: Cte, cap: Cte): void {
   const next = parent.next;
+  touchSlot(parent);
+  touchSlot(slot);
+  if (next !== null) touchSlot(next);
   copyCap(slot, cap);
   slot.revocable = true;
   slot.firstBadged = true;
@@ -99,6 +106,10 @@ export function cteMove(newCap: Cte, src: Cte, dest: Cte): void {
   copyCap(dest, newCap);
   const prev = src.prev;
   const next = src.next;
+  touchSlot(src);
+  touchSlot(dest);
+  if (prev !== null) touchSlot(prev);
+  if (next !== null) touchSlot(next);
   dest.prev = prev;
   dest.next = next;
   dest.revocable = src.revocable;
@@ -120,6 +131,12 @@ export function cteSwap(cap1: Cte, slot1: Cte, cap2: Cte, slot2: Cte): void {
   const f1 = slot1.firstBadged;
   const p2 = slot2.prev;
   const n2 = slot2.next;
+  touchSlot(slot1);
+  touchSlot(slot2);
+  if (p1 !== null) touchSlot(p1);
+  if (n1 !== null) touchSlot(n1);
+  if (p2 !== null) touchSlot(p2);
+  if (n2 !== null) touchSlot(n2);
   // Copy through scratch so that cap1/cap2 may alias the slots themselves.
   copyCap(swapScratch, cap1);
   copyCap(slot1, cap2);
@@ -148,6 +165,9 @@ export function capSwapForDelete(slot1: Cte, slot2: Cte): void {
 export function mdbUnlinkAndClear(slot: Cte): void {
   const prev = slot.prev;
   const next = slot.next;
+  touchSlot(slot);
+  if (prev !== null) touchSlot(prev);
+  if (next !== null) touchSlot(next);
   if (prev !== null) prev.next = next;
   if (next !== null) {
     next.prev = prev;

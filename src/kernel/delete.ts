@@ -12,6 +12,7 @@ import { deletedIRQHandler } from "./interrupt.ts";
 import { refillSufficient, scActive, updateTimestamp } from "./sched.ts";
 import { EXCEPTION_NONE, EXCEPTION_PREEMPTED, ks, type Exception } from "./state.ts";
 import { copyCap, Cte } from "./structures.ts";
+import { touchSlot } from "./touched.ts";
 
 /** CONFIG_MAX_NUM_WORK_UNITS_PER_PREEMPTION. */
 export const MAX_WORK_UNITS_PER_PREEMPTION = 100;
@@ -69,6 +70,7 @@ function finaliseSlot(slot: Cte, immediate: boolean): Exception {
       return EXCEPTION_NONE;
     }
     // The slot now holds a Zombie; its MDB node is unchanged.
+    touchSlot(slot);
     copyCap(slot, rem);
     if (!immediate && capCyclicZombie(slot, slot)) {
       fsSuccess = false;
@@ -106,6 +108,7 @@ function reduceZombie(slot: Cte, immediate: boolean): Exception {
       if (status !== EXCEPTION_NONE) return status;
     }
     if (slot.type === cap_zombie_cap && slot.obj === obj && slot.extra === n && slot.sizeBits === type) {
+      touchSlot(slot);
       slot.extra = n - 1;
     }
     // Otherwise the recursion swapped a self-referential Zombie into this slot; leave it.

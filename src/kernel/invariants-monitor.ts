@@ -1,26 +1,24 @@
 // The invariant checker after every kernel entry, at a cost a whole sel4test run can afford.
 //
-// checkInvariants (invariants.ts) looks at the whole kernel state. Most of it — every cap and
-// the MDB, the untypeds and what lies in them, the objects' placement, the ASID table and every
-// page table — is written only by object invocations and by the transfer of caps in IPC; those
-// set `ks.capsDirty`. After such an entry (and at the first check, and every `fullEvery` entries
-// regardless) the monitor runs the whole checker. After any other entry — IPC, signals, faults,
-// interrupts, debug calls — those structures are exactly as the last whole check found them, so
-// the monitor checks what such an entry can change: the thread, queue, IPC, reply, SC and
-// scheduler invariants (checkThreads, checkIPC, checkSched over the caps collected by the last
-// whole check) and the one VSpace invariant about the running thread (satp is a registered root).
+// checkInvariants (invariants.ts) looks at the whole kernel state. The monitor runs it once at
+// the start (and every `wholeEvery` checks, if asked), and after every other entry checks exactly
+// what that entry can have broken: the kernel records the slots, objects and ASIDs it touched
+// (touched.ts) and IncrementalCaps (invariants-incremental.ts) checks the cap, MDB, untyped,
+// placement and VSpace invariants around them; the thread, queue, IPC, reply and scheduler
+// invariants (checkThreads, checkIPC, checkSched), which are about the few kernel objects rather
+// than the many caps, are checked whole after every entry, on every core.
 
+import { IncrementalCaps } from "./invariants-incremental.ts";
 import { checkIPC } from "./invariants-ipc.ts";
-import { cappedObjects, checkSched } from "./invariants-sched.ts";
-import { checkAll, checkInvariants, checkThreads } from "./invariants.ts";
-import type { KernelState } from "./state.ts";
-import type { Cte, KObject } from "./structures.ts";
+import { checkSched } from "./invariants-sched.ts";
+import { checkEachCore, checkInvariants, checkThreads } from "./invariants.ts";
+import { setKernelState, type KernelState } from "./state.ts";
+import { TouchLog } from "./touched.ts";
 
 export class InvariantMonitor {
-  private caps: Cte[] = [];
-  private live = new Set<KObject>();
-  private capped: ReadonlySet<KObject> = new Set<KObject>();
-  private roots = new Set<number>();
+  private readonly caps: IncrementalCaps;
+  private readonly log = new TouchLog();
+  private started = false;
   private sinceWhole = 0;
   /** Whole checks and entry checks done so far. */
   wholeChecks = 0;
@@ -28,35 +26,37 @@ export class InvariantMonitor {
 
   constructor(
     private readonly ks: KernelState,
-    /** A whole check at least this often (in checks), whatever the entries did. */
-    private readonly wholeEvery = 4096,
-  ) {}
+    /** A whole check at least this often (in checks); by default only the first. */
+    private readonly wholeEvery = Infinity,
+  ) {
+    this.caps = new IncrementalCaps(ks);
+    ks.touched = this.log;
+  }
 
   /** Check after a kernel entry: null, or the first violation found. */
   check(): string | null {
-    const ks = this.ks;
-    // Several cores: the whole checker, which loads each core's scheduler state in turn.
-    if (ks.numNodes > 1) return checkInvariants(ks);
-    if (ks.capsDirty || this.sinceWhole >= this.wholeEvery) return this.whole();
+    if (!this.started || this.sinceWhole >= this.wholeEvery) return this.whole();
     this.sinceWhole++;
     this.lightChecks++;
-    const problem = checkThreads(ks) ?? checkIPC(ks) ?? checkSched(ks, this.caps, this.live, this.capped);
+    const ks = this.ks;
+    // The kernel state is current for the checker (capSizeBits reads the TCB size from it).
+    setKernelState(ks);
+    const problem = this.caps.apply(this.log);
+    this.log.clear();
     if (problem !== null) return problem;
-    const satp = ks.machine.satp;
-    if (satp !== 0 && !this.roots.has(satp))
-      return `satp 0x${satp.toString(16)} is not a registered VSpace root`;
-    return null;
+    const objects = (): string | null =>
+      checkThreads(ks) ?? checkIPC(ks) ?? checkSched(ks, [], this.caps.live, this.caps.capped);
+    return ks.numNodes > 1 ? checkEachCore(ks, objects) : objects();
   }
 
-  /** The whole checker; keeps what it collected for the entry checks until the next one. */
+  /** The whole checker; the incremental state restarts from what it has checked. */
   whole(): string | null {
     const ks = this.ks;
-    this.caps = [];
-    this.live = new Set<KObject>(ks.objects.values());
-    this.roots = new Set<number>();
-    const problem = checkAll(ks, this.caps, this.live, this.roots);
-    this.capped = cappedObjects(this.caps);
-    ks.capsDirty = false;
+    setKernelState(ks);
+    const problem = checkInvariants(ks);
+    this.caps.reset();
+    this.log.clear();
+    this.started = true;
     this.sinceWhole = 0;
     this.wholeChecks++;
     return problem;

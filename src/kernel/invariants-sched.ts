@@ -86,8 +86,8 @@ function tcbName(t: Tcb): string {
 export function checkSched(
   ks: KernelState,
   caps: readonly Cte[] = allCaps(ks),
-  liveObjects: ReadonlySet<KObject> = new Set(ks.objects.values()),
-  capped: ReadonlySet<KObject> = cappedObjects(caps),
+  liveObjects: { has(o: KObject): boolean } = new Set(ks.objects.values()),
+  capped: { has(o: KObject): boolean } = cappedObjects(caps),
 ): string | null {
   const objects = ks.objects;
   const idle = ks.idleThread;
@@ -137,7 +137,7 @@ function checkTcb(
   o: Tcb,
   live: (o: KObject | null) => boolean,
   liveThread: (t: Tcb | null) => boolean,
-  capped: ReadonlySet<KObject>,
+  capped: { has(o: KObject): boolean },
 ): string | null {
   if (!live(o.blockingObject)) return `${tcbName(o)} is blocked on a dead object`;
   if (!live(o.sc)) return `${tcbName(o)} names a dead SC`;
@@ -162,7 +162,7 @@ function checkTcb(
 function checkEndpoint(
   o: Endpoint,
   liveThread: (t: Tcb | null) => boolean,
-  capped: ReadonlySet<KObject>,
+  capped: { has(o: KObject): boolean },
 ): string | null {
   if (!liveThread(o.head) || !liveThread(o.tail)) return `endpoint at ${hex(o.ptr)} queues a dead thread`;
   if (o.state !== EPState_Idle && o.state !== EPState_Send && o.state !== EPState_Recv)

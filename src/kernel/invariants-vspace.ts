@@ -57,45 +57,46 @@ function records(caps: Cte[] | undefined, bits: number, asid: number, vaddr: num
   return false;
 }
 
-function push(m: Map<number, Cte[]>, key: number, c: Cte): void {
+export function push(m: Map<number, Cte[]>, key: number, c: Cte): void {
   const l = m.get(key);
   if (l === undefined) m.set(key, [c]);
   else l.push(c);
 }
 
-/** `caps`: every non-empty slot of the live objects, if the caller has collected them already. */
-export function checkVSpaces(
-  ks: KernelState,
-  caps: readonly Cte[] = allCaps(ks),
-  rootsOut?: Set<number>,
-): string | null {
-  const frames = new Map<number, Cte[]>();
-  const tables = new Map<number, Cte[]>();
-  const poolCaps: Cte[] = [];
-  {
-    for (const s of caps) {
-      if (s.type === FRAME) {
-        if (s.mappedASID === 0) continue;
-        const size = 2 ** s.sizeBits;
-        if (s.mappedASID < 0 || s.mappedASID >= ASID_LIMIT) return `frame cap at ${hex(s.ptr)}: bad ASID`;
-        if (s.mappedAddr % size !== 0 || s.mappedAddr + size > USER_TOP)
-          return `frame cap at ${hex(s.ptr)}: bad mapped address ${hex(s.mappedAddr)}`;
-        push(frames, s.ptr, s);
-      } else if (s.type === PT) {
-        if (!s.isMapped) continue;
-        if (s.mappedASID <= 0 || s.mappedASID >= ASID_LIMIT)
-          return `page table cap at ${hex(s.ptr)}: bad ASID`;
-        if (s.mappedAddr % TABLE_ALIGN !== 0 || s.mappedAddr >= USER_TOP)
-          return `page table cap at ${hex(s.ptr)}: bad mapped address ${hex(s.mappedAddr)}`;
-        push(tables, s.ptr, s);
-      } else if (s.type === POOL) {
-        poolCaps.push(s);
-      }
-    }
+/** A mapped frame or page-table cap's mapping record (ASID, aligned user address); null if fine. */
+export function checkMappedCap(s: Cte): string | null {
+  if (s.type === FRAME) {
+    if (s.mappedASID === 0) return null;
+    const size = 2 ** s.sizeBits;
+    if (s.mappedASID < 0 || s.mappedASID >= ASID_LIMIT) return `frame cap at ${hex(s.ptr)}: bad ASID`;
+    if (s.mappedAddr % size !== 0 || s.mappedAddr + size > USER_TOP)
+      return `frame cap at ${hex(s.ptr)}: bad mapped address ${hex(s.mappedAddr)}`;
+  } else if (s.type === PT) {
+    if (!s.isMapped) return null;
+    if (s.mappedASID <= 0 || s.mappedASID >= ASID_LIMIT) return `page table cap at ${hex(s.ptr)}: bad ASID`;
+    if (s.mappedAddr % TABLE_ALIGN !== 0 || s.mappedAddr >= USER_TOP)
+      return `page table cap at ${hex(s.ptr)}: bad mapped address ${hex(s.mappedAddr)}`;
   }
+  return null;
+}
 
-  // The ASID table and the roots it registers.
-  const roots = new Map<number, number>(); // root paddr -> ASID
+/** Whether `s` enters the frames (1) or tables (2) map of mapped caps, or neither (0). */
+export function mappedKind(s: Cte): number {
+  if (s.type === FRAME) return s.mappedASID === 0 ? 0 : 1;
+  if (s.type === PT) return s.isMapped ? 2 : 0;
+  return 0;
+}
+
+/**
+ * The ASID table and the roots it registers (root paddr -> ASID into `roots`), given the pool
+ * caps and the mapped page-table caps by address.
+ */
+export function checkASIDTable(
+  ks: KernelState,
+  poolCaps: Iterable<Cte>,
+  tables: Map<number, Cte[]>,
+  roots: Map<number, number>,
+): string | null {
   const seenPools = new Set<ASIDPool>();
   for (let i = 0; i < ks.asidTable.length; i++) {
     const pool = ks.asidTable[i];
@@ -104,8 +105,9 @@ export function checkVSpaces(
     if (seenPools.has(pool)) return `ASID pool at ${hex(pool.ptr)} registered twice`;
     seenPools.add(pool);
     const base = i * 512;
-    if (!poolCaps.some((c) => c.obj === pool && c.extra === base))
-      return `ASID table entry ${i} has no pool cap with base ${hex(base)}`;
+    let held = false;
+    for (const c of poolCaps) if (c.obj === pool && c.extra === base) held = true;
+    if (!held) return `ASID table entry ${i} has no pool cap with base ${hex(base)}`;
     for (let j = 0; j < 512; j++) {
       const root = pool.entries[j];
       if (root === 0) continue;
@@ -118,16 +120,24 @@ export function checkVSpaces(
         return `VSpace root ${hex(root)} (ASID ${asid}) has no mapped page-table cap recording it`;
     }
   }
+  return null;
+}
 
-  if (rootsOut !== undefined) for (const r of roots.keys()) rootsOut.add(r);
-  const satp = ks.machine.satp;
-  if (satp !== 0 && !roots.has(satp)) return `satp ${hex(satp)} is not a registered VSpace root`;
-
-  // Walk every registered VSpace.
+/**
+ * Walk the VSpace of `asid` from its root: every entry valid and recorded by a cap. `visited`
+ * collects the tables reached (a table reached twice, in this VSpace or an earlier one, is wrong).
+ */
+export function walkVSpace(
+  ks: KernelState,
+  root: number,
+  asid: number,
+  frames: Map<number, Cte[]>,
+  tables: Map<number, Cte[]>,
+  visited: Set<number>,
+): string | null {
   const mem = ks.machine.memory;
-  const visited = new Set<number>(roots.keys());
   const u32 = mem.u32;
-  const walk = (table: number, level: number, base: number, asid: number): string | null => {
+  const walk = (table: number, level: number, base: number): string | null => {
     if (!mem.isRam(table, 4096)) return `page table ${hex(table)} outside RAM`;
     const bits = PAGE_BITS + 9 * level;
     const first = mem.u32Index(table);
@@ -148,7 +158,7 @@ export function checkVSpaces(
         const caps = tables.get(target);
         if (!records(caps, -1, asid, vaddr))
           return `${pteWhere(asid, vaddr, p)}: page table ${hex(target)} has no cap recording this mapping`;
-        const r = walk(target, level - 1, vaddr, asid);
+        const r = walk(target, level - 1, vaddr);
         if (r !== null) return r;
         continue;
       }
@@ -160,8 +170,35 @@ export function checkVSpaces(
     }
     return null;
   };
+  return walk(root, 2, 0);
+}
+
+/** `caps`: every non-empty slot of the live objects, if the caller has collected them already. */
+export function checkVSpaces(
+  ks: KernelState,
+  caps: readonly Cte[] = allCaps(ks),
+  rootsOut?: Set<number>,
+): string | null {
+  const frames = new Map<number, Cte[]>();
+  const tables = new Map<number, Cte[]>();
+  const poolCaps: Cte[] = [];
+  for (const s of caps) {
+    const problem = checkMappedCap(s);
+    if (problem !== null) return problem;
+    const k = mappedKind(s);
+    if (k === 1) push(frames, s.ptr, s);
+    else if (k === 2) push(tables, s.ptr, s);
+    else if (s.type === POOL) poolCaps.push(s);
+  }
+  const roots = new Map<number, number>(); // root paddr -> ASID
+  const problem = checkASIDTable(ks, poolCaps, tables, roots);
+  if (problem !== null) return problem;
+  if (rootsOut !== undefined) for (const r of roots.keys()) rootsOut.add(r);
+  const satp = ks.machine.satp;
+  if (satp !== 0 && !roots.has(satp)) return `satp ${hex(satp)} is not a registered VSpace root`;
+  const visited = new Set<number>(roots.keys());
   for (const [root, asid] of roots) {
-    const r = walk(root, 2, 0, asid);
+    const r = walkVSpace(ks, root, asid, frames, tables, visited);
     if (r !== null) return r;
   }
   return null;

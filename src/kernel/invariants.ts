@@ -70,7 +70,7 @@ const SC = cap_sched_context_cap;
 const MIN_UT = seL4_MinUntypedBits;
 const MAX_UT = seL4_MaxUntypedBits;
 
-function objectSizeBits(o: KObject, tcbBits: number): number {
+export function objectSizeBits(o: KObject, tcbBits: number): number {
   switch (o.kind) {
     case KO_TCB:
       return tcbBits;
@@ -116,20 +116,26 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
-function where(s: Cte): string {
+export function where(s: Cte): string {
   return `slot ${s.index} of ${s.owner instanceof Tcb ? "TCB" : "CNode"} at ${hex(s.owner?.ptr ?? 0)}`;
 }
 
 export function checkInvariants(ks: KernelState): string | null {
   if (ks.numNodes === 1) return checkAll(ks, [], new Set<KObject>(ks.objects.values()));
-  // Several cores: everything with each core's scheduler state loaded in turn (the per-core
-  // checks look at the threads whose affinity is that core), then what relates the cores.
+  return checkEachCore(ks, () => checkAll(ks, [], new Set<KObject>(ks.objects.values())));
+}
+
+/**
+ * Several cores: `check` with each core's scheduler state loaded in turn (the per-core checks look
+ * at the threads whose affinity is that core), then what relates the cores.
+ */
+export function checkEachCore(ks: KernelState, check: () => string | null): string | null {
   const here = ks.core;
   let problem: string | null = null;
   const running = new Set<Tcb>();
   for (let c = 0; c < ks.numNodes && problem === null; c++) {
     ks.loadCore(c);
-    problem = checkAll(ks, [], new Set<KObject>(ks.objects.values())) ?? checkAffinity(ks);
+    problem = check() ?? checkAffinity(ks);
     const cur = ks.curThread;
     if (problem === null && cur !== ks.idleThread) {
       if (running.has(cur)) problem = `thread "${cur.name}" runs on two cores`;
@@ -207,64 +213,12 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[], liveObjects: Set<KObj
   const untypeds: Cte[] = [];
 
   for (const s of caps) {
-    // The derivation list is doubly linked through live, non-empty slots.
-    const p = s.prev;
-    const n = s.next;
-    if (p !== null) {
-      if (p.next !== s) return `${where(s)}: MDB prev.next is not this slot`;
-      if (p.type === NULL) return `${where(s)}: MDB neighbour is empty`;
-      if (!live(p)) return `${where(s)}: MDB neighbour is a slot of a dead object`;
-    }
-    if (n !== null) {
-      if (n.prev !== s) return `${where(s)}: MDB next.prev is not this slot`;
-      if (n.type === NULL) return `${where(s)}: MDB neighbour is empty`;
-      if (!live(n)) return `${where(s)}: MDB neighbour is a slot of a dead object`;
-    }
-
+    const linkProblem = checkLinks(s, live);
+    if (linkProblem !== null) return linkProblem;
+    const problem = checkCapValue(s, liveObjects, mem);
+    if (problem !== null) return problem;
     const t = s.type;
-    // Every cap to a kernel object refers to a live object of its type and size.
-    const kind = capKind[t];
-    if (kind !== undefined) {
-      const o = s.obj;
-      if (o === null || o.ptr !== s.ptr || !liveObjects.has(o))
-        return `${where(s)}: cap refers to a dead object`;
-      if (o.kind !== kind) return `${where(s)}: cap refers to an object of another type`;
-      if (t === CNODE) {
-        if (s.sizeBits !== (o as CNode).radix) return `${where(s)}: CNode cap radix differs from the object`;
-        if (s.guardSize + s.sizeBits > 64) return `${where(s)}: CNode guard + radix exceed 64 bits`;
-        if (!guardFits(s)) return `${where(s)}: CNode guard wider than its guard size`;
-      }
-      if (t === SC && s.sizeBits !== (o as { sizeBits: number }).sizeBits)
-        return `${where(s)}: SC cap size differs from the object`;
-    } else if (t === ZOMBIE) {
-      const o = s.obj;
-      if (o === null || o.ptr !== s.ptr || !liveObjects.has(o))
-        return `${where(s)}: zombie refers to a dead object`;
-      const isTcb = s.sizeBits === ZombieType_ZombieTCB;
-      if (isTcb ? !(o instanceof Tcb) : !(o instanceof CNode && o.radix === s.sizeBits))
-        return `${where(s)}: zombie type does not match its object`;
-      const max = isTcb ? 5 : 2 ** s.sizeBits;
-      if (s.extra < 0 || s.extra > max) return `${where(s)}: zombie count out of range`;
-    } else if (t === UNTYPED) {
-      if (s.sizeBits < MIN_UT || s.sizeBits > MAX_UT) return `${where(s)}: untyped size out of range`;
-      const size = 2 ** s.sizeBits;
-      if (s.ptr % size !== 0) return `${where(s)}: untyped misaligned`;
-      if (s.freeIndex < 0 || s.freeIndex > size || s.freeIndex % 2 ** MIN_UT !== 0)
-        return `${where(s)}: bad watermark ${s.freeIndex}`;
-      if (!s.revocable) return `${where(s)}: untyped cap is not revocable`;
-      if (!s.isDevice && !mem.isRam(s.ptr, size)) return `${where(s)}: RAM untyped outside RAM`;
-      untypeds.push(s);
-    } else if (t === FRAME) {
-      const b = s.sizeBits;
-      if (b !== seL4_PageBits && b !== seL4_LargePageBits && b !== seL4_HugePageBits)
-        return `${where(s)}: frame of size 2^${b}`;
-      if (s.ptr % 2 ** b !== 0) return `${where(s)}: frame misaligned`;
-      if (!s.isDevice && !mem.isRam(s.ptr, 2 ** b)) return `${where(s)}: RAM frame outside RAM`;
-    } else if (t === cap_page_table_cap) {
-      if (s.ptr % 2 ** seL4_PageBits !== 0) return `${where(s)}: page table misaligned`;
-    } else if (t === cap_irq_control_cap) {
-      if (!s.revocable) return `${where(s)}: IRQ control cap is not revocable`;
-    }
+    if (t === UNTYPED) untypeds.push(s);
 
     if (t !== UNTYPED && capIsPhysical(s)) {
       // Frames and page tables have no object: their identity is the region (and frame size).
@@ -299,6 +253,78 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[], liveObjects: Set<KObj
   }
 
   return checkUntypeds(untypeds, spans, order);
+}
+
+/** A live, non-empty slot's MDB links: mutual, to live non-empty slots. */
+export function checkLinks(s: Cte, live: (s: Cte) => boolean): string | null {
+  // The derivation list is doubly linked through live, non-empty slots.
+  const p = s.prev;
+  const n = s.next;
+  if (p !== null) {
+    if (p.next !== s) return `${where(s)}: MDB prev.next is not this slot`;
+    if (p.type === NULL) return `${where(s)}: MDB neighbour is empty`;
+    if (!live(p)) return `${where(s)}: MDB neighbour is a slot of a dead object`;
+  }
+  if (n !== null) {
+    if (n.prev !== s) return `${where(s)}: MDB next.prev is not this slot`;
+    if (n.type === NULL) return `${where(s)}: MDB neighbour is empty`;
+    if (!live(n)) return `${where(s)}: MDB neighbour is a slot of a dead object`;
+  }
+
+  return null;
+}
+
+/** What one cap must satisfy on its own (its object live, of its type and size; regions aligned). */
+export function checkCapValue(
+  s: Cte,
+  liveObjects: { has(o: KObject): boolean },
+  mem: KernelState["machine"]["memory"],
+): string | null {
+  const t = s.type;
+  // Every cap to a kernel object refers to a live object of its type and size.
+  const kind = capKind[t];
+  if (kind !== undefined) {
+    const o = s.obj;
+    if (o === null || o.ptr !== s.ptr || !liveObjects.has(o))
+      return `${where(s)}: cap refers to a dead object`;
+    if (o.kind !== kind) return `${where(s)}: cap refers to an object of another type`;
+    if (t === CNODE) {
+      if (s.sizeBits !== (o as CNode).radix) return `${where(s)}: CNode cap radix differs from the object`;
+      if (s.guardSize + s.sizeBits > 64) return `${where(s)}: CNode guard + radix exceed 64 bits`;
+      if (!guardFits(s)) return `${where(s)}: CNode guard wider than its guard size`;
+    }
+    if (t === SC && s.sizeBits !== (o as { sizeBits: number }).sizeBits)
+      return `${where(s)}: SC cap size differs from the object`;
+  } else if (t === ZOMBIE) {
+    const o = s.obj;
+    if (o === null || o.ptr !== s.ptr || !liveObjects.has(o))
+      return `${where(s)}: zombie refers to a dead object`;
+    const isTcb = s.sizeBits === ZombieType_ZombieTCB;
+    if (isTcb ? !(o instanceof Tcb) : !(o instanceof CNode && o.radix === s.sizeBits))
+      return `${where(s)}: zombie type does not match its object`;
+    const max = isTcb ? 5 : 2 ** s.sizeBits;
+    if (s.extra < 0 || s.extra > max) return `${where(s)}: zombie count out of range`;
+  } else if (t === UNTYPED) {
+    if (s.sizeBits < MIN_UT || s.sizeBits > MAX_UT) return `${where(s)}: untyped size out of range`;
+    const size = 2 ** s.sizeBits;
+    if (s.ptr % size !== 0) return `${where(s)}: untyped misaligned`;
+    if (s.freeIndex < 0 || s.freeIndex > size || s.freeIndex % 2 ** MIN_UT !== 0)
+      return `${where(s)}: bad watermark ${s.freeIndex}`;
+    if (!s.revocable) return `${where(s)}: untyped cap is not revocable`;
+    if (!s.isDevice && !mem.isRam(s.ptr, size)) return `${where(s)}: RAM untyped outside RAM`;
+  } else if (t === FRAME) {
+    const b = s.sizeBits;
+    if (b !== seL4_PageBits && b !== seL4_LargePageBits && b !== seL4_HugePageBits)
+      return `${where(s)}: frame of size 2^${b}`;
+    if (s.ptr % 2 ** b !== 0) return `${where(s)}: frame misaligned`;
+    if (!s.isDevice && !mem.isRam(s.ptr, 2 ** b)) return `${where(s)}: RAM frame outside RAM`;
+  } else if (t === cap_page_table_cap) {
+    if (s.ptr % 2 ** seL4_PageBits !== 0) return `${where(s)}: page table misaligned`;
+  } else if (t === cap_irq_control_cap) {
+    if (!s.revocable) return `${where(s)}: IRQ control cap is not revocable`;
+  }
+
+  return null;
 }
 
 function guardFits(s: Cte): boolean {

@@ -8,6 +8,7 @@ import type { Machine } from "../machine/machine.ts";
 import type { ASIDPool, Cte, KObject, SchedContext, Tcb } from "./structures.ts";
 import type { DomainSchedule } from "./object/domain.ts";
 import type { KernelEvents, KernelTrace } from "./events.ts";
+import { setTouchLog, type TouchLog } from "./touched.ts";
 import { resolveKernelConfig, type KernelConfig, type ResolvedKernelConfig } from "../abi/config.ts";
 
 export type { KernelConfig, ResolvedKernelConfig };
@@ -108,11 +109,10 @@ export class KernelState {
   readonly asidTable: (ASIDPool | null)[] = new Array<ASIDPool | null>(128).fill(null);
   halted = false;
   /**
-   * Set by every kernel entry that may change caps, kernel objects, the ASID table or page tables
-   * (an object invocation, a cap transfer): the only code that writes them. The invariant monitor
-   * (invariants-monitor.ts) checks everything after such an entry and clears the flag.
+   * What each kernel entry touched (slots, objects, ASIDs), recorded for the incremental invariant
+   * checker (invariants-monitor.ts, touched.ts); null, and nothing recorded, when no checker runs.
    */
-  capsDirty = true;
+  touched: TouchLog | null = null;
   /** Number of kernel entries so far. */
   entries = 0;
   /** events.trace, set by the Kernel: hook sites test this one field. */
@@ -182,6 +182,7 @@ export let ks: KernelState;
 
 export function setKernelState(s: KernelState): void {
   ks = s;
+  setTouchLog(s.touched);
 }
 
 /** seL4's current_syscall_error. Range bounds are kept as exact words (hi, lo). */

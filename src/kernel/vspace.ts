@@ -10,6 +10,7 @@
 import { seL4_InvalidRoot, seL4_PageBits, tcbVTable, cap_page_table_cap } from "../abi/index.ts";
 import { current_lookup_fault, ks } from "./state.ts";
 import type { ASIDPool, Cte, Tcb } from "./structures.ts";
+import { touchASIDs } from "./touched.ts";
 
 export const PTE_V = 0x1;
 export const PTE_R = 0x2;
@@ -175,6 +176,7 @@ export function deleteASID(asid: number, root: number): void {
   if (pool !== null && pool !== undefined && pool.entries[asid & 0x1ff] === root) {
     ks.machine.sfenceVma();
     pool.entries[asid & 0x1ff] = 0;
+    touchASIDs();
     setVMRoot(ks.curThread);
   }
 }
@@ -204,6 +206,7 @@ export function deleteASIDPool(cap: Cte): void {
   const idx = cap.extra >>> asidLowBits;
   if (ks.asidTable[idx] === (cap.obj as ASIDPool | null)) {
     ks.asidTable[idx] = null;
+    touchASIDs();
     ks.machine.sfenceVma();
     setVMRoot(ks.curThread);
   }

@@ -14,7 +14,6 @@ import {
 } from "../abi/config.ts";
 import type { RootImage } from "../kernel/boot.ts";
 import { InvariantMonitor } from "../kernel/invariants-monitor.ts";
-import { checkInvariants } from "../kernel/invariants.ts";
 import { suspendCurrentThread } from "../kernel/exit.ts";
 import { Machine } from "../machine/machine.ts";
 import { ACCESS_READ } from "../machine/mmu.ts";
@@ -50,7 +49,7 @@ export interface SystemOptions {
   maxTicks?: number;
   /** Run the kernel invariant checker after every kernel entry (InvariantMonitor). */
   checkInvariants?: boolean;
-  /** With checkInvariants: a whole check at least every this many entries (default 4096). */
+  /** With checkInvariants: also a whole check every this many entries (default: only the first). */
   invariantsWholeEvery?: number;
   /** Bytes from seL4_DebugPutChar. */
   onConsole?: (byte: number) => void;
@@ -216,7 +215,7 @@ export class System {
     const maxTicks = Math.min(this.opts.maxTicks ?? Infinity, untilTicks);
     this.rv.hart.stopAt = maxTicks;
     const check = this.opts.checkInvariants === true;
-    const monitor = check ? new InvariantMonitor(k.state, this.opts.invariantsWholeEvery) : null;
+    const monitor = check ? this.invariantMonitor() : null;
     // Without invariant checks or a trace, nothing needs to look at the system between two kernel
     // entries, so TS threads may hand over to each other without a full round of this loop.
     const dbg = this.debug;
@@ -391,7 +390,16 @@ export class System {
 
   /** The invariant checker's verdict on the kernel state when checks are on, else null. */
   checkNow(): string | null {
-    return this.opts.checkInvariants === true ? checkInvariants(this.kernel.state) : null;
+    return this.opts.checkInvariants === true ? this.invariantMonitor().check() : null;
+  }
+
+  private monitor: InvariantMonitor | null = null;
+
+  /** The checker run after every kernel entry (one per System: its state carries over runs). */
+  invariantMonitor(): InvariantMonitor {
+    if (this.monitor === null)
+      this.monitor = new InvariantMonitor(this.kernel.state, this.opts.invariantsWholeEvery);
+    return this.monitor;
   }
 
   /** Ends a run (the multicore loop's exit). */

@@ -33,6 +33,7 @@ import { ASIDPool, clearCap, Cte } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import { asidLowBits, nASIDPools } from "../vspace.ts";
 import { UE_riscv_vspace_1042, UE_riscv_vspace_979, userError } from "../usererror.ts";
+import { touchASIDs, touchCreated, touchRemoved, touchSlot } from "../touched.ts";
 
 const poolCap = new Cte(null, -1);
 
@@ -84,12 +85,15 @@ export function decodeRISCVASIDControlInvocation(label: number, length: number):
  * there is gone), the pool cap goes in as its child, and the pool is registered.
  */
 function performASIDControlInvocation(frame: number, slot: Cte, parent: Cte, asidBase: number): void {
+  touchSlot(parent);
+  touchASIDs();
   parent.freeIndex = 2 ** parent.sizeBits;
   const size = 2 ** seL4_ASIDPoolBits;
   ks.machine.memory.zero(frame, size);
   forgetObjects(frame, size);
   const pool = new ASIDPool(frame);
   ks.objects.set(frame, pool);
+  touchCreated(pool);
   clearCap(poolCap);
   poolCap.type = cap_asid_pool_cap;
   poolCap.obj = pool;
@@ -101,7 +105,11 @@ function performASIDControlInvocation(frame: number, slot: Cte, parent: Cte, asi
 
 /** Dead objects inside [base, base + size) leave the live-object registry (as untyped.ts does). */
 function forgetObjects(base: number, size: number): void {
-  for (const ptr of ks.objects.keys()) if (ptr >= base && ptr < base + size) ks.objects.delete(ptr);
+  for (const [ptr, o] of ks.objects)
+    if (ptr >= base && ptr < base + size) {
+      touchRemoved(o);
+      ks.objects.delete(ptr);
+    }
 }
 
 /** ASIDPool_Assign (VS-5): the lowest free ASID of the pool (never ASID 0). */
@@ -139,6 +147,8 @@ export function decodeRISCVASIDPoolInvocation(label: number, cap: Cte): Exceptio
 
 /** The root's cap (in its own slot) becomes mapped with the ASID, and the pool names the root. */
 function performASIDPoolInvocation(asid: number, pool: ASIDPool, vspaceSlot: Cte): void {
+  touchSlot(vspaceSlot);
+  touchASIDs();
   vspaceSlot.mappedASID = asid;
   vspaceSlot.mappedAddr = 0;
   vspaceSlot.isMapped = true;

@@ -55,6 +55,7 @@ import {
 } from "../vspace.ts";
 import * as UE from "../usererror.ts";
 import { userError, wordArg } from "../usererror.ts";
+import { touchSlot } from "../touched.ts";
 
 /** seL4_RISCV_ExecuteNever: bit 0 of the VM attributes word. */
 const riscvExecuteNever = 1;
@@ -184,6 +185,7 @@ function performPageInvocationMapPTE(
   pte: number,
   ptSlot: number,
 ): void {
+  touchSlot(slot);
   slot.mappedASID = asid;
   slot.mappedAddr = vaddr;
   writePte(ptSlot, pte);
@@ -193,6 +195,7 @@ function performPageInvocationMapPTE(
 /** performPageInvocationUnmap (VS-12): always succeeds; the cap forgets its mapping. */
 function performPageInvocationUnmap(cap: Cte, slot: Cte): void {
   if (cap.mappedASID !== 0) unmapPage(cap.sizeBits, cap.mappedASID, cap.mappedAddr, cap.ptr);
+  touchSlot(slot);
   slot.mappedAddr = 0;
   slot.mappedASID = 0;
 }

@@ -29,13 +29,7 @@ import {
 } from "../../abi/index.ts";
 import { sendSignal } from "../notification.ts";
 import { doReplyTransfer, sendIPC } from "../endpoint.ts";
-import {
-  current_syscall_error,
-  EXCEPTION_NONE,
-  EXCEPTION_SYSCALL_ERROR,
-  ks,
-  type Exception,
-} from "../state.ts";
+import { current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
 import type { Cte, Endpoint, Notification, Reply } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import { inv } from "../msg.ts";
@@ -80,7 +74,6 @@ export function decodeInvocation(
   firstPhase: boolean,
 ): Exception {
   const t = cap.type;
-  if (t !== cap_endpoint_cap && t !== cap_notification_cap && t !== cap_reply_cap) ks.capsDirty = true;
   switch (t) {
     case cap_null_cap:
       return invalidCap(0, UE_objecttype_643);

@@ -71,6 +71,7 @@ import {
 } from "../structures.ts";
 import { finaliseObjectHooks } from "./finalise.ts";
 import { UE_riscv_objecttype_27, UE_riscv_vspace_649, userError } from "../usererror.ts";
+import { touchCreated, touchLog, touchRemoved } from "../touched.ts";
 
 /** Size in bits of the memory a physical cap covers (cap_get_capSizeBits). */
 export function capSizeBits(c: Cte): number {
@@ -404,6 +405,11 @@ export function createObject(t: number, base: number, userSize: number, isDevice
 }
 
 function register(base: number, obj: Tcb | Endpoint | Notification | CNode | SchedContext | Reply): void {
+  if (touchLog !== null) {
+    const old = ks.objects.get(base);
+    if (old !== undefined) touchRemoved(old);
+    touchCreated(obj);
+  }
   ks.objects.set(base, obj);
 }
 

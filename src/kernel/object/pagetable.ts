@@ -41,6 +41,7 @@ import {
 } from "../vspace.ts";
 import * as UE from "../usererror.ts";
 import { userError } from "../usererror.ts";
+import { touchSlot } from "../touched.ts";
 
 /** A syscall error of `type`, reported as user error `site`. */
 function error(type: number, site: number): Exception {
@@ -111,6 +112,7 @@ function performPageTableInvocationMap(
   pte: number,
   ptSlot: number,
 ): void {
+  touchSlot(slot);
   slot.isMapped = true;
   slot.mappedASID = asid;
   slot.mappedAddr = vaddr;
@@ -125,5 +127,6 @@ function performPageTableInvocationUnmap(cap: Cte, slot: Cte): void {
     ks.machine.memory.zero(cap.ptr, 2 ** seL4_PageTableBits);
     ks.machine.sfenceVma();
   }
+  touchSlot(slot);
   slot.isMapped = false;
 }

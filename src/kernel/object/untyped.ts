@@ -40,6 +40,7 @@ import { setThreadState } from "../thread.ts";
 import { createObject, getObjectSize, isFrameType } from "./objecttype.ts";
 import * as UE from "../usererror.ts";
 import { userError, userErrorReturn } from "../usererror.ts";
+import { touchRemoved, touchSlot } from "../touched.ts";
 
 /** CONFIG_RESET_CHUNK_BITS: an untyped reset zeroes 256 bytes per preemption point. */
 export const RESET_CHUNK_BITS = 8;
@@ -162,6 +163,7 @@ function resetUntypedCap(slot: Cte): Exception {
   const offset = slot.freeIndex;
   if (offset === 0) return EXCEPTION_NONE;
   const base = slot.ptr;
+  touchSlot(slot);
   forgetObjects(base, 2 ** slot.sizeBits);
   const mem = ks.machine.memory;
   const chunk = 2 ** RESET_CHUNK_BITS;
@@ -190,7 +192,11 @@ function resetUntypedCap(slot: Cte): Exception {
 function forgetObjects(base: number, size: number): void {
   const objects = ks.objects;
   if (objects.size === 0) return;
-  for (const ptr of objects.keys()) if (ptr >= base && ptr < base + size) objects.delete(ptr);
+  for (const [ptr, o] of objects)
+    if (ptr >= base && ptr < base + size) {
+      touchRemoved(o);
+      objects.delete(ptr);
+    }
 }
 
 function invokeUntypedRetype(
@@ -208,6 +214,7 @@ function invokeUntypedRetype(
     if (status !== EXCEPTION_NONE) return status;
   }
   const objectSize = getObjectSize(newType, userSize);
+  touchSlot(slot);
   slot.freeIndex = retypeBase + destLength * 2 ** objectSize - slot.ptr;
   for (let i = 0; i < destLength; i++) {
     createObject(newType, retypeBase + i * 2 ** objectSize, userSize, slot.isDevice, newObjCap);
