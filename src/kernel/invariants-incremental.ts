@@ -314,6 +314,9 @@ export class IncrementalCaps {
     const links = this.links;
     dirty.clear();
     links.clear();
+    this.walked.clear();
+    // A fresh mark per check (marks of earlier checks, and of the whole check's 0, never match).
+    this.epoch++;
     this.asids.clear();
     this.asidTableDirty = log.asids;
     const live = this.live;
@@ -469,7 +472,11 @@ export class IncrementalCaps {
     return null;
   }
 
-  /** The untypeds `s` descends from, walking back to its list's head; null on a cycle. */
+  /**
+   * The untypeds `s` descends from, walking back to its list's head; null on a cycle. A walk
+   * that reaches a slot walked from earlier in this check ends there and takes over its result
+   * (the untypeds found from there that also contain what lies between).
+   */
   private walkBack(s: Cte, desc: Cte[]): Cte[] | null {
     desc.length = 0;
     let lo = -Infinity;
@@ -478,9 +485,29 @@ export class IncrementalCaps {
       lo = s.ptr;
       hi = s.ptr + 2 ** capSizeBits(s);
     }
+    const epoch = this.epoch;
     let steps = this.shadows.size + 1;
     for (let x = s.prev; x !== null; x = x.prev) {
       if (x === s || --steps < 0) return null;
+      if (x.checkMark === epoch) {
+        const known = this.walked.get(x);
+        if (known !== undefined) {
+          // x itself, then what x descends from, each if it contains the range so far.
+          if (x.type === UNTYPED && lo >= x.ptr && hi <= x.ptr + 2 ** x.sizeBits) desc.push(x);
+          if (capIsPhysical(x)) {
+            if (x.ptr < lo) lo = x.ptr;
+            const e = x.ptr + 2 ** capSizeBits(x);
+            if (e > hi) hi = e;
+          } else {
+            lo = -Infinity;
+            hi = Infinity;
+          }
+          if (known.cycle) return null;
+          for (const u of known.desc) if (lo >= u.ptr && hi <= u.ptr + 2 ** u.sizeBits) desc.push(u);
+          this.remember(s, desc, false);
+          return desc;
+        }
+      }
       if (!capIsPhysical(x)) {
         lo = -Infinity;
         hi = Infinity;
@@ -491,8 +518,18 @@ export class IncrementalCaps {
       const e = x.ptr + 2 ** capSizeBits(x);
       if (e > hi) hi = e;
     }
+    this.remember(s, desc, false);
     return desc;
   }
+
+  private remember(s: Cte, desc: Cte[], cycle: boolean): void {
+    s.checkMark = this.epoch;
+    this.walked.set(s, { desc: desc.slice(), cycle });
+  }
+
+  /** Numbers the checks, for Cte.checkMark. */
+  private epoch = 0;
+  private readonly walked = new Map<Cte, { desc: Cte[]; cycle: boolean }>();
 
   /** Whether `v` descends from `u` (walking back from v). */
   private descends(v: Cte, u: Cte): boolean {
@@ -513,7 +550,7 @@ export class IncrementalCaps {
     }
     if (v.ptr < u.ptr || vEnd > uEnd)
       return `untypeds in ${where(u)} and ${where(v)} overlap without nesting`;
-    if (this.descends(u, v)) return `untyped in ${where(u)} descends from the smaller one in ${where(v)}`;
+    // (u cannot descend from the smaller v: a descendant of an untyped lies inside it.)
     if (!vInU && vEnd > u.ptr + u.freeIndex)
       return `untyped in ${where(v)} reaches into the free part of ${where(u)}`;
     return null;

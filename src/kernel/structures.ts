@@ -43,6 +43,8 @@ export class Cte {
   next: Cte | null = null;
   revocable = false;
   firstBadged = false;
+  /** The invariant checker's mark: the check in which it last walked back from here (0: never). */
+  checkMark = 0;
 
   constructor(
     /** CNode or TCB that holds this slot (null for scratch caps). */
