@@ -220,3 +220,33 @@ describe("SMP remote operations on a running thread", () => {
     expect(r.during).toBe(0);
   });
 });
+
+describe("SMP debug kernel lines", () => {
+  it("a user error names the core that entered the kernel: <<seL4(CPU n) [...]>>", () => {
+    const lines: string[] = [];
+    runRoot(
+      function* (bi) {
+        const k = yield* threadKit(bi);
+        for (const core of [2, 1, 3]) {
+          yield* k.spawn(
+            function* () {
+              yield* seL4_TCB_Resume(1000); // an empty slot: decodeInvocation/643
+            },
+            { prio: 100, core },
+          );
+          yield* sel4ts_busy(1000);
+        }
+        yield* seL4_TCB_Resume(1001);
+      },
+      { ...FOUR, onKernelLog: (l) => lines.push(l) },
+    );
+    expect(
+      lines.map((l) => /^<<seL4\(CPU (\d)\) \[(\w+)\/\d+ .*: (.*)>>$/.exec(l)?.slice(1).join(" ")),
+    ).toEqual([
+      "2 decodeInvocation Attempted to invoke a null cap #1000.",
+      "1 decodeInvocation Attempted to invoke a null cap #1000.",
+      "3 decodeInvocation Attempted to invoke a null cap #1000.",
+      "0 decodeInvocation Attempted to invoke a null cap #1001.",
+    ]);
+  });
+});
