@@ -250,3 +250,30 @@ describe("SMP debug kernel lines", () => {
     ]);
   });
 });
+
+describe("SMP boot memory", () => {
+  it("the 4-core kernel image is the real SMP build's size: free RAM after the device tree as listed by sel4test", () => {
+    const seen: [number, number][][] = [];
+    for (const numNodes of [1, 4]) {
+      runRoot(
+        function* (bi) {
+          const ram = bi.untypedList.filter((u) => u.isDevice === 0);
+          seen.push(ram.slice(2, 4).map((u) => [u.paddr, u.sizeBits]));
+        },
+        { kernelConfig: { numNodes } },
+      );
+    }
+    // qemu-console-fpu.log and qemu-console-smp.log: the device tree (0x1150 bytes with one cpu
+    // node, 0x15a0 with four) ends the kernel image + 0x1150 / + 0x15a0 bytes.
+    expect(seen).toEqual([
+      [
+        [0x80229150, 4],
+        [0x80229160, 5],
+      ],
+      [
+        [0x8023a5a0, 5],
+        [0x8023a5c0, 6],
+      ],
+    ]);
+  });
+});
