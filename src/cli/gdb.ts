@@ -70,6 +70,7 @@ export function serveGdb(port: number, make: () => System, log: (text: string) =
           return;
         }
         running = false;
+        for (const o of session.output.splice(0)) send(o);
         send(reply);
       };
       const onPacket = (p: string): void => {

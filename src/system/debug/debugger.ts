@@ -17,8 +17,10 @@ import { Tcb } from "../../kernel/structures.ts";
 import type { DebugHook, RunResult, System } from "../system.ts";
 import { EXIT_INTERRUPT } from "../ts-engine.ts";
 import { nextAccess } from "./access.ts";
+import { EventWatch, type EventBreak, type EventHit } from "./events.ts";
 
-export type StopKind = "initial" | "breakpoint" | "step" | "watch" | "interrupt" | "replay" | "begin";
+export type StopKind =
+  "initial" | "breakpoint" | "step" | "watch" | "interrupt" | "replay" | "begin" | "event";
 
 export interface StopEvent {
   kind: StopKind;
@@ -27,6 +29,8 @@ export interface StopEvent {
   /** For a watchpoint: the address it was set on, and its kind. */
   watchAddr?: number;
   watchKind?: WatchKind;
+  /** For a kernel event: what happened (shown on GDB's console). */
+  message?: string;
 }
 
 export interface ExitEvent {
@@ -77,6 +81,9 @@ export class Debugger implements DebugHook {
   only: Tcb | null = null;
   /** Set (e.g. by Ctrl-C) to stop at the next instruction boundary. */
   interruptRequested = false;
+  /** Breakpoints on kernel events (monitor break-on), numbered from 1. */
+  readonly eventBreaks: EventBreak[] = [];
+  nextEventBreak = 1;
 
   private stepThread: Tcb | null = null;
   private stepDone = false;
@@ -99,6 +106,19 @@ export class Debugger implements DebugHook {
     h.maxSlice = 1;
     h.keepReservation = true;
     this.sys.debug = this;
+    // Kernel events reach the debugger through the kernel's trace hook, in front of the tracer.
+    const ks = this.sys.kernel.state;
+    ks.trace = new EventWatch(
+      ks.trace,
+      this.eventBreaks,
+      () => this.replayTarget < 0,
+      (h) => this.eventHit(h),
+    );
+  }
+
+  /** A kernel event matched a breakpoint: stop at the next instruction boundary (the first one). */
+  private eventHit(h: EventHit): void {
+    if (this.pending === null) this.pending = { kind: "event", thread: h.thread, message: h.message };
   }
 
   // ---- the hook ----
@@ -184,6 +204,12 @@ export class Debugger implements DebugHook {
     this.budget = budget;
     const r = this.sys.run();
     if (r.reason !== "debug") {
+      if (this.pending !== null) {
+        // An event in the system's last moments: stop there rather than report the end.
+        const e = this.pending;
+        this.halt(e);
+        return this.stopped(e);
+      }
       if (this.stepDone && this.stepThread !== null) {
         const e: StopEvent = { kind: "step", thread: this.stepThread };
         this.halt(e);

@@ -362,10 +362,18 @@ export class RspSession {
     return "";
   }
 
+  /**
+   * Console output for GDB (`O` packets), to send before the next stop reply: why a kernel-event
+   * breakpoint stopped.
+   */
+  readonly output: string[] = [];
+
   /** Runs the target for one slice; the stop reply when it stopped, else null (call again). */
   runSlice(): string | null {
     const e = this.dbg.run(SLICE);
     if (e === null) return null;
+    if (e.kind === "event" && e.message !== undefined)
+      this.output.push("O" + bytesToHex(new TextEncoder().encode(`sel4ts: ${e.message}\n`)));
     this.lastStop = e;
     this.resuming = null;
     this.selected = null;
