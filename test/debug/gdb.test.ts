@@ -68,4 +68,32 @@ describe.skipIf(!haveGdb)("gdb-multiarch against sel4ts --gdb", () => {
     expect(printed(out, 3)).toBe("0");
     expect(s.console).toContain("consumer: 1: 'message 1'");
   }, 120_000);
+
+  it("reverse-continue stops at the last watchpoint hit as well as at breakpoints", async () => {
+    const s = await debugSession("examples/microkit-c/shared_memory.system", [
+      "file examples/microkit-c/shm_consumer.elf",
+      "monitor focus consumer",
+      "break notified",
+      "continue",
+      "watch -l ((struct shm *)buffer)->seq",
+      "continue",
+      "continue",
+      "p ((struct shm *)buffer)->seq",
+      "reverse-continue",
+      "p ((struct shm *)buffer)->seq",
+      "info threads",
+      "reverse-continue",
+      "p ((struct shm *)buffer)->seq",
+      "kill",
+    ]);
+    const out = s.gdb;
+    // Forward: the producer's write of 2 is caught, then the consumer's second notified.
+    expect(out).toMatch(/Old value = 1\s+New value = 2/);
+    expect(printed(out, 1)).toBe("2");
+    // Backward from there: first the producer's write (undone: 2 back to 1), then the breakpoint.
+    expect(out).toMatch(/Thread \d+ "producer" hit Hardware watchpoint 2[^]*Old value = 2\s+New value = 1/);
+    expect(printed(out, 2)).toBe("1");
+    expect(out).toMatch(/\* \d+ +Thread \d+ "producer"/);
+    expect(out).toMatch(/Thread \d+ "consumer" hit Breakpoint 1, notified[^]*\$3 = 1/);
+  }, 120_000);
 });

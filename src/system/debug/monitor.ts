@@ -196,7 +196,12 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
     }
     case "time": {
       const ticks = sys.machine.clock.now;
-      return `simulated time ${(ticks / 10).toFixed(1)} us (${ticks} ticks), ${sys.kernel.state.entries} kernel entries, position ${dbg.steps}\n`;
+      const st = dbg.snapshotStats;
+      const snaps =
+        st.count > 0
+          ? `${st.count} snapshots (every ${st.every} instructions, ${(st.bytes / 2 ** 20).toFixed(1)} MiB)`
+          : "no snapshots (reverse execution replays from boot)";
+      return `simulated time ${(ticks / 10).toFixed(1)} us (${ticks} ticks), ${sys.kernel.state.entries} kernel entries, position ${dbg.steps}; ${snaps}\n`;
     }
     case "focus": {
       if (arg === "") {

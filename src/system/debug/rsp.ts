@@ -185,6 +185,7 @@ export class RspSession {
     const lo = le32(b, 0);
     const hi = b.length >= 8 ? le32(b, 4) : 0;
     if (n === 0) return true;
+    this.dbg.diverged();
     if (n < 32) {
       t.regs[2 * n - 2] = lo;
       t.regs[2 * n - 1] = hi;
