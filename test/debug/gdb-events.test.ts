@@ -68,4 +68,34 @@ describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
     expect(s.console).toContain("revoke the endpoint");
     expect(s.console).not.toContain("do not fit");
   }, 120_000);
+
+  it("Ctrl-C while the target runs stops it where it is (SIGINT), and it can go on", async () => {
+    const s = await debugSession(
+      ["boot", "test/machine/riscv/bin/loop.elf"],
+      [
+        "file test/machine/riscv/bin/loop.elf",
+        // A countdown of a billion iterations: it runs until interrupted.
+        "set {long}&count = 1000000000",
+        "p {long}&count",
+        // gdb's own output is buffered in a pipe; a shell's is not: the signal to interrupt.
+        "shell echo sel4ts-test-continuing",
+        "continue",
+        "p $t1",
+        "info threads",
+        "stepi",
+        "p $t1",
+        "kill",
+      ],
+      { after: /sel4ts-test-continuing/, ms: 2000 },
+    );
+    expect(s.gdb).toMatch(/Program received signal SIGINT/);
+    expect(s.gdb).toMatch(/in tight \(\)/);
+    const left = Number(/^\$2 = (\d+)$/m.exec(s.gdb)?.[1]);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(1_000_000_000);
+    expect(s.gdb).toMatch(/\* 1 +Thread 1 "rootserver"/);
+    // One more instruction of the countdown after the stop.
+    const after = Number(/^\$3 = (\d+)$/m.exec(s.gdb)?.[1]);
+    expect(left - after).toBeLessThanOrEqual(1);
+  }, 120_000);
 });

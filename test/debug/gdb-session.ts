@@ -18,7 +18,12 @@ export interface Session {
  * Runs `sel4ts <args> --gdb 0` and, once it listens, gdb with `commands` (each one `-ex`).
  * `args` is the sel4ts command line before `--gdb`, e.g. ["run", "examples/…/x.system"].
  */
-export function debugSession(args: string[] | string, commands: string[]): Promise<Session> {
+export function debugSession(
+  args: string[] | string,
+  commands: string[],
+  /** Send gdb SIGINT (what Ctrl-C in its terminal does) this long after its output matches. */
+  interrupt?: { after: RegExp; ms: number },
+): Promise<Session> {
   const argv = typeof args === "string" ? ["run", args] : args;
   return new Promise((resolve, reject) => {
     const target = spawn(process.execPath, [join(ROOT, "bin/sel4ts.js"), ...argv, "--gdb", "0"], {
@@ -37,8 +42,15 @@ export function debugSession(args: string[] | string, commands: string[]): Promi
       for (const c of [`target remote :${m[1]}`, ...commands]) args.push("-ex", c);
       const g = spawn(GDB, args, { cwd: ROOT });
       let out = "";
-      g.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      g.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      let interrupted = false;
+      const take = (d: Buffer): void => {
+        out += d.toString();
+        if (interrupt === undefined || interrupted || !interrupt.after.test(out)) return;
+        interrupted = true;
+        setTimeout(() => g.kill("SIGINT"), interrupt.ms);
+      };
+      g.stdout.on("data", take);
+      g.stderr.on("data", take);
       g.on("close", () => {
         target.kill();
         resolve({ gdb: out, console: stdout });

@@ -146,7 +146,8 @@ export class RspSession {
   stopReply(e: StopEvent | ExitEvent | null): string {
     if (e === null || e.kind === "exited") return "W00";
     const t = e.thread ?? this.dbg.current;
-    let s = "T05";
+    // An interrupt is SIGINT for GDB ("Program received signal SIGINT"); every other stop SIGTRAP.
+    let s = e.kind === "interrupt" ? "T02" : "T05";
     if (t !== null) s += `thread:${this.tid(t)};`;
     if (e.kind === "breakpoint") s += "swbreak:;";
     if (e.kind === "watch" && e.watchAddr !== undefined) {
