@@ -28,6 +28,11 @@ export class InvariantMonitor {
     private readonly ks: KernelState,
     /** A whole check at least this often (in checks); by default only the first. */
     private readonly wholeEvery = Infinity,
+    /**
+     * Tests: after every incremental check also the whole one, and a violation if only one of them
+     * finds something (the incremental check must miss nothing the kernel can break).
+     */
+    private readonly compare = false,
   ) {
     this.caps = new IncrementalCaps(ks);
     ks.touched = this.log;
@@ -36,6 +41,16 @@ export class InvariantMonitor {
   /** Check after a kernel entry: null, or the first violation found. */
   check(): string | null {
     if (!this.started || this.sinceWhole >= this.wholeEvery) return this.whole();
+    if (!this.compare) return this.incremental();
+    const inc = this.incremental();
+    const whole = checkInvariants(this.ks);
+    if ((inc === null) !== (whole === null))
+      return `the incremental check says ${inc ?? "nothing"} but the whole check says ${whole ?? "nothing"}`;
+    return inc;
+  }
+
+  /** The check of what the last entry touched (plus the object and scheduler invariants). */
+  private incremental(): string | null {
     this.sinceWhole++;
     this.lightChecks++;
     const ks = this.ks;

@@ -51,6 +51,8 @@ export interface SystemOptions {
   checkInvariants?: boolean;
   /** With checkInvariants: also a whole check every this many entries (default: only the first). */
   invariantsWholeEvery?: number;
+  /** Tests: after every entry both the incremental and the whole check, which must agree. */
+  invariantsCompare?: boolean;
   /** Bytes from seL4_DebugPutChar. */
   onConsole?: (byte: number) => void;
   /** Diagnostics a debug kernel prints, and user program errors. */
@@ -398,7 +400,11 @@ export class System {
   /** The checker run after every kernel entry (one per System: its state carries over runs). */
   invariantMonitor(): InvariantMonitor {
     if (this.monitor === null)
-      this.monitor = new InvariantMonitor(this.kernel.state, this.opts.invariantsWholeEvery);
+      this.monitor = new InvariantMonitor(
+        this.kernel.state,
+        this.opts.invariantsWholeEvery,
+        this.opts.invariantsCompare === true,
+      );
     return this.monitor;
   }
 

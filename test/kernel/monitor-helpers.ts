@@ -93,6 +93,13 @@ function recordTouched(ks: KernelState, before: ReturnType<typeof snapshot>): vo
  * would, and expect the monitor's incremental check after it to report a violation, as
  * checkInvariants does.
  */
+/** Plant `corrupt`, recording what it touched in the kernel's touch log as the kernel would. */
+export function plantRecorded(ks: KernelState, corrupt: () => void): void {
+  const before = snapshot(ks);
+  corrupt();
+  recordTouched(ks, before);
+}
+
 export function expectMonitorAgrees(ks: KernelState, corrupt: () => void): void {
   const monitor = new InvariantMonitor(ks);
   expect(monitor.whole()).toBeNull();

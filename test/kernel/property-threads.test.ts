@@ -34,10 +34,11 @@ import { checkWorldAnswers, runWorld } from "./property-world.ts";
 import { IPC_MIX, worldCommands } from "./property-world-scenarios.ts";
 
 /**
- * Report a failure (shrunk as far as time allows) before vitest's own timeout would hide it. A
- * longer campaign (SEL4TS_FUZZ_SCALE > 1) needs a longer vitest timeout too: --testTimeout=...
+ * The campaigns are bounded by their number of runs only (no wall-clock limit), so a run under
+ * load checks exactly what a run on an idle machine checks; the vitest timeout is generous for
+ * that reason. A longer campaign (SEL4TS_FUZZ_SCALE > 1) needs a longer one: --testTimeout=...
  */
-const TIME_LIMIT = 45_000;
+const TEST_TIMEOUT = 300_000;
 
 function property(min: number, max: number, seed: number, numRuns: number): Map<string, number> {
   const seen = new Map<string, number>();
@@ -47,68 +48,76 @@ function property(min: number, max: number, seed: number, numRuns: number): Map<
       checkWorldAnswers(cmds, out);
       for (const [k, v] of out.stats) seen.set(k, (seen.get(k) ?? 0) + v);
     }),
-    { seed, numRuns, interruptAfterTimeLimit: TIME_LIMIT * SCALE },
+    { seed, numRuns },
   );
   return seen;
 }
 
 describe("property: threads running random IPC programs keep the kernel consistent", () => {
-  it("PROP no kernel exception, invariants after every entry, every root Call answered with an seL4_Error (50 x <= 35 commands)", () => {
-    const seen = property(10, 35, SEED + 2, 50 * SCALE);
-    // The runs did real work of every kind: every IPC operation completed somewhere, faults and
-    // timeouts reached handlers, the root's thread management succeeded, and runs ended with
-    // threads in every blocked state.
-    const ops = [
-      "Send",
-      "NBSend",
-      "Call",
-      "Recv",
-      "NBRecv",
-      "ReplyRecv",
-      "Wait",
-      "Poll",
-      "Signal",
-      "Yield",
-      "Root",
-    ];
-    for (const op of ops) expect(seen.get(`thread ${op}`) ?? 0, `thread ${op}`).toBeGreaterThan(0);
-    for (const f of ["cap fault", "vm fault", "timeout fault"])
-      expect(seen.get(`received ${f}`) ?? 0, `received ${f}`).toBeGreaterThan(0);
-    const root = [
-      "Suspend",
-      "Resume",
-      "Restart",
-      "SetPriority",
-      "SetSchedParams",
-      "SetTimeoutEp",
-      "BindNtfn",
-      "SCBind",
-      "SCUnbind",
-      "SCConfigure",
-      "Delete",
-      "Revoke",
-      "RevokeUT",
-      "CancelBadgedSends",
-      "Let",
-      "Reply",
-      "NBRecv",
-      "Signal",
-    ];
-    for (const op of root) expect(seen.get(`root ${op}`) ?? 0, `root ${op}`).toBeGreaterThan(0);
-    for (const s of [
-      "BlockedOnReceive",
-      "BlockedOnSend",
-      "BlockedOnReply",
-      "BlockedOnNotification",
-      "Inactive",
-    ])
-      expect(seen.get(`end ${s}`) ?? 0, `end ${s}`).toBeGreaterThan(0);
-    expect(seen.get("fastpaths") ?? 0).toBeGreaterThan(0);
-    expect(seen.get("unhandled cap fault") ?? 0).toBeGreaterThan(0);
-  });
+  it(
+    "PROP no kernel exception, invariants after every entry, every root Call answered with an seL4_Error (50 x <= 35 commands)",
+    () => {
+      const seen = property(10, 35, SEED + 2, 50 * SCALE);
+      // The runs did real work of every kind: every IPC operation completed somewhere, faults and
+      // timeouts reached handlers, the root's thread management succeeded, and runs ended with
+      // threads in every blocked state.
+      const ops = [
+        "Send",
+        "NBSend",
+        "Call",
+        "Recv",
+        "NBRecv",
+        "ReplyRecv",
+        "Wait",
+        "Poll",
+        "Signal",
+        "Yield",
+        "Root",
+      ];
+      for (const op of ops) expect(seen.get(`thread ${op}`) ?? 0, `thread ${op}`).toBeGreaterThan(0);
+      for (const f of ["cap fault", "vm fault", "timeout fault"])
+        expect(seen.get(`received ${f}`) ?? 0, `received ${f}`).toBeGreaterThan(0);
+      const root = [
+        "Suspend",
+        "Resume",
+        "Restart",
+        "SetPriority",
+        "SetSchedParams",
+        "SetTimeoutEp",
+        "BindNtfn",
+        "SCBind",
+        "SCUnbind",
+        "SCConfigure",
+        "Delete",
+        "Revoke",
+        "RevokeUT",
+        "CancelBadgedSends",
+        "Let",
+        "Reply",
+        "NBRecv",
+        "Signal",
+      ];
+      for (const op of root) expect(seen.get(`root ${op}`) ?? 0, `root ${op}`).toBeGreaterThan(0);
+      for (const s of [
+        "BlockedOnReceive",
+        "BlockedOnSend",
+        "BlockedOnReply",
+        "BlockedOnNotification",
+        "Inactive",
+      ])
+        expect(seen.get(`end ${s}`) ?? 0, `end ${s}`).toBeGreaterThan(0);
+      expect(seen.get("fastpaths") ?? 0).toBeGreaterThan(0);
+      expect(seen.get("unhandled cap fault") ?? 0).toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it("PROP the same over long runs (4 x 100..140 commands)", () => {
-    const seen = property(100, 140, SEED + 4, 4 * SCALE);
-    expect(seen.get("thread ReplyRecv") ?? 0).toBeGreaterThan(0);
-  });
+  it(
+    "PROP the same over long runs (4 x 100..140 commands)",
+    () => {
+      const seen = property(100, 140, SEED + 4, 4 * SCALE);
+      expect(seen.get("thread ReplyRecv") ?? 0).toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT,
+  );
 });

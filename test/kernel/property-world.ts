@@ -133,6 +133,8 @@ export interface WorldOptions {
   trace?: string[];
   /** KernelMaxNumNodes: with several, SCConfigure spreads SCs over the cores' SchedControl caps. */
   numNodes?: number;
+  /** Also the whole invariant check after every entry, which must agree with the incremental one (default on). */
+  compareInvariants?: boolean;
 }
 
 const seL4_MaxError = 10;
@@ -155,6 +157,8 @@ export function runWorld(cmds: Cmd[], opts: WorldOptions = {}): WorldOutcome {
   let executed = 0;
   const system = new System({
     checkInvariants: true,
+    // The incremental checker's verdict after every entry equals the whole checker's.
+    invariantsCompare: opts.compareInvariants ?? true,
     ramSize: opts.ramSize ?? 64 * 1024 * 1024,
     kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS, numNodes: opts.numNodes ?? 1 },
     maxTicks: opts.maxTicks ?? 2_000_000,
