@@ -207,7 +207,10 @@ export class IncrementalCaps {
   private readonly changed = new Set<Cte>();
   /** Touched untypeds' regions before the entry (ptr * 64 + sizeBits). */
   private readonly was = new Map<Cte, number>();
-  private readonly asids = new Set<number>();
+  /** Touched ASIDs and the addresses of the touched mappings in each. */
+  private readonly asids = new Map<number, number[]>();
+  /** Page tables whose caps were touched: walked whole. */
+  private readonly touchedTables = new Set<number>();
   private readonly found: Region[] = [];
   private readonly found2: Region[] = [];
   private readonly desc: Cte[] = [];
@@ -296,8 +299,19 @@ export class IncrementalCaps {
         if (l.length === 0) m.delete(c.ptr);
       }
     } else if (c.type === POOL) this.poolCaps.delete(s);
-    if (k !== 0) this.asids.add(c.mappedASID);
+    if (k !== 0) this.touchMapping(c);
     if (c.type === POOL) this.asidTableDirty = true;
+  }
+
+  /** A mapping recorded by cap `c` (as it is or was) is to be checked. */
+  private touchMapping(c: Cte): void {
+    let l = this.asids.get(c.mappedASID);
+    if (l === undefined) {
+      l = [];
+      this.asids.set(c.mappedASID, l);
+    }
+    l.push(c.mappedAddr);
+    if (c.type !== 1) this.touchedTables.add(c.ptr);
   }
 
   private asidTableDirty = false;
@@ -318,6 +332,7 @@ export class IncrementalCaps {
     // A fresh mark per check (marks of earlier checks, and of the whole check's 0, never match).
     this.epoch++;
     this.asids.clear();
+    this.touchedTables.clear();
     this.asidTableDirty = log.asids;
     const live = this.live;
     const mem = ks.machine.memory;
@@ -382,7 +397,7 @@ export class IncrementalCaps {
           links.add(s);
           if (s.prev !== null) links.add(s.prev);
           if (s.next !== null) links.add(s.next);
-          if (mappedKind(s) !== 0) this.asids.add(s.mappedASID);
+          if (mappedKind(s) !== 0) this.touchMapping(s);
           continue;
         }
         if (sh.cap.type === UNTYPED) this.was.set(s, sh.cap.ptr * 64 + sh.cap.sizeBits);
@@ -405,8 +420,7 @@ export class IncrementalCaps {
       if (s.prev !== null) links.add(s.prev);
       if (s.next !== null) links.add(s.next);
       this.enter(s);
-      const k = mappedKind(s);
-      if (k !== 0) this.asids.add(s.mappedASID);
+      if (mappedKind(s) !== 0) this.touchMapping(s);
       if (s.type === POOL) this.asidTableDirty = true;
     }
 
@@ -637,7 +651,8 @@ export class IncrementalCaps {
   /** The ASID table if it or a pool cap changed; satp; the VSpaces whose mappings changed. */
   private checkVSpaces(): string | null {
     const ks = this.ks;
-    if (this.asidTableDirty || this.asids.size > 0) {
+    // Roots are registered in the ASID table and held by mapped page-table caps.
+    if (this.asidTableDirty || this.touchedTables.size > 0) {
       const roots = new Map<number, number>();
       const problem = checkASIDTable(ks, this.poolCaps, this.tables, roots);
       if (problem !== null) return problem;
@@ -646,15 +661,13 @@ export class IncrementalCaps {
     const satp = ks.machine.satp;
     if (satp !== 0 && !this.roots.has(satp)) return `satp ${hex(satp)} is not a registered VSpace root`;
     if (this.asids.size === 0 && !this.asidTableDirty) return null;
-    // A VSpace reached from its root: walk those of the touched ASIDs (all after an ASID table change).
+    // The touched mappings, on the way from their roots (every VSpace after an ASID table change).
     const visited = new Set<number>();
     for (const [root, asid] of this.roots) {
-      if (!this.asidTableDirty && !this.asids.has(asid)) continue;
+      const only = this.asidTableDirty ? null : this.asids.get(asid);
+      if (only === undefined) continue;
       visited.add(root);
-    }
-    for (const [root, asid] of this.roots) {
-      if (!visited.has(root)) continue;
-      const problem = walkVSpace(ks, root, asid, this.frames, this.tables, visited);
+      const problem = walkVSpace(ks, root, asid, this.frames, this.tables, visited, only, this.touchedTables);
       if (problem !== null) return problem;
     }
     return null;

@@ -134,14 +134,34 @@ export function walkVSpace(
   frames: Map<number, Cte[]>,
   tables: Map<number, Cte[]>,
   visited: Set<number>,
+  /**
+   * Only the entries on the way to these addresses, and everything below the tables in `whole`
+   * (the incremental checker's walk of what an entry touched); null: everything.
+   */
+  only: readonly number[] | null = null,
+  whole: ReadonlySet<number> | null = null,
 ): string | null {
   const mem = ks.machine.memory;
   const u32 = mem.u32;
-  const walk = (table: number, level: number, base: number): string | null => {
+  const walk = (table: number, level: number, base: number, all: boolean): string | null => {
     if (!mem.isRam(table, 4096)) return `page table ${hex(table)} outside RAM`;
     const bits = PAGE_BITS + 9 * level;
     const first = mem.u32Index(table);
-    for (let i = 0; i < 512; i++) {
+    const restricted = !all && only !== null;
+    const n = restricted ? only.length : 512;
+    const span = 2 ** (bits + 9);
+    for (let k = 0; k < n; k++) {
+      let i = k;
+      if (restricted) {
+        // The entry on the way to only[k], if it lies in this table, and not one seen already.
+        const v = only[k];
+        if (Math.floor(v / span) !== Math.floor(base / span)) continue;
+        i = Math.floor(v / 2 ** bits) % 512;
+        let seen = false;
+        for (let j = 0; j < k; j++)
+          if (Math.floor(only[j] / 2 ** bits) === Math.floor(v / 2 ** bits)) seen = true;
+        if (seen) continue;
+      }
       const lo = u32[first + 2 * i];
       const hi = u32[first + 2 * i + 1];
       if (lo === 0 && hi === 0) continue;
@@ -158,7 +178,7 @@ export function walkVSpace(
         const caps = tables.get(target);
         if (!records(caps, -1, asid, vaddr))
           return `${pteWhere(asid, vaddr, p)}: page table ${hex(target)} has no cap recording this mapping`;
-        const r = walk(target, level - 1, vaddr);
+        const r = walk(target, level - 1, vaddr, all || (whole !== null && whole.has(target)));
         if (r !== null) return r;
         continue;
       }
@@ -170,7 +190,7 @@ export function walkVSpace(
     }
     return null;
   };
-  return walk(root, 2, 0);
+  return walk(root, 2, 0, only === null || (whole !== null && whole.has(root)));
 }
 
 /** `caps`: every non-empty slot of the live objects, if the caller has collected them already. */
