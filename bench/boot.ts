@@ -2,6 +2,8 @@
 // of 62 channels — until the initialiser has finished and every PD's init has run (the system is
 // then idle). Everything from the SDF text on is counted: parse, CapDL build, the initialiser's
 // system calls (retypes, mappings, cap copies, TCB setup) and the PDs' first run.
+// boot_63pd_checked_ratio: the same boot with the invariant checker after every kernel entry
+// (--check-invariants), over the boot without it, measured in the same process.
 
 import { parseSdf } from "../src/microkit/sdf.ts";
 import { runMicrokit } from "../src/microkit/run.ts";
@@ -25,7 +27,7 @@ export function chainSdf(n: number): string {
 }
 
 /** One boot of the chain system; returns the wall milliseconds and the number of inits that ran. */
-export function bootOnce(n = BOOT_PDS): { ms: number; inits: number } {
+export function bootOnce(n = BOOT_PDS, checkInvariants = false): { ms: number; inits: number } {
   let inits = 0;
   const program: MicrokitProgram = {
     init: function* () {
@@ -41,7 +43,7 @@ export function bootOnce(n = BOOT_PDS): { ms: number; inits: number } {
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   const programs = new Map<string, MicrokitProgram>();
   for (const pd of r.system.protectionDomains) programs.set(pd.name, program);
-  const run = runMicrokit(r.system, programs, { maxTicks: 10_000_000 });
+  const run = runMicrokit(r.system, programs, { maxTicks: 10_000_000, checkInvariants });
   const ms = performance.now() - t0;
   if (run.result.reason !== "idle") throw new Error(`boot ended with ${run.result.reason}`);
   return { ms, inits };
@@ -52,14 +54,14 @@ export function bootOnce(n = BOOT_PDS): { ms: number; inits: number } {
  * previous boot (a whole system, 256 MiB of RAM included) is collected before each one, so that
  * a boot is not charged for its predecessor, as a one-boot CLI process never is.
  */
-export function boot63(runs = 7, warm = 3): { ms: number; inits: number } {
-  for (let i = 0; i < warm; i++) bootOnce();
+export function boot63(runs = 7, warm = 3, checkInvariants = false): { ms: number; inits: number } {
+  for (let i = 0; i < warm; i++) bootOnce(BOOT_PDS, checkInvariants);
   const times: number[] = [];
   let inits = 0;
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < runs; i++) {
     gc?.();
-    const b = bootOnce();
+    const b = bootOnce(BOOT_PDS, checkInvariants);
     times.push(b.ms);
     inits = b.inits;
   }

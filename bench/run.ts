@@ -10,7 +10,7 @@
 // What it prints (and with --json, as the last line, one JSON object):
 //   ipc_roundtrip_ns, coroutine_floor_ns, ipc_ratio  bench/ipc.ts (Call + ReplyRecv against two
 //       generators handing a value back and forth);
-//   notify_ns, retype_revoke_per_s  bench/ops.ts;  boot_63pd_ms  bench/boot.ts;
+//   notify_ns, retype_revoke_per_s  bench/ops.ts;  boot_63pd_ms, boot_63pd_checked_ratio  bench/boot.ts;
 //   emulated_mips / emulated_mips_mem  bench/mips.ts (RV64 interpreter: tight loop, memory loop);
 //   c_ppcall_roundtrip_ns (_sim_ns)  bench/ppcall.ts (C PDs from bench/c);
 //   sim_speedup_idle / _busy  bench/time.ts;
@@ -328,6 +328,7 @@ const speedupBusy = simSpeedup("busy", 2);
 const notify = notifyNs(Math.max(10_000, Math.floor(PAIRS / 2)), 5);
 const retypeRevoke = retypeRevokePerS(Math.max(10_000, Math.floor(PAIRS / 4)), 5);
 const boot = boot63();
+const bootChecked = boot63(5, 2, true);
 const mips = emulatedMips(50_000_000, 0);
 const mipsMem = emulatedMips(1, 50_000);
 const ppcall = cPpcallRoundTrip();
@@ -342,6 +343,7 @@ const result = {
   notify_ns: Math.round(notify),
   retype_revoke_per_s: Math.round(retypeRevoke),
   boot_63pd_ms: Number(boot.ms.toFixed(1)),
+  boot_63pd_checked_ratio: Number((bootChecked.ms / boot.ms).toFixed(2)),
   emulated_mips: Number(mips.toFixed(1)),
   emulated_mips_mem: Number(mipsMem.toFixed(1)),
   c_ppcall_roundtrip_ns: Math.round(ppcall.ns),
@@ -365,6 +367,7 @@ const rows: [string, string][] = [
   ["Signal to a waiting higher-priority thread, and its Wait (median ns)", String(result.notify_ns)],
   ["Untyped_Retype + CNode_Revoke pairs per second", result.retype_revoke_per_s.toLocaleString("en")],
   [`boot of ${BOOT_PDS} PDs / 62 channels to every init run (median ms)`, String(result.boot_63pd_ms)],
+  ["  the same with the invariant checker after every entry, ratio", String(result.boot_63pd_checked_ratio)],
   ["emulated RV64 MIPS, tight loop (c.addi + c.bnez)", String(result.emulated_mips)],
   ["emulated RV64 MIPS, load/add/store loop over an array", String(result.emulated_mips_mem)],
   ["C ppcall round trip between two PDs on the RV64 hart (wall ns)", String(result.c_ppcall_roundtrip_ns)],

@@ -315,6 +315,7 @@ export class IncrementalCaps {
   }
 
   private asidTableDirty = false;
+  private readonly freshRoots = new Set<number>();
 
   private isLiveSlot = (s: Cte): boolean => {
     const o = s.owner;
@@ -387,9 +388,16 @@ export class IncrementalCaps {
         if (sh.cap.prev !== null) links.add(sh.cap.prev);
         if (sh.cap.next !== null) links.add(sh.cap.next);
         if (s.type !== NULL && sameCap(sh.cap, s) && this.isLiveSlot(s)) {
-          // Only its MDB node changed.
+          // Only its MDB node changed, or nothing: a mapped cap touched as it is stands for a write
+          // to what it maps (its page table's entries).
           const problem = checkCapValue(s, live, mem);
           if (problem !== null) return problem;
+          const same =
+            sh.cap.prev === s.prev &&
+            sh.cap.next === s.next &&
+            sh.cap.revocable === s.revocable &&
+            sh.cap.firstBadged === s.firstBadged;
+          if (same && mappedKind(s) !== 0) this.touchMapping(s);
           sh.cap.prev = s.prev;
           sh.cap.next = s.next;
           sh.cap.revocable = s.revocable;
@@ -397,7 +405,6 @@ export class IncrementalCaps {
           links.add(s);
           if (s.prev !== null) links.add(s.prev);
           if (s.next !== null) links.add(s.next);
-          if (mappedKind(s) !== 0) this.touchMapping(s);
           continue;
         }
         if (sh.cap.type === UNTYPED) this.was.set(s, sh.cap.ptr * 64 + sh.cap.sizeBits);
@@ -651,20 +658,24 @@ export class IncrementalCaps {
   /** The ASID table if it or a pool cap changed; satp; the VSpaces whose mappings changed. */
   private checkVSpaces(): string | null {
     const ks = this.ks;
-    // Roots are registered in the ASID table and held by mapped page-table caps.
+    // Roots are registered in the ASID table and held by mapped page-table caps; a VSpace newly
+    // registered (or under another ASID) is walked whole.
+    const fresh = this.freshRoots;
+    fresh.clear();
     if (this.asidTableDirty || this.touchedTables.size > 0) {
       const roots = new Map<number, number>();
       const problem = checkASIDTable(ks, this.poolCaps, this.tables, roots);
       if (problem !== null) return problem;
+      for (const [root, asid] of roots) if (this.roots.get(root) !== asid) fresh.add(root);
       this.roots = roots;
     }
     const satp = ks.machine.satp;
     if (satp !== 0 && !this.roots.has(satp)) return `satp ${hex(satp)} is not a registered VSpace root`;
-    if (this.asids.size === 0 && !this.asidTableDirty) return null;
-    // The touched mappings, on the way from their roots (every VSpace after an ASID table change).
+    if (this.asids.size === 0 && fresh.size === 0) return null;
+    // The touched mappings, on the way from their roots; new VSpaces whole.
     const visited = new Set<number>();
     for (const [root, asid] of this.roots) {
-      const only = this.asidTableDirty ? null : this.asids.get(asid);
+      const only = fresh.has(root) ? null : this.asids.get(asid);
       if (only === undefined) continue;
       visited.add(root);
       const problem = walkVSpace(ks, root, asid, this.frames, this.tables, visited, only, this.touchedTables);
