@@ -27,6 +27,7 @@ import type { ParsedArgs } from "./options.ts";
 import { describeUserError, locateTsThread } from "./user-stack.ts";
 import { rt } from "../user/runtime.ts";
 import { kernelLogSink, parseKernelLogMode } from "./kernel-log.ts";
+import { monitorFaultTap } from "./monitor-faults.ts";
 
 export interface RunIO {
   /** A console byte (stdout). */
@@ -76,14 +77,30 @@ export function simulation(
   extra: SystemOptions,
   locate: Locator,
   onDiagnostic?: (text: string) => boolean,
+  /** A Microkit system: faults its monitor prints are located in the PD's source and counted. */
+  microkit = false,
 ): Simulation {
   let faults = 0;
   let exceptions = 0;
+  const tap = microkit
+    ? monitorFaultTap(
+        () => system,
+        locate,
+        io.stderr,
+        () => faults++,
+      )
+    : null;
   const system: System = new System({
     ...systemOptions(args),
     ...extra,
     watch: io.watch,
-    onConsole: io.console,
+    onConsole:
+      tap === null
+        ? io.console
+        : (b) => {
+            io.console(b);
+            tap(b);
+          },
     onKernelLog: kernelLogSink(
       parseKernelLogMode(
         typeof args.values["kernel-log"] === "string" ? args.values["kernel-log"] : "stderr",

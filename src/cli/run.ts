@@ -54,6 +54,7 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
         io.stderr(`sel4ts: ${m[1]}`);
         return true;
       },
+      true,
     );
   if (typeof args.values.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
