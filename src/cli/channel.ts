@@ -11,7 +11,9 @@ export const CTL_IN_HEAD = 3; // stdin bytes put in by the CLI's thread
 export const CTL_IN_TAIL = 4; // stdin bytes taken by the worker
 export const CTL_IN_EOF = 5; // 1 once stdin has ended
 export const CTL_NAME_LEN = 6; // length of the running thread's name in `name`
-export const CTL_SLOTS = 8;
+export const CTL_TRACE_HEAD = 7; // trace bytes written by the worker (--trace only)
+export const CTL_TRACE_TAIL = 8; // trace bytes the CLI's thread has taken
+export const CTL_SLOTS = 10;
 
 export const STOP_TIMEOUT = 1;
 export const STOP_INTERRUPT = 2;
@@ -19,6 +21,8 @@ export const STOP_INTERRUPT = 2;
 export const OUT_SIZE = 1 << 16;
 export const IN_SIZE = 1 << 16;
 export const NAME_SIZE = 256;
+/** The trace ring (--trace): records "E<event json>\n" and "T<tid> <name as JSON>\n" (TraceSink). */
+export const TRACE_SIZE = 1 << 22;
 
 export interface Channel {
   ctl: SharedArrayBuffer;
@@ -26,15 +30,18 @@ export interface Channel {
   out: SharedArrayBuffer;
   in: SharedArrayBuffer;
   name: SharedArrayBuffer;
+  /** Empty unless the run writes a trace. */
+  trace: SharedArrayBuffer;
 }
 
-export function newChannel(): Channel {
+export function newChannel(withTrace: boolean): Channel {
   return {
     ctl: new SharedArrayBuffer(4 * CTL_SLOTS),
     progress: new SharedArrayBuffer(8 * 4),
     out: new SharedArrayBuffer(OUT_SIZE),
     in: new SharedArrayBuffer(IN_SIZE),
     name: new SharedArrayBuffer(NAME_SIZE),
+    trace: new SharedArrayBuffer(withTrace ? TRACE_SIZE : 0),
   };
 }
 

@@ -28,6 +28,7 @@ import { describeUserError, locateTsThread } from "./user-stack.ts";
 import { rt } from "../user/runtime.ts";
 import { kernelLogSink, parseKernelLogMode } from "./kernel-log.ts";
 import { monitorFaultTap } from "./monitor-faults.ts";
+import type { TraceSink } from "../system/trace.ts";
 
 export interface RunIO {
   /** A console byte (stdout). */
@@ -41,6 +42,8 @@ export interface RunIO {
   stdinBytes: Uint8Array | null;
   /** stdin as a pipe that keeps delivering during the run, if it is one. */
   inputStream: InputStream | null;
+  /** Where the trace (--trace) is streamed as it is recorded, so a run ended by force still leaves one. */
+  traceSink: TraceSink | null;
 }
 
 /** Where a faulting pc is in the program's source: "function at file:line", or null. */
@@ -90,9 +93,14 @@ export function simulation(
         () => faults++,
       )
     : null;
+  const trace =
+    extra.trace !== undefined && io.traceSink !== null && args.values.gdb === undefined
+      ? { ...extra.trace, sink: io.traceSink }
+      : extra.trace;
   const system: System = new System({
     ...systemOptions(args),
     ...extra,
+    trace,
     watch: io.watch,
     onConsole:
       tap === null

@@ -7,6 +7,8 @@
 // was running and how long it had gone without entering the kernel.
 
 import { fstatSync, readFileSync, writeSync } from "node:fs";
+import { basename } from "node:path";
+import { writeRescuedTrace } from "./trace-rescue.ts";
 import { Worker } from "node:worker_threads";
 import {
   CTL_IN_EOF,
@@ -16,11 +18,14 @@ import {
   CTL_OUT_HEAD,
   CTL_OUT_TAIL,
   CTL_STOP,
+  CTL_TRACE_HEAD,
+  CTL_TRACE_TAIL,
   IN_SIZE,
   newChannel,
   OUT_SIZE,
   STOP_INTERRUPT,
   STOP_TIMEOUT,
+  TRACE_SIZE,
   type WorkerJob,
   type WorkerMessage,
 } from "./channel.ts";
@@ -83,7 +88,9 @@ export function prestart(): Worker {
 }
 
 export async function supervise(cmd: Command, args: ParsedArgs, prestarted?: Worker): Promise<number> {
-  const channel = newChannel();
+  const tracePath =
+    typeof args.values.trace === "string" && args.values.gdb === undefined ? args.values.trace : null;
+  const channel = newChannel(tracePath !== null);
   const ctl = new Int32Array(channel.ctl);
   const out = new Uint8Array(channel.out);
   const inBuf = new Uint8Array(channel.in);
@@ -114,9 +121,27 @@ export async function supervise(cmd: Command, args: ParsedArgs, prestarted?: Wor
     prestarted ?? new Worker(new URL("../../bin/sel4ts-worker.js", import.meta.url), { workerData: job });
   if (prestarted !== undefined) prestarted.postMessage(job);
 
+  // The trace as recorded so far (--trace): only written from here if the run is ended by force.
+  const traceRing = new Uint8Array(channel.trace);
+  let traceTail = 0;
+  let traceRecords: Uint8Array[] = [];
+  const takeTrace = (): void => {
+    if (traceRing.length === 0) return;
+    const n = (Atomics.load(ctl, CTL_TRACE_HEAD) - traceTail) | 0;
+    if (n <= 0) return;
+    const start = traceTail & (TRACE_SIZE - 1);
+    const first = Math.min(n, TRACE_SIZE - start);
+    traceRecords.push(traceRing.slice(start, start + first));
+    if (first < n) traceRecords.push(traceRing.slice(0, n - first));
+    traceTail = (traceTail + n) | 0;
+    Atomics.store(ctl, CTL_TRACE_TAIL, traceTail);
+    Atomics.notify(ctl, CTL_TRACE_TAIL);
+  };
+
   let tail = 0;
   /** Write the console bytes the worker has produced, up to `upTo` (default: all). */
   const drain = (upTo = Atomics.load(ctl, CTL_OUT_HEAD)): void => {
+    takeTrace();
     const n = (upTo - tail) | 0;
     if (n <= 0) return;
     const start = tail & (OUT_SIZE - 1);
@@ -212,6 +237,12 @@ export async function supervise(cmd: Command, args: ParsedArgs, prestarted?: Wor
         void worker.terminate().then(() => {
           drain();
           process.stderr.write(report);
+          if (tracePath !== null) {
+            process.stderr.write(
+              `${writeRescuedTrace(tracePath, basename(args.positionals[0]), traceRecords)}\n`,
+            );
+            traceRecords = [];
+          }
           finish(why === STOP_INTERRUPT ? EXIT_INTERRUPTED : EXIT_TIMEOUT);
         });
       }, GRACE_MS);
@@ -260,6 +291,7 @@ export async function supervise(cmd: Command, args: ParsedArgs, prestarted?: Wor
       } else if (m.t === "done") {
         drain(m.head);
         drain();
+        traceRecords = [];
         finish(m.code);
       }
     });

@@ -13,15 +13,19 @@ import {
   CTL_OUT_HEAD,
   CTL_OUT_TAIL,
   CTL_STOP,
+  CTL_TRACE_HEAD,
+  CTL_TRACE_TAIL,
   IN_SIZE,
   NAME_SIZE,
   OUT_SIZE,
+  TRACE_SIZE,
   type WorkerJob,
   type WorkerMessage,
 } from "./channel.ts";
 import { commands } from "./commands.ts";
 import { EXIT_INTERNAL } from "./exit.ts";
 import type { RunIO } from "./run-io.ts";
+import type { TraceSink } from "../system/trace.ts";
 
 const port = parentPort;
 if (port === null) throw new Error("worker.ts runs as a worker thread");
@@ -104,6 +108,45 @@ const inputStream: InputStream = {
   },
 };
 
+// The trace as it is recorded, into the trace ring: if the run has to be ended by force (a loop
+// without a system call), the CLI's thread still writes what was recorded up to then.
+const traceRing = new Uint8Array(job.channel.trace);
+let traceHead = 0;
+let traceNotified = 0;
+
+let traceScratch = new Uint8Array(1 << 16);
+
+function traceRecord(text: string): void {
+  // Into a reused buffer (an event is a few hundred bytes), then into the ring.
+  if (text.length * 3 > traceScratch.length) traceScratch = new Uint8Array(text.length * 3);
+  const n = encoder.encodeInto(text, traceScratch).written;
+  const bytes = traceScratch;
+  if (n > TRACE_SIZE) return;
+  while (TRACE_SIZE - ((traceHead - Atomics.load(ctl, CTL_TRACE_TAIL)) | 0) < n) {
+    traceNotified = traceHead;
+    post({ t: "drain" });
+    Atomics.wait(ctl, CTL_TRACE_TAIL, Atomics.load(ctl, CTL_TRACE_TAIL), 100);
+  }
+  const start = traceHead & (TRACE_SIZE - 1);
+  const first = Math.min(n, TRACE_SIZE - start);
+  traceRing.set(bytes.subarray(0, first), start);
+  if (first < n) traceRing.set(bytes.subarray(first, n), 0);
+  traceHead = (traceHead + n) | 0;
+  Atomics.store(ctl, CTL_TRACE_HEAD, traceHead);
+  if (((traceHead - traceNotified) | 0) >= TRACE_SIZE / 2) {
+    traceNotified = traceHead;
+    post({ t: "drain" });
+  }
+}
+
+const traceSink: TraceSink | null =
+  traceRing.length === 0
+    ? null
+    : {
+        event: (json) => traceRecord(`E${json}\n`),
+        thread: (tid, name) => traceRecord(`T${tid} ${JSON.stringify(name)}\n`),
+      };
+
 const io: RunIO = {
   console: consoleByte,
   stderr(text: string): void {
@@ -113,6 +156,7 @@ const io: RunIO = {
   stopReason: () => Atomics.load(ctl, CTL_STOP),
   stdinBytes: job.stdinBytes,
   inputStream: job.stdinStreamed ? inputStream : null,
+  traceSink,
 };
 
 const cmd = commands.find((c) => c.name === job.command);

@@ -44,15 +44,26 @@ import type { Notification, SchedContext, Tcb } from "../kernel/structures.ts";
 import { CPU_CLOCK_HZ, CYCLES_PER_TICK } from "../machine/clock.ts";
 import type { Machine } from "../machine/machine.ts";
 import { faultName, hexWord, invocationName, syscallName } from "./trace-names.ts";
+import { TRACE_PID, traceDocument } from "./trace-json.ts";
 
 export interface TraceOptions {
   /** The process track's name (e.g. the system file's name). */
   processName?: string;
   /** Stop recording after about this many events (the file says it was truncated). */
   maxEvents?: number;
+  /** Also hands each event to `sink` as it is recorded (a supervisor keeping what a stuck run recorded). */
+  sink?: TraceSink;
 }
 
-const PID = 1;
+/** Receives a trace as it is recorded: enough to write the file (traceDocument) if the run never ends. */
+export interface TraceSink {
+  /** An event, as JSON text. */
+  event(json: string): void;
+  /** A thread track's name, when the track appears and whenever the name it runs under changes. */
+  thread(tid: number, name: string): void;
+}
+
+const PID = TRACE_PID;
 const NS_PER_CYCLE = 1e9 / CPU_CLOCK_HZ;
 const NS_PER_TICK = CYCLES_PER_TICK * NS_PER_CYCLE;
 /** Timer ticks per microsecond; dividing by it keeps decimal values exact in the text (15.6, not 15.600000000000001). */
@@ -69,6 +80,8 @@ interface Track {
   lastEntryNs: number;
   /** Flows that end when it next runs. */
   pending: Flow[];
+  /** The name last given to the sink (TraceOptions.sink). */
+  sunkName: string;
 }
 
 interface Flow {
@@ -105,6 +118,7 @@ export class Tracer implements KernelTrace {
   private stopped = false;
   private truncated = false;
   private output: string | null = null;
+  private readonly sink: TraceSink | undefined;
 
   constructor(
     private readonly machine: Machine,
@@ -113,6 +127,7 @@ export class Tracer implements KernelTrace {
     this.processName = opts.processName ?? "sel4ts";
     // About 130 MB of JSON: what the Perfetto UI still opens comfortably.
     this.maxEvents = opts.maxEvents ?? 1_000_000;
+    this.sink = opts.sink;
   }
 
   /** Events recorded so far. */
@@ -319,40 +334,16 @@ export class Tracer implements KernelTrace {
       this.closeEntry(ns);
       this.stop(ns, false);
     }
-    const meta: string[] = [
-      JSON.stringify({ name: "process_name", ph: "M", pid: PID, args: { name: this.processName } }),
-    ];
-    for (const t of this.order) {
-      meta.push(
-        JSON.stringify({
-          name: "thread_name",
-          ph: "M",
-          pid: PID,
-          tid: t.tid,
-          args: { name: trackName(t.tcb) },
-        }),
-        JSON.stringify({
-          name: "thread_sort_index",
-          ph: "M",
-          pid: PID,
-          tid: t.tid,
-          args: { sort_index: t.tid },
-        }),
-      );
-    }
     // Stable by time: events of one instant keep the order they happened in.
     const idx = this.lines.map((_, i) => i);
     const times = this.times;
     idx.sort((a, b) => times[a] - times[b] || a - b);
-    const body = idx.map((i) => this.lines[i]);
-    const other = {
-      generator: "sel4ts",
-      clock: "simulated: 10 MHz timer, 1 GHz core; ts in microseconds, 1 ns resolution",
-      truncated: this.truncated,
-    };
-    this.output =
-      `{"traceEvents":[\n${[...meta, ...body].join(",\n")}\n],\n` +
-      `"displayTimeUnit":"ns",\n"otherData":${JSON.stringify(other)}}\n`;
+    this.output = traceDocument(
+      this.processName,
+      this.order.map((t) => [t.tid, trackName(t.tcb)] as const),
+      idx.map((i) => this.lines[i]),
+      { truncated: this.truncated },
+    );
     return this.output;
   }
 
@@ -367,16 +358,19 @@ export class Tracer implements KernelTrace {
   private track(t: Tcb): Track {
     let tr = this.tracks.get(t);
     if (tr === undefined) {
-      tr = { tid: this.order.length + 2, tcb: t, lastEntryNs: 0, pending: [] };
+      tr = { tid: this.order.length + 2, tcb: t, lastEntryNs: 0, pending: [], sunkName: trackName(t) };
       this.tracks.set(t, tr);
       this.order.push(tr);
+      if (this.sink !== undefined) this.sink.thread(tr.tid, tr.sunkName);
     }
     return tr;
   }
 
   private push(ns: number, ev: object): void {
-    this.lines.push(JSON.stringify(ev));
+    const json = JSON.stringify(ev);
+    this.lines.push(json);
     this.times.push(ns);
+    if (this.sink !== undefined) this.sink.event(json);
   }
 
   private switchTo(t: Track, ns: number): void {
@@ -384,6 +378,10 @@ export class Tracer implements KernelTrace {
     const tcb = t.tcb;
     const args: Args = { tcb: `0x${tcb.ptr.toString(16)}`, priority: tcb.priority };
     this.runningName = trackName(tcb);
+    if (this.sink !== undefined && t.sunkName !== this.runningName) {
+      t.sunkName = this.runningName;
+      this.sink.thread(t.tid, t.sunkName);
+    }
     this.push(ns, {
       name: this.runningName,
       cat: "thread",
