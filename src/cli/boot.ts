@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 import type { RootMain } from "../user/root.ts";
 import { parseDuration } from "./duration.ts";
-import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
 import type { ParsedArgs } from "./options.ts";
 import { simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";

@@ -48,7 +48,7 @@ export interface Command {
   raw?: (argv: string[]) => Promise<number>;
   /**
    * Runs in a supervised worker thread (a simulation): the CLI's thread enforces --timeout,
-   * handles Ctrl-C and streams the console (see supervise.ts, worker.ts).
+   * handles Ctrl-C and streams the console (see supervise.js, worker.ts).
    */
   execute?: (args: ParsedArgs, io: RunIO) => Promise<number>;
 }

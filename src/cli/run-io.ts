@@ -1,6 +1,6 @@
 // What a supervised command (boot, run) runs with in the worker, and the part of a run they share:
 // the System wired to the console and stderr, unhandled faults and TS exceptions counted and
-// explained, the trace written, the end-of-run summary and the verdict (exit.ts).
+// explained, the trace written, the end-of-run summary and the verdict (exit.js).
 
 import { writeFileSync } from "node:fs";
 import type { Tcb } from "../kernel/structures.ts";
@@ -11,7 +11,7 @@ import {
   type RunWatch,
   type SystemOptions,
 } from "../system/system.ts";
-import { STOP_INTERRUPT, STOP_TIMEOUT } from "./channel.ts";
+import { STOP_INTERRUPT, STOP_TIMEOUT } from "./channel.js";
 import { parseDuration } from "./duration.ts";
 import {
   EXIT_EXCEPTION,
@@ -22,7 +22,7 @@ import {
   EXIT_MAX_TIME,
   EXIT_OK,
   EXIT_TIMEOUT,
-} from "./exit.ts";
+} from "./exit.js";
 import type { ParsedArgs } from "./options.ts";
 import { describeUserError, locateTsThread } from "./user-stack.ts";
 import { rt } from "../user/runtime.ts";

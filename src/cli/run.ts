@@ -6,7 +6,7 @@ import type { ParsedArgs } from "./options.ts";
 import { build, findFile, loadPrograms, loadSdf, searchDirs } from "./load.ts";
 import { simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
-import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
 import { kernelConfigOf } from "./kernel-config.ts";
 
 function searchPaths(args: ParsedArgs): string[] {

@@ -44,7 +44,7 @@ import type { Notification, SchedContext, Tcb } from "../kernel/structures.ts";
 import { CPU_CLOCK_HZ, CYCLES_PER_TICK } from "../machine/clock.ts";
 import type { Machine } from "../machine/machine.ts";
 import { faultName, hexWord, invocationName, syscallName } from "./trace-names.ts";
-import { TRACE_PID, traceDocument } from "./trace-json.ts";
+import { TRACE_PID, traceDocument } from "./trace-json.js";
 
 export interface TraceOptions {
   /** The process track's name (e.g. the system file's name). */
