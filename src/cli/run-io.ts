@@ -53,6 +53,19 @@ export interface Simulation {
   system: System;
   /** Run and report; returns the exit status. */
   run(start: () => void): number;
+  /** System calls made and never run (generators dropped without yield*), counted by run(). */
+  droppedCalls: number;
+}
+
+/**
+ * After a run that dropped system calls: where, in the TypeScript programs `files` (the checker's
+ * search for call statements whose generator is thrown away, as `sel4ts check` does).
+ */
+export async function reportDroppedCalls(sim: Simulation, files: string[], io: RunIO): Promise<void> {
+  const ts = files.filter((f) => /\.(ts|mts)$/.test(f));
+  if (sim.droppedCalls === 0 || ts.length === 0) return;
+  const { typecheckFiles } = await import("./typecheck.ts");
+  typecheckFiles(ts, io.stderr, { droppedOnly: true });
 }
 
 /** Options shared by boot and run, read from the parsed command line. */
@@ -137,6 +150,7 @@ export function simulation(
   const tracePath = typeof args.values.trace === "string" ? args.values.trace : undefined;
   return {
     system,
+    droppedCalls: 0,
     run(start: () => void): number {
       let r: RunResult;
       rt.unstarted = 0;
@@ -155,8 +169,9 @@ export function simulation(
       if (rt.unstarted > 0)
         io.stderr(
           `sel4ts: warning: ${rt.unstarted} system call(s) were made and never run: a call written without ` +
-            "yield* does nothing (sel4ts check shows where)",
+            "yield* does nothing",
         );
+      this.droppedCalls = rt.unstarted;
       const v = args.values;
       const ms = (r.ticks / 10_000).toFixed(3);
       const stop = io.stopReason();
