@@ -5,7 +5,7 @@
 // have written, with the slices still open at that moment left open and otherData saying so.
 
 import { writeFileSync } from "node:fs";
-import { traceDocument } from "../system/trace-json.js";
+import { metaEvents, TRACE_PID, traceDocument } from "../system/trace-json.js";
 
 /**
  * The events' `ts` (µs), to order them by time as the Tracer does.
@@ -48,8 +48,11 @@ export function writeRescuedTrace(path, processName, records) {
     writeFileSync(
       path,
       traceDocument(
-        processName,
-        [...threads].sort((a, b) => a[0] - b[0]),
+        metaEvents(
+          TRACE_PID,
+          processName,
+          [...threads].sort((a, b) => a[0] - b[0]),
+        ),
         idx.map((i) => events[i]),
         { truncated: false, incomplete: "the run was ended by force; slices still open then have no end" },
       ),
