@@ -56,7 +56,8 @@ export async function graph(args: string[]): Promise<number> {
     process.stderr.write(rawUsageError(graphCommand, GRAPH_USAGE, typeof o === "string" ? o : (a as string)));
     return 2;
   }
-  const sys = await loadSdf(a);
+  // A picture of the description: any core count a kernel can have (KernelMaxNumNodes ≤ 8).
+  const sys = await loadSdf(a, true);
   if (typeof sys === "number") return sys;
   const dot = systemToDot(sys, { channelsOnly: o.flags.has("--channels-only") });
   const text = o.format === "svg" ? await renderSvg(dot) : dot;
