@@ -14,12 +14,10 @@ import { captureCaps, namesFromSlots, type CapSnapshot } from "../system/introsp
 import type { RootMain } from "../user/root.ts";
 import { snapshotToCapDL, snapshotToDot } from "../viz/caps.ts";
 import { renderSvg } from "../viz/render.ts";
+import { CAPS_USAGE, capsCommand, rawUsageError } from "./cmd-graph.ts";
 import { parseDuration } from "./duration.ts";
 import { emit, takeOutputArgs } from "./graph.ts";
 import { loadPrograms, loadSdf, parseSdfArgs, type SdfArgs } from "./sdf-args.ts";
-
-export const CAPS_USAGE =
-  "sel4ts caps <file.system|root.elf|root.ts> [--at <duration>|fault] [--format capdl|dot|svg] [--all] [-o <out>] [--max-time <duration>] [--search-path DIR]...";
 
 /** A way to start the system again from scratch (runs are deterministic, so it replays exactly). */
 type Boot = (opts: SystemOptions) => { system: System; names: () => Map<string, string> };
@@ -87,7 +85,7 @@ function firstFaultTicks(boot: Boot, base: SystemOptions): number | null {
 
 export async function caps(args: string[]): Promise<number> {
   const usage = (msg: string): number => {
-    process.stderr.write(`sel4ts: ${msg}\nusage: ${CAPS_USAGE}\n`);
+    process.stderr.write(rawUsageError(capsCommand, CAPS_USAGE, msg));
     return 2;
   };
   // --at is ours; the rest are run's options.
