@@ -1,9 +1,9 @@
-// The invariant monitor (src/kernel/invariants-monitor.ts) against a planted corruption: it must
-// report exactly what the whole checker reports. The monitor trusts the kernel to mark every entry
-// that writes caps, objects, the ASID table or page tables (ks.capsDirty); a planted corruption
-// stands for a kernel bug, so it is marked exactly when it changed one of those (as the buggy
-// kernel code, being the code that writes them, would have) — a corruption of anything else must
-// be caught by the monitor's entry check alone.
+// The invariant monitor (src/kernel/invariants-monitor.ts) against a planted corruption: its
+// incremental check must report a violation where the whole checker does. The monitor trusts the
+// kernel to record what each entry writes (touched.ts); a planted corruption stands for a kernel
+// bug, so it is recorded as the buggy kernel code, being the code that writes those, would have:
+// the slots whose cap or MDB node changed, the objects registered or dropped, the ASID table, and
+// the caps of page tables whose entries changed.
 
 import { expect } from "vitest";
 import { checkInvariants } from "../../src/kernel/invariants.ts";
