@@ -8,6 +8,7 @@ import { NextIP } from "../abi/registers.ts";
 import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
 import type { Machine } from "../machine/machine.ts";
 import { CPU_ECALL, CPU_EVENT, CPU_FAULT, Hart, type HartConfig } from "../machine/riscv/cpu.ts";
+import { canTranslate, Translator } from "../machine/riscv/translate.ts";
 import { EXIT_INTERRUPT, EXIT_SYSCALL, EXIT_VMFAULT, type ThreadHandle } from "./ts-engine.ts";
 
 /** A synchronous exception other than ecall and page/access faults: exceptionCause holds scause. */
@@ -22,8 +23,19 @@ export class RvEngine {
   /** scause of the last EXIT_USER_EXCEPTION (2 illegal instruction, 3 breakpoint, 4/6 misaligned). */
   exceptionCause = 0;
 
-  constructor(machine: Machine, config: HartConfig = {}) {
+  /** The translator, or null where generated code cannot run (it is then never used). */
+  readonly translator: Translator | null;
+  /**
+   * Run hot code translated (the default) or everything on the interpreter. A debugger sets it
+   * false while breakpoints, single-stepping or watchpoints need every instruction seen; the
+   * two give the same results, so it may change between any two runs.
+   */
+  jit: boolean;
+
+  constructor(machine: Machine, config: HartConfig = {}, jit = true) {
     this.hart = new Hart(machine, config);
+    this.translator = jitAvailable() ? new Translator(this.hart, machine) : null;
+    this.jit = jit && this.translator !== null;
   }
 
   run(t: ThreadHandle): number {
@@ -38,7 +50,8 @@ export class RvEngine {
     }
     h.pcLo = r[2 * NextIP];
     h.pcHi = r[2 * NextIP + 1];
-    const c = h.run();
+    const tr = this.translator;
+    const c = this.jit && tr !== null ? tr.run() : h.run();
     for (let x = 1; x < 32; x++) {
       r[2 * x - 2] = xlo[x];
       r[2 * x - 1] = xhi[x];
@@ -66,4 +79,12 @@ export class RvEngine {
         return EXIT_USER_EXCEPTION;
     }
   }
+}
+
+let available: boolean | undefined;
+
+/** Whether `new Function` works here, checked once (a Content-Security-Policy may forbid it). */
+function jitAvailable(): boolean {
+  if (available === undefined) available = canTranslate();
+  return available;
 }

@@ -55,6 +55,11 @@ export interface SystemOptions {
   kernelConfig?: KernelConfig;
   /** The RV64 hart's options (cycles per instruction, user access to the counters). */
   hart?: HartConfig;
+  /**
+   * Translate hot RV64 code into JavaScript (experimental, default false until the differential
+   * tests exist); false runs every instruction on the interpreter.
+   */
+  jit?: boolean;
 }
 
 export type StopReason = "halt" | "idle" | "max-time" | "invariant";
@@ -98,7 +103,7 @@ export class System {
       opts.kernelConfig,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart);
+    this.rv = new RvEngine(this.machine, opts.hart, opts.jit ?? false);
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {
