@@ -8,4 +8,4 @@ import { register as registerTsx } from "tsx/esm/api";
 registerTsx();
 register("./resolve-hooks.js", import.meta.url);
 const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), { supervise: true });

@@ -12,6 +12,12 @@ export interface RootRun {
   system: System;
 }
 
+/**
+ * The kernel unit tests are written against seL4's own default root CNode, 2^12 slots (sel4ts's
+ * default is sel4test's 2^13, see src/abi/config.ts); a test may override it.
+ */
+export const HARNESS_ROOT_CNODE_BITS = 12;
+
 /** Boot `main` as the root task, run to the end, and fail the test on an invariant violation. */
 export function runRoot(
   main: (bi: seL4_BootInfo) => Generator<unknown, unknown, unknown>,
@@ -24,6 +30,7 @@ export function runRoot(
     ramSize: 64 * 1024 * 1024,
     maxTicks: 10_000_000_000,
     ...opts,
+    kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS, ...opts.kernelConfig },
     onConsole: (b) => bytes.push(b),
     onDiagnostic: (t) => diagnostics.push(t),
   });

@@ -2,14 +2,16 @@
  * Helpers of the C root task examples: allocate objects from one untyped, and
  * start a thread in the root task's own address space.
  *
- * The threads share the root task's IPC buffer page: the SDK's IPC buffer
- * pointer is one global per address space (no TLS), so every thread of the
- * address space is configured with that same buffer.
+ * Each thread gets its own TLS block (libsel4's __sel4_ipc_buffer is
+ * thread-local), carved from the top of its stack; these examples give every
+ * thread the root task's IPC buffer page (see test/sdk/programs/tls-threads.c
+ * for threads with buffers of their own).
  */
 #pragma once
 
 #include <stdio.h>
 #include <sel4/sel4.h>
+#include <sel4runtime.h>
 
 struct allocator {
     seL4_CPtr untyped;
@@ -65,8 +67,12 @@ static inline seL4_CPtr thread_new(struct allocator *a, const seL4_BootInfo *bi,
     seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, prio, prio, sc, fault_ep);
     seL4_DebugNameThread(tcb, name);
     seL4_UserContext regs = {0};
+    /* The TLS block at the top of the stack, the stack below it. */
+    seL4_Word top = ((seL4_Word)stack + stack_size - sel4runtime_get_tls_size()) & ~63ul;
+    regs.tp = sel4runtime_write_tls_image((void *)top);
+    sel4runtime_set_tls_variable(regs.tp, __sel4_ipc_buffer, bi->ipcBuffer);
     regs.pc = (seL4_Word)thread_start;
-    regs.sp = ((seL4_Word)stack + stack_size) & ~15ul;
+    regs.sp = top & ~15ul;
     regs.a0 = (seL4_Word)fn;
     regs.a1 = arg;
     regs.a2 = tcb;

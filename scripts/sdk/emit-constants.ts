@@ -54,7 +54,9 @@ function pick(mod: Record<string, unknown>, names: readonly string[]): Entry[] {
 
 const A = abi as unknown as Record<string, unknown>;
 
-export function autoconfH(): string {
+/** autoconf.h for one kernel configuration (the CONFIG_* values libsel4 and programs test). */
+export function autoconfH(cfg: abi.ResolvedKernelConfig = abi.resolveKernelConfig()): string {
+  const flag = (name: string, on: boolean): string => (on ? `#define ${name} 1` : `/* ${name} is not set */`);
   return `${GENERATED}
 /* The kernel configuration sel4ts implements (ABI sheet §0): riscv64, Sv39, MCS, debug build. */
 #pragma once
@@ -69,15 +71,18 @@ export function autoconfH(): string {
 #define CONFIG_WORD_SIZE 64
 #define CONFIG_PT_LEVELS 3
 #define CONFIG_DEBUG_BUILD 1
-#define CONFIG_PRINTING 1
-#define CONFIG_HAVE_FPU 1
+${flag("CONFIG_PRINTING", cfg.printing)}
+${flag("CONFIG_RISCV_EXT_F", cfg.fpu)}
+${flag("CONFIG_RISCV_EXT_D", cfg.fpu)}
+${flag("CONFIG_HAVE_FPU", cfg.fpu)}
 #define CONFIG_FASTPATH 1
-#define CONFIG_MAX_NUM_NODES 1
+${flag("CONFIG_ENABLE_SMP_SUPPORT", cfg.numNodes > 1)}
 ${defines([
+  ["CONFIG_MAX_NUM_NODES", cfg.numNodes],
   ["CONFIG_NUM_PRIORITIES", abi.CONFIG_NUM_PRIORITIES],
-  ["CONFIG_NUM_DOMAINS", abi.CONFIG_NUM_DOMAINS],
-  ["CONFIG_NUM_DOMAIN_SCHEDULES", abi.CONFIG_NUM_DOMAIN_SCHEDULES],
-  ["CONFIG_ROOT_CNODE_SIZE_BITS", abi.CONFIG_ROOT_CNODE_SIZE_BITS],
+  ["CONFIG_NUM_DOMAINS", cfg.numDomains],
+  ["CONFIG_NUM_DOMAIN_SCHEDULES", cfg.numDomainSchedules],
+  ["CONFIG_ROOT_CNODE_SIZE_BITS", cfg.rootCNodeSizeBits],
   ["CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS", abi.CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS],
   ["CONFIG_RETYPE_FAN_OUT_LIMIT", abi.seL4_UntypedRetypeMaxObjects],
   ["CONFIG_BOOT_THREAD_TIME_SLICE", abi.CONFIG_BOOT_THREAD_TIME_SLICE_MS],
@@ -123,7 +128,6 @@ const SIZES = [
   "seL4_WordBits",
   "seL4_WordSizeBits",
   "seL4_SlotBits",
-  "seL4_TCBBits",
   "seL4_EndpointBits",
   "seL4_NotificationBits",
   "seL4_ReplyBits",
@@ -216,6 +220,12 @@ export function constantsH(): string {
 
 /* Object sizes (log2 bytes) and limits. */
 ${defines(pick(A, SIZES))}
+/* The TCB holds the F/D register file only when the kernel has the FPU. */
+#ifdef CONFIG_HAVE_FPU
+#define seL4_TCBBits ${abi.seL4_TCBBits_FPU}
+#else
+#define seL4_TCBBits ${abi.seL4_TCBBits_NoFPU}
+#endif
 #define seL4_UserTop ${hex(abi.seL4_UserTop)}ul
 #define seL4_UserVSpaceTop ${hex(abi.seL4_UserVSpaceTop)}ul
 #define seL4_BootInfoFrameBits ${abi.seL4_BootInfoFrameBits}

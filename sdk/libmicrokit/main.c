@@ -8,6 +8,7 @@
  * channel (microkit.md §3.4, §3.5).
  */
 #include <microkit.h>
+#include <sel4runtime.h>
 
 #define INPUT_CAP 1
 #define REPLY_CAP 4
@@ -32,8 +33,12 @@ seL4_Bool microkit_have_signal = seL4_False;
 seL4_CPtr microkit_signal_cap;
 seL4_MessageInfo_t microkit_signal_msg;
 
-/* Every PD's IPC buffer is the last page below seL4_UserTop (microkit.md §3.1). */
-seL4_IPCBuffer *__sel4_ipc_buffer = (seL4_IPCBuffer *)(seL4_UserVSpaceTop & ~((1ul << seL4_PageBits) - 1));
+/*
+ * Every PD's IPC buffer is the last page below seL4_UserTop (microkit.md §3.1). The pointer is
+ * thread-local as in real libsel4: main() gives the PD's thread its TLS block first.
+ */
+__thread seL4_IPCBuffer *__sel4_ipc_buffer = (seL4_IPCBuffer *)(seL4_UserVSpaceTop & ~((1ul << seL4_PageBits) - 1));
+static char pd_tls[256] __attribute__((aligned(64)));
 
 _Static_assert(sizeof(seL4_IPCBuffer) <= (1ul << seL4_PageBits), "the IPC buffer fits in its page");
 
@@ -119,6 +124,7 @@ static void __attribute__((noreturn)) event_loop(void)
 
 int main(void)
 {
+    sel4runtime_set_thread_pointer(sel4runtime_write_tls_image(pd_tls));
     for (microkit_ctor *f = __init_array_start; f < __init_array_end; f++) {
         (*f)();
     }

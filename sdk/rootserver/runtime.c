@@ -8,8 +8,16 @@
  * {"rootserver"} for programs that declare `int main(int argc, char **argv)`.
  */
 #include <sel4/sel4.h>
+#include <sel4runtime.h>
 
-seL4_IPCBuffer *__sel4_ipc_buffer;
+/* libsel4's IPC buffer pointer: thread-local, as in real libsel4 (each thread's tp names its own). */
+__thread seL4_IPCBuffer *__sel4_ipc_buffer;
+
+#ifndef SEL4TS_ROOT_TLS_SIZE
+#define SEL4TS_ROOT_TLS_SIZE 1024
+#endif
+/* The root thread's TLS block. */
+static char root_tls[SEL4TS_ROOT_TLS_SIZE] __attribute__((aligned(64)));
 
 static seL4_BootInfo *boot_info;
 
@@ -42,6 +50,11 @@ extern sel4ts_ctor __init_array_end[];
 
 void __attribute__((noreturn)) __sel4ts_root_start(seL4_BootInfo *bi)
 {
+    if (sel4runtime_get_tls_size() > sizeof(root_tls)) {
+        seL4_DebugPutString("sel4ts runtime: the program's TLS exceeds SEL4TS_ROOT_TLS_SIZE\n");
+        seL4_DebugHalt();
+    }
+    sel4runtime_set_thread_pointer(sel4runtime_write_tls_image(root_tls));
     seL4_InitBootInfo(bi);
     seL4_SetIPCBuffer(bi->ipcBuffer);
     for (sel4ts_ctor *f = __init_array_start; f < __init_array_end; f++) {

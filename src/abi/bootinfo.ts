@@ -19,7 +19,7 @@ export const seL4_CapInitThreadSC = 14;
 export const seL4_CapSMC = 15;
 export const seL4_NumInitialCaps = 16;
 
-export const CONFIG_ROOT_CNODE_SIZE_BITS = 12;
+// CONFIG_ROOT_CNODE_SIZE_BITS is a build option: ResolvedKernelConfig.rootCNodeSizeBits.
 export const CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS = 230;
 export const seL4_BootInfoFrameSize = 4096;
 
@@ -47,3 +47,5 @@ export const BI_size = BI_untypedList + CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS * U
 /** seL4_BootInfoHeader ids for the extra boot info chunks. */
 export const SEL4_BOOTINFO_HEADER_PADDING = 0;
 export const SEL4_BOOTINFO_HEADER_FDT = 6;
+/** sizeof(seL4_BootInfoHeader): id and len, one word each. */
+export const BOOTINFO_HEADER_BYTES = 16;

@@ -11,3 +11,4 @@ export * from "./faults.ts";
 export * from "./captypes.ts";
 export * from "./thread.ts";
 export * from "./platform.ts";
+export * from "./config.ts";

@@ -1,4 +1,4 @@
-// Object types and sizes for riscv64 MCS with Sv39 and FPU (ABI sheet §5).
+// Object types and sizes for riscv64 MCS with Sv39 (ABI sheet §5).
 
 export const seL4_UntypedObject = 0;
 export const seL4_TCBObject = 1;
@@ -19,7 +19,7 @@ export const seL4_RISCV_Tera_Page = 0xffffffff;
 export const seL4_WordBits = 64;
 export const seL4_WordSizeBits = 3;
 export const seL4_SlotBits = 5;
-export const seL4_TCBBits = 11;
+// seL4_TCBBits depends on the configuration (FPU or not): see config.ts.
 export const seL4_EndpointBits = 4;
 export const seL4_NotificationBits = 6;
 export const seL4_ReplyBits = 5;

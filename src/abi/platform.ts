@@ -1,5 +1,7 @@
 // QEMU virt (riscv64) platform facts and MCS timing constants (ABI sheet §14, §15).
 
+import { DEFAULT_KERNEL_CONFIG } from "./config.ts";
+
 export const TIMER_CLOCK_HZ = 10_000_000;
 export const TICKS_PER_US = 10;
 export const KERNEL_WCET_US = 10;
@@ -11,7 +13,8 @@ export const MAX_PERIOD_US = 230584300921369395n;
 export const CONFIG_BOOT_THREAD_TIME_SLICE_MS = 5;
 
 export const RAM_BASE = 0x8000_0000;
-export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
+/** The machine's RAM when nothing says otherwise: the default configuration's (3 GiB, as QEMU's simulate script). */
+export const DEFAULT_RAM_SIZE = DEFAULT_KERNEL_CONFIG.ramMiB * 1024 * 1024;
 /** OpenSBI's no-map reserved region at the bottom of RAM. */
 export const SBI_RESERVED_BASE = 0x8000_0000;
 export const SBI_RESERVED_SIZE = 0x20_0000;

@@ -64,6 +64,8 @@ export interface CapDLSc {
   budget: bigint;
   period: bigint;
   badge: bigint;
+  /** The core whose SchedControl cap configures it (the PD's `cpu`); 0 when absent. */
+  core?: number;
 }
 
 export interface CapDLObject {
@@ -166,7 +168,8 @@ export function sortForAllocation(objects: CapDLObject[]): number[] {
 //   cnode      → `cnode (<radix> bits)`
 //   sc         → `sc (period: <µs>, budget: <µs>, data: <badge>, <size> bits)`
 //   frame      → `frame (4k|2M[, paddr: 0x…][, fill: [{<offset> <length> CDL_FrameFill_FileData "<name>.bin" 0}]])`
-//                (the fill bytes themselves are not printed; each fill names a notional file)
+//                (the fill bytes are not printed; each fill names a file, fillFileName(), which
+//                `sel4ts capdl --fill-dir DIR` writes)
 //   pt         → `pt` (every Sv39 level; the level is implied by the position in the tree)
 // Caps: `<slot>: <object> (<rights>[, badge: n][, guard: n, guard_size: n])`; a TCB's caps use the
 // named slots cspace, vspace, ipc_buffer_slot, fault_ep_slot, sc_slot, bound_notification.
@@ -220,13 +223,18 @@ function objectText(o: CapDLObject): string {
       if (o.paddr !== undefined) attrs.push(`paddr: ${hex(o.paddr)}`);
       if (o.fill !== undefined && o.fill.length > 0) {
         const fills = o.fill.map(
-          (f, i) => `{${f.offset} ${f.bytes.length} CDL_FrameFill_FileData "${o.name}_${i}.bin" 0}`,
+          (f, i) => `{${f.offset} ${f.bytes.length} CDL_FrameFill_FileData "${fillFileName(o, i)}" 0}`,
         );
         attrs.push(`fill: [${fills.join(", ")}]`);
       }
       return `frame (${attrs.join(", ")})`;
     }
   }
+}
+
+/** The file the text form names for fill `i` of frame `o`. */
+export function fillFileName(o: CapDLObject, i: number): string {
+  return `${o.name}_${i}.bin`;
 }
 
 /** The spec in capDL-tool text syntax. */

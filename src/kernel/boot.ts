@@ -118,53 +118,91 @@ export function bootKernel(config: BootConfig): BootResult {
   const kernelEnd = kernelStart + KERNEL_IMAGE_SIZE;
   // The boot code and data come first in the kernel image (.boot sections, up to ki_boot_end).
   const bootCode: Region = { start: kernelStart, end: kernelStart + KERNEL_BOOT_CODE_SIZE };
-  const imagePaddr = kernelEnd;
+  // The loader puts the device tree right after the kernel and the root task image on the next
+  // page (seL4's elfloader); the tree itself stays reserved, the rest of its last page is free.
+  const dtbLen = ks.machine.dtb.length;
+  const dtbPaddr = kernelEnd;
+  const dtbEnd = dtbPaddr + dtbLen;
+  const imagePaddr = dtbPaddr + Math.ceil(dtbLen / PAGE) * PAGE;
   const imageEnd = imagePaddr + imagePages * PAGE;
 
-  // Virtual region of the root task: image, IPC buffer, boot info.
+  // Extra boot info (arch/riscv boot.c): the device tree the firmware handed over, behind a
+  // seL4_BootInfoHeader, in a naturally aligned power-of-two region mapped after the boot info.
+  const cfg = ks.config;
+  const dtb = ks.machine.dtb;
+  mem.writeBytes(dtbPaddr, dtb);
+  const extraBISize = dtb.length > 0 ? A.BOOTINFO_HEADER_BYTES + dtb.length : 0;
+  const extraBIBits = extraBISizeBits(extraBISize);
+
+  // Virtual region of the root task: image, IPC buffer, boot info, extra boot info.
   const vStart = image !== undefined ? image.vaddr : ROOT_IMAGE_VADDR;
   const vImageEnd = vStart + imagePages * PAGE;
   const ipcVaddr = vImageEnd;
   const biVaddr = vImageEnd + PAGE;
-  const vEnd = biVaddr + PAGE;
+  const extraBIVaddr = biVaddr + PAGE;
+  const vEnd = extraBIVaddr + (extraBIBits > 0 ? 2 ** extraBIBits : 0);
   const l1Tables = countRegions(vStart, vEnd, 30);
   const l0Tables = countRegions(vStart, vEnd, 21);
   const nPaging = l1Tables + l0Tables;
 
   // init_freemem / create_rootserver_objects (calculate_rootserver_size: CNode, TCB, IPC buffer,
-  // boot info, ASID pool, VSpace root, SC and the paging tables; no extra boot info here).
-  const cnodeBits = A.CONFIG_ROOT_CNODE_SIZE_BITS + A.seL4_SlotBits;
+  // boot info, extra boot info, ASID pool, VSpace root, SC and the paging tables).
+  const tcbBits = ks.tcbBits;
+  const cnodeBits = cfg.rootCNodeSizeBits + A.seL4_SlotBits;
   const size =
     2 ** cnodeBits +
-    2 ** A.seL4_TCBBits +
+    2 ** tcbBits +
     2 ** A.seL4_PageBits +
     2 ** A.seL4_BootInfoFrameBits +
     2 ** A.seL4_ASIDPoolBits +
+    (extraBIBits > 0 ? 2 ** extraBIBits : 0) +
     2 ** A.seL4_VSpaceBits +
     2 ** A.seL4_MinSchedContextBits +
     nPaging * PAGE;
-  const rsStart = Math.floor((ramEnd - size) / 2 ** cnodeBits) * 2 ** cnodeBits;
+  const maxBits = Math.max(cnodeBits, A.seL4_VSpaceBits, extraBIBits);
+  const rsStart = Math.floor((ramEnd - size) / 2 ** maxBits) * 2 ** maxBits;
   let next = rsStart;
   const alloc = (bits: number, n = 1): number => {
     const p = next;
     next += n * 2 ** bits;
     return p;
   };
-  const cnodePaddr = alloc(cnodeBits);
-  const vspacePaddr = alloc(A.seL4_VSpaceBits);
+  // Largest first, the extra boot info at its place by size (maybe_alloc_extra_bi).
+  let extraBIPaddr = -1;
+  const maybeAllocExtraBI = (cmpBits: number): void => {
+    if (extraBIBits > 0 && extraBIBits >= cmpBits && extraBIPaddr < 0) extraBIPaddr = alloc(extraBIBits);
+  };
+  maybeAllocExtraBI(maxBits);
+  let cnodePaddr: number;
+  let vspacePaddr: number;
+  if (cnodeBits > A.seL4_VSpaceBits) {
+    cnodePaddr = alloc(cnodeBits);
+    maybeAllocExtraBI(A.seL4_VSpaceBits);
+    vspacePaddr = alloc(A.seL4_VSpaceBits);
+  } else {
+    vspacePaddr = alloc(A.seL4_VSpaceBits);
+    maybeAllocExtraBI(cnodeBits);
+    cnodePaddr = alloc(cnodeBits);
+  }
+  maybeAllocExtraBI(A.seL4_PageBits);
   const asidPoolPaddr = alloc(A.seL4_ASIDPoolBits);
   const ipcPaddr = alloc(A.seL4_PageBits);
   const biPaddr = alloc(A.seL4_BootInfoFrameBits);
   const pagingPaddr = alloc(A.seL4_PageTableBits, nPaging);
-  const tcbPaddr = alloc(A.seL4_TCBBits);
+  const tcbPaddr = alloc(tcbBits);
   const scPaddr = alloc(A.seL4_MinSchedContextBits);
   const rsEnd = rsStart + size;
   if (imageEnd > rsStart) throw new RangeError("root task image does not fit in RAM");
   mem.zero(rsStart, size);
   if (image !== undefined) mem.writeBytes(imagePaddr, image.bytes);
+  if (extraBISize > 0) {
+    mem.writeWordHiLo(extraBIPaddr, 0, A.SEL4_BOOTINFO_HEADER_FDT);
+    mem.writeWordHiLo(extraBIPaddr + 8, 0, extraBISize);
+    mem.writeBytes(extraBIPaddr + A.BOOTINFO_HEADER_BYTES, dtb);
+  }
 
   // Root CNode and the caps that name the root server objects (all originals, BOOT-10).
-  const cnode = new CNode(cnodePaddr, A.CONFIG_ROOT_CNODE_SIZE_BITS);
+  const cnode = new CNode(cnodePaddr, cfg.rootCNodeSizeBits);
   ks.objects.set(cnodePaddr, cnode);
   const root = (i: number): Cte => cnode.slot(i);
   const original = (c: Cte): Cte => {
@@ -176,8 +214,8 @@ export function bootKernel(config: BootConfig): BootResult {
   c.type = A.cap_cnode_cap;
   c.obj = cnode;
   c.ptr = cnodePaddr;
-  c.sizeBits = A.CONFIG_ROOT_CNODE_SIZE_BITS;
-  c.guardSize = 64 - A.CONFIG_ROOT_CNODE_SIZE_BITS;
+  c.sizeBits = cfg.rootCNodeSizeBits;
+  c.guardSize = cfg.rootCNodeGuardSize;
 
   c = original(root(A.seL4_CapDomain));
   c.type = A.cap_domain_cap;
@@ -221,12 +259,6 @@ export function bootKernel(config: BootConfig): BootResult {
   for (let v = alignDown(vStart, 30); v < vEnd; v += 2 ** 30) addTable(v, 1);
   for (let v = alignDown(vStart, 21); v < vEnd; v += 2 ** 21) addTable(v, 0);
   const pagingEnd = slot;
-  const extraBIStart = slot; // no extra boot info: the kernel is handed no device tree here
-  const schedControlStart = slot;
-  c = original(root(slot++));
-  c.type = A.cap_sched_control_cap;
-  const schedControlEnd = slot;
-
   const leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
   const mapFrame = (c: Cte, paddr: number, vaddr: number): void => {
     c.type = A.cap_frame_cap;
@@ -238,12 +270,27 @@ export function bootKernel(config: BootConfig): BootResult {
     const table = walkTo(vspacePaddr, vaddr, 0);
     writePte(table + 8 * ptIndex(vaddr, 0), pteNew(paddr, leaf));
   };
+  // Boot info frame, then the extra boot info's frames (create_frames_of_region: one per page of
+  // [extra_bi, extra_bi + size)), then the SchedControl caps (init_sched_control).
+  mapFrame(original(root(A.seL4_CapBootInfoFrame)), biPaddr, biVaddr);
+  const extraBIStart = slot;
+  for (let off = 0; off < extraBISize; off += PAGE)
+    mapFrame(original(root(slot++)), extraBIPaddr + off, extraBIVaddr + off);
+  const extraBIEnd = slot;
+  const schedControlStart = slot;
+  // One SchedControl cap per core, in core order (create_sched_control_caps); the cap names its core.
+  for (let core = 0; core < ks.numNodes; core++) {
+    c = original(root(slot++));
+    c.type = A.cap_sched_control_cap;
+    c.extra = core;
+  }
+  const schedControlEnd = slot;
+
   const imageFramesStart = slot;
   for (let i = 0; i < imagePages; i++)
     mapFrame(original(root(slot++)), imagePaddr + i * PAGE, vStart + i * PAGE);
   const imageFramesEnd = slot;
   mapFrame(original(root(A.seL4_CapInitThreadIPCBuffer)), ipcPaddr, ipcVaddr);
-  mapFrame(original(root(A.seL4_CapBootInfoFrame)), biPaddr, biVaddr);
 
   // Root scheduling context: 5 ms round robin (BOOT-2).
   const sc = new SchedContext(scPaddr, A.seL4_MinSchedContextBits, 2);
@@ -304,12 +351,16 @@ export function bootKernel(config: BootConfig): BootResult {
   for (const u of splitRegion({ start: cursor, end: devTop })) descs.push({ ...u, isDevice: true });
   for (const u of splitRegion(bootCode)) descs.push({ ...u, isDevice: false });
   for (const r of [
+    { start: dtbEnd, end: imagePaddr },
     { start: imageEnd, end: rsStart },
     { start: rsEnd, end: ramEnd },
   ]) {
     for (const u of splitRegion(r)) descs.push({ ...u, isDevice: false });
   }
-  const kept = descs.slice(0, Math.min(descs.length, A.CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS, 4096 - slot));
+  const kept = descs.slice(
+    0,
+    Math.min(descs.length, A.CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS, cfg.rootCNodeSlots - slot),
+  );
   for (const u of kept) {
     c = original(root(slot++));
     c.type = A.cap_untyped_cap;
@@ -327,18 +378,18 @@ export function bootKernel(config: BootConfig): BootResult {
     w(off, s);
     w(off + 8, e);
   };
-  w(A.BI_extraLen, 0);
+  w(A.BI_extraLen, extraBISize);
   w(A.BI_nodeID, 0);
-  w(A.BI_numNodes, 1);
+  w(A.BI_numNodes, cfg.numNodes);
   w(A.BI_numIOPTLevels, 0);
   w(A.BI_ipcBuffer, ipcVaddr);
-  region(A.BI_empty, untypedEnd, 2 ** A.CONFIG_ROOT_CNODE_SIZE_BITS);
+  region(A.BI_empty, untypedEnd, cfg.rootCNodeSlots);
   region(A.BI_sharedFrames, 0, 0);
   region(A.BI_userImageFrames, imageFramesStart, imageFramesEnd);
   region(A.BI_userImagePaging, pagingStart, pagingEnd);
   region(A.BI_ioSpaceCaps, 0, 0);
-  region(A.BI_extraBIPages, extraBIStart, extraBIStart);
-  w(A.BI_initThreadCNodeSizeBits, A.CONFIG_ROOT_CNODE_SIZE_BITS);
+  region(A.BI_extraBIPages, extraBIStart, extraBIEnd);
+  w(A.BI_initThreadCNodeSizeBits, cfg.rootCNodeSizeBits);
   w(A.BI_initThreadDomain, 0);
   region(A.BI_schedcontrol, schedControlStart, schedControlEnd);
   region(A.BI_untyped, untypedStart, untypedEnd);
@@ -359,6 +410,14 @@ export function bootKernel(config: BootConfig): BootResult {
   setVMRoot(tcb);
   ks.machine.sfenceVma();
   return { rootTcb: tcb, bootInfoVaddr: biVaddr, entry, ipcBufferVaddr: ipcVaddr };
+}
+
+/** calculate_extra_bi_size_bits: 0 for nothing, else log2 of the smallest power of two >= the size, at least a page. */
+export function extraBISizeBits(size: number): number {
+  if (size === 0) return 0;
+  let bits = A.seL4_PageBits;
+  while (2 ** bits < size) bits++;
+  return bits;
 }
 
 function countRegions(start: number, end: number, bits: number): number {

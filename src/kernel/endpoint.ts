@@ -32,6 +32,7 @@ import {
 } from "./structures.ts";
 import { isRunnable, possibleSwitchTo, setThreadState } from "./thread.ts";
 import { doIPCTransfer, handleFaultReply } from "./transfer.ts";
+import { UE_endpoint_153, userError } from "./usererror.ts";
 
 function epDequeue(ep: Endpoint, t: Tcb): void {
   queueRemove(ep, t);
@@ -85,7 +86,10 @@ export function sendIPC(
 export function receiveIPC(thread: Tcb, ep: Endpoint, isBlocking: boolean, reply: Reply | null): void {
   if (reply !== null) {
     const other = reply.tcb;
-    if (other !== null && other !== thread) cancelIPC(other);
+    if (other !== null && other !== thread) {
+      userError(UE_endpoint_153);
+      cancelIPC(other);
+    }
   }
   const ntfn = thread.boundNotification;
   if (ntfn !== null && ntfn.state === NtfnState_Active) {

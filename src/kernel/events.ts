@@ -8,6 +8,11 @@ export interface KernelEvents {
   putChar(byte: number): void;
   /** A diagnostic line a debug seL4 kernel would print (faults, halts); goes to stderr. */
   diagnostic(text: string): void;
+  /**
+   * A line a debug kernel prints on its console (a user error, see usererror.ts), without its
+   * newline, at the point of the run where the real kernel prints it.
+   */
+  kernelLog?: (line: string) => void;
   /** seL4_DebugHalt was called. */
   halt(thread: Tcb): void;
   /** A long-running operation was preempted and the syscall will restart. */

@@ -10,6 +10,7 @@
 import { cap_notification_cap, KERNEL_ELF_PADDR, KERNEL_TIMER_IRQ, maxIRQ } from "../abi/index.ts";
 import { seL4_CapRights_Write } from "../abi/rights.ts";
 import { sendSignal } from "./notification.ts";
+import { rescheduleRequired } from "./thread.ts";
 import { type KernelState, ks } from "./state.ts";
 import { CNode, type Cte, type Notification } from "./structures.ts";
 
@@ -21,6 +22,12 @@ export const IRQReserved = 3;
 
 /** irqInvalid: PLIC source 0 means "nothing pending". */
 export const irqInvalid = 0;
+
+/**
+ * irq_reschedule_ipi: the software interrupt another core raised (SMP only). A number past the
+ * timer's, never a PLIC source and never a user-visible IRQ.
+ */
+export const IRQ_RESCHEDULE_IPI = KERNEL_TIMER_IRQ + 1;
 
 /** Highest PLIC source seL4 drives on qemu-riscv-virt (MAX_IRQ 95; the timer is maxIRQ = 96). */
 export const PLIC_MAX_IRQ = KERNEL_TIMER_IRQ - 1;
@@ -105,6 +112,11 @@ function getActiveIRQ(): number {
     m.plic.complete(irq);
     return irq;
   }
+  // SSIP: sbi_clear_ipi, then the IPI this core was sent (only reschedules here; see smp.ts).
+  if (m.softPending[ks.core] !== 0) {
+    m.softPending[ks.core] = 0;
+    return IRQ_RESCHEDULE_IPI;
+  }
   if (m.timer.isPending()) return KERNEL_TIMER_IRQ;
   return irqInvalid;
 }
@@ -119,6 +131,11 @@ function getActiveIRQ(): number {
 export function handleInterrupt(): void {
   const irq = getActiveIRQ();
   if (irq === irqInvalid) return; // handleSpuriousIRQ does nothing
+  if (irq === IRQ_RESCHEDULE_IPI) {
+    // handleIPI: irq_reschedule_ipi asks this core to choose again.
+    rescheduleRequired();
+    return;
+  }
   if (ks.trace !== null) ks.trace.irq(irq);
   if (irq > maxIRQ) {
     maskInterrupt(true, irq);

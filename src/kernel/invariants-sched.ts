@@ -87,12 +87,10 @@ export function checkSched(
   ks: KernelState,
   caps: readonly Cte[] = allCaps(ks),
   liveObjects: ReadonlySet<KObject> = new Set(ks.objects.values()),
+  capped: ReadonlySet<KObject> = cappedObjects(caps),
 ): string | null {
   const objects = ks.objects;
   const idle = ks.idleThread;
-  // Objects named by some cap (zombies included) in any CNode or TCB slot.
-  const capped = new Set<KObject>();
-  for (const c of caps) if (c.obj !== null) capped.add(c.obj);
   // (checkInvariants has checked that every object is registered at its own address.)
   const live = (o: KObject | null): boolean => o === null || liveObjects.has(o);
   const liveThread = (t: Tcb | null): boolean => t === null || t === idle || liveObjects.has(t);
@@ -118,6 +116,13 @@ export function checkSched(
   return checkQueues(ks, liveThread);
 }
 
+/** The objects named by some cap (zombies included) in any CNode or TCB slot. */
+export function cappedObjects(caps: readonly Cte[]): Set<KObject> {
+  const capped = new Set<KObject>();
+  for (const c of caps) if (c.obj !== null) capped.add(c.obj);
+  return capped;
+}
+
 export function allCaps(ks: KernelState): Cte[] {
   const out: Cte[] = [];
   for (const o of ks.objects.values()) {
@@ -132,7 +137,7 @@ function checkTcb(
   o: Tcb,
   live: (o: KObject | null) => boolean,
   liveThread: (t: Tcb | null) => boolean,
-  capped: Set<KObject>,
+  capped: ReadonlySet<KObject>,
 ): string | null {
   if (!live(o.blockingObject)) return `${tcbName(o)} is blocked on a dead object`;
   if (!live(o.sc)) return `${tcbName(o)} names a dead SC`;
@@ -157,7 +162,7 @@ function checkTcb(
 function checkEndpoint(
   o: Endpoint,
   liveThread: (t: Tcb | null) => boolean,
-  capped: Set<KObject>,
+  capped: ReadonlySet<KObject>,
 ): string | null {
   if (!liveThread(o.head) || !liveThread(o.tail)) return `endpoint at ${hex(o.ptr)} queues a dead thread`;
   if (o.state !== EPState_Idle && o.state !== EPState_Send && o.state !== EPState_Recv)
@@ -218,7 +223,7 @@ function checkQueues(ks: KernelState, liveThread: (t: Tcb | null) => boolean): s
     last = time;
   }
   for (const o of ks.objects.values())
-    if (o instanceof Tcb && o.inReleaseQueue && !released.has(o))
+    if (o instanceof Tcb && o.inReleaseQueue && o.affinity === ks.core && !released.has(o))
       return `thread "${o.name}" flagged as released but not in the release queue`;
   if (!liveThread(ks.curThread)) return "the current thread is dead";
   if (ks.curThread !== idle && ks.curSC !== ks.curThread.sc)

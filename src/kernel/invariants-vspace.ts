@@ -64,7 +64,11 @@ function push(m: Map<number, Cte[]>, key: number, c: Cte): void {
 }
 
 /** `caps`: every non-empty slot of the live objects, if the caller has collected them already. */
-export function checkVSpaces(ks: KernelState, caps: readonly Cte[] = allCaps(ks)): string | null {
+export function checkVSpaces(
+  ks: KernelState,
+  caps: readonly Cte[] = allCaps(ks),
+  rootsOut?: Set<number>,
+): string | null {
   const frames = new Map<number, Cte[]>();
   const tables = new Map<number, Cte[]>();
   const poolCaps: Cte[] = [];
@@ -115,6 +119,7 @@ export function checkVSpaces(ks: KernelState, caps: readonly Cte[] = allCaps(ks)
     }
   }
 
+  if (rootsOut !== undefined) for (const r of roots.keys()) rootsOut.add(r);
   const satp = ks.machine.satp;
   if (satp !== 0 && !roots.has(satp)) return `satp ${hex(satp)} is not a registered VSpace root`;
 

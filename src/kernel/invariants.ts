@@ -34,7 +34,6 @@ import {
   seL4_PageBits,
   seL4_ReplyBits,
   seL4_SlotBits,
-  seL4_TCBBits,
   ThreadState_BlockedOnNotification,
   ThreadState_BlockedOnReceive,
   ThreadState_BlockedOnSend,
@@ -71,10 +70,10 @@ const SC = cap_sched_context_cap;
 const MIN_UT = seL4_MinUntypedBits;
 const MAX_UT = seL4_MaxUntypedBits;
 
-function objectSizeBits(o: KObject): number {
+function objectSizeBits(o: KObject, tcbBits: number): number {
   switch (o.kind) {
     case KO_TCB:
-      return seL4_TCBBits;
+      return tcbBits;
     case KO_Endpoint:
       return seL4_EndpointBits;
     case KO_Notification:
@@ -122,16 +121,57 @@ function where(s: Cte): string {
 }
 
 export function checkInvariants(ks: KernelState): string | null {
-  // The caps of all live objects, and the live objects as a set (object keys hash faster than
-  // the addresses, which are not small integers), collected once for the checks that need them.
-  const caps: Cte[] = [];
-  const live = new Set<KObject>(ks.objects.values());
+  if (ks.numNodes === 1) return checkAll(ks, [], new Set<KObject>(ks.objects.values()));
+  // Several cores: everything with each core's scheduler state loaded in turn (the per-core
+  // checks look at the threads whose affinity is that core), then what relates the cores.
+  const here = ks.core;
+  let problem: string | null = null;
+  const running = new Set<Tcb>();
+  for (let c = 0; c < ks.numNodes && problem === null; c++) {
+    ks.loadCore(c);
+    problem = checkAll(ks, [], new Set<KObject>(ks.objects.values())) ?? checkAffinity(ks);
+    const cur = ks.curThread;
+    if (problem === null && cur !== ks.idleThread) {
+      if (running.has(cur)) problem = `thread "${cur.name}" runs on two cores`;
+      running.add(cur);
+    }
+  }
+  ks.loadCore(here);
+  return problem;
+}
+
+/** Each core queues and runs only threads of its own (tcbAffinity), and runs its own idle thread. */
+function checkAffinity(ks: KernelState): string | null {
+  const c = ks.core;
+  for (let q = 0; q < ks.readyHead.length; q++)
+    for (let t = ks.readyHead[q]; t !== null; t = t.schedNext)
+      if (t.affinity !== c) return `thread "${t.name}" of core ${t.affinity} is queued on core ${c}`;
+  for (let t = ks.releaseHead; t !== null; t = t.schedNext)
+    if (t.affinity !== c) return `thread "${t.name}" of core ${t.affinity} is released on core ${c}`;
+  const cur = ks.curThread;
+  if (cur.affinity !== c) return `core ${c} runs thread "${cur.name}" of core ${cur.affinity}`;
+  if (cur !== ks.idleThread && ks.nodes.some((n, i) => i !== c && n.idleThread === cur))
+    return `core ${c} runs another core's idle thread`;
+  return null;
+}
+
+/**
+ * checkInvariants, also handing back what it collected: `caps` is filled with the caps of all live
+ * objects, `live` must hold the live objects (object keys hash faster than the addresses, which
+ * are not small integers), `roots` receives the registered VSpace roots.
+ */
+export function checkAll(
+  ks: KernelState,
+  caps: Cte[],
+  live: Set<KObject>,
+  roots?: Set<number>,
+): string | null {
   return (
     checkObjectsAndCaps(ks, caps, live) ??
     checkThreads(ks) ??
     checkIPC(ks) ??
     checkSched(ks, caps, live) ??
-    checkVSpaces(ks, caps)
+    checkVSpaces(ks, caps, roots)
   );
 }
 
@@ -144,7 +184,7 @@ function checkObjectsAndCaps(ks: KernelState, caps: Cte[], liveObjects: Set<KObj
   // Objects sit at their key, aligned to their size; their slots belong to them.
   for (const [ptr, o] of objects) {
     if (o.ptr !== ptr) return `object registered at ${hex(ptr)} has address ${hex(o.ptr)}`;
-    const size = 2 ** objectSizeBits(o);
+    const size = 2 ** objectSizeBits(o, ks.tcbBits);
     if (ptr % size !== 0) return `object at ${hex(ptr)} is misaligned`;
     spans.push({ start: ptr, end: ptr + size, id: o, cap: null });
     const slots = o instanceof CNode ? o.slotsMade : o instanceof Tcb ? o.cte : null;
@@ -346,14 +386,21 @@ function checkUntypeds(untypeds: Cte[], spans: Span[], order: Cte[]): string | n
     }
   }
 
+  // Sorted by base and, at one base, largest first, an untyped's enclosing ranges are the open
+  // ones on a stack (ranges must nest, which this checks as it goes): each pair (u, v) with v
+  // starting inside u is visited once, as the pairwise check over all untypeds would.
   const sorted = untypeds.slice().sort((a, b) => a.ptr - b.ptr || b.sizeBits - a.sizeBits);
-  for (let i = 0; i < sorted.length; i++) {
-    const u = sorted[i];
-    const uEnd = u.ptr + 2 ** u.sizeBits;
-    for (let j = i + 1; j < sorted.length && sorted[j].ptr < uEnd; j++) {
-      const v = sorted[j];
-      const vEnd = v.ptr + 2 ** v.sizeBits;
-      if (vEnd > uEnd) return `untypeds in ${where(u)} and ${where(v)} overlap without nesting`;
+  const open: Cte[] = [];
+  for (const v of sorted) {
+    while (open.length > 0 && open[open.length - 1].ptr + 2 ** open[open.length - 1].sizeBits <= v.ptr)
+      open.pop();
+    const vEnd = v.ptr + 2 ** v.sizeBits;
+    if (open.length > 0) {
+      const inner = open[open.length - 1];
+      if (vEnd > inner.ptr + 2 ** inner.sizeBits)
+        return `untypeds in ${where(inner)} and ${where(v)} overlap without nesting`;
+    }
+    for (const u of open) {
       const vInU = runs.has(u, v);
       const uInV = runs.has(v, u);
       if (v.ptr === u.ptr && v.sizeBits === u.sizeBits) {
@@ -367,11 +414,12 @@ function checkUntypeds(untypeds: Cte[], spans: Span[], order: Cte[]): string | n
           return `untyped in ${where(v)} reaches into the free part of ${where(u)}`;
       }
     }
+    open.push(v);
   }
   return null;
 }
 
-function checkThreads(ks: KernelState): string | null {
+export function checkThreads(ks: KernelState): string | null {
   // Ready queues: doubly linked, right domain and priority, schedulable, flagged, in the bitmap.
   for (let q = 0; q < ks.readyHead.length; q++) {
     let last: Tcb | null = null;
@@ -419,7 +467,7 @@ function checkThreads(ks: KernelState): string | null {
         for (let t = q === null ? null : q.head; t !== null; t = t.epNext) if (t === o) found = true;
         if (!found) return `thread "${o.name}" blocked but not queued`;
       }
-      if (o.inReadyQueue) {
+      if (o.inReadyQueue && o.affinity === ks.core) {
         let found = false;
         const q = (o.domain << 8) | o.priority;
         for (let t = ks.readyHead[q]; t !== null; t = t.schedNext) if (t === o) found = true;

@@ -51,15 +51,37 @@ export class Kernel {
     events: KernelEvents | null = null,
     config: KernelConfig = {},
   ) {
-    this.state = new KernelState(machine, events, config);
-    const idle = new Tcb(0);
-    idle.state = ThreadState_IdleThreadState;
-    idle.name = "idle_thread";
-    idle.sc = new SchedContext(0, 7, 2);
-    this.state.idleThread = idle;
-    this.state.curThread = idle;
-    this.state.curSC = idle.sc;
-    this.state.trace = events?.trace ?? null;
+    const state = new KernelState(machine, events, config);
+    this.state = state;
+    // One idle thread (and its SC) per core, core 0's loaded; every core starts idle.
+    for (let c = state.numNodes - 1; c >= 0; c--) {
+      const idle = new Tcb(0);
+      idle.state = ThreadState_IdleThreadState;
+      idle.name = "idle_thread";
+      idle.sc = new SchedContext(0, 7, 2);
+      idle.affinity = c;
+      idle.sc.core = c;
+      const n = state.nodes[c];
+      n.idleThread = idle;
+      n.curThread = idle;
+      n.curSC = idle.sc;
+    }
+    state.idleThread = state.nodes[0].idleThread;
+    state.curThread = state.idleThread;
+    state.curSC = state.curThread.sc as SchedContext;
+    state.trace = events?.trace ?? null;
+    // The fastpath never crosses cores; with several, every IPC takes the slowpath (same results).
+    if (state.numNodes > 1) this.fastpath = false;
+  }
+
+  /** Number of cores (CONFIG_MAX_NUM_NODES). */
+  get numNodes(): number {
+    return this.state.numNodes;
+  }
+
+  /** The core the kernel is entered on next: its scheduler state is loaded (the system's hart switch). */
+  switchCore(c: number): void {
+    this.state.loadCore(c);
   }
 
   boot(config: BootConfig = {}): BootResult {
@@ -79,6 +101,14 @@ export class Kernel {
 
   get isIdle(): boolean {
     return this.state.curThread === this.state.idleThread;
+  }
+
+  /** Whether core `c` runs its idle thread. */
+  isIdleOn(c: number): boolean {
+    const s = this.state;
+    if (c === s.core) return s.curThread === s.idleThread;
+    const n = s.nodes[c];
+    return n.curThread === n.idleThread;
   }
 
   get halted(): boolean {

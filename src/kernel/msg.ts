@@ -37,8 +37,8 @@ import {
 import type { Tcb } from "./structures.ts";
 import { wordToNumber } from "./word.ts";
 
-/** The invocation being decoded: caller and its sending IPC buffer (ram32 index or -1). */
-export const inv = { thread: null as unknown as Tcb, buffer: -1 };
+/** The invocation being decoded: caller, its sending IPC buffer (ram32 index or -1), invoked cptr. */
+export const inv = { thread: null as unknown as Tcb, buffer: -1, cptrHi: 0, cptrLo: 0 };
 
 export function argLo(i: number): number {
   if (i < n_msgRegisters) return inv.thread.regs[2 * (a2 + i)];
@@ -66,7 +66,10 @@ export function lookupIPCBuffer(isReceiver: boolean, t: Tcb): number {
   const paddr = cap.ptr + ((t.ipcBuffer >>> 0) & ((1 << cap.sizeBits) - 1));
   const mem = ks.machine.memory;
   if (paddr < mem.ramBase || paddr + 1024 > mem.ramEnd) return -1;
-  return (paddr - mem.ramBase) >>> 2;
+  const off = paddr - mem.ramBase;
+  // The kernel stores message words straight into the buffer (1 KiB aligned: one page).
+  mem.written[off >>> 12] = 1;
+  return off >>> 2;
 }
 
 /** setMR: MR i into a register or the receive buffer; returns the count it accounts for. */

@@ -2,6 +2,7 @@
 // the caller to the receiver's Reply object, and donating an SC pushes the reply on the SC's call
 // stack so that replies return the SC along the chain (IPC-30..IPC-50).
 
+import { migrateTCB, remoteTCBStall } from "./smp.ts";
 import { ThreadState_BlockedOnReply, ThreadState_Inactive } from "../abi/index.ts";
 import { ks, SchedulerAction_SwitchToThread } from "./state.ts";
 import type { Reply, SchedContext, Tcb } from "./structures.ts";
@@ -18,6 +19,7 @@ export function replyUnlink(reply: Reply, t: Tcb): void {
 export function schedContextDonate(sc: SchedContext, to: Tcb): void {
   const from = sc.tcb;
   if (from !== null) {
+    if (ks.numNodes > 1) remoteTCBStall(from);
     tcbSchedDequeue(from);
     releaseRemove(from);
     from.sc = null;
@@ -30,6 +32,7 @@ export function schedContextDonate(sc: SchedContext, to: Tcb): void {
   }
   sc.tcb = to;
   to.sc = sc;
+  migrateTCB(to, sc.core);
 }
 
 /**

@@ -20,6 +20,7 @@ import { domainTime, domainTimeConsumed, isCurDomainExpired } from "./object/dom
 import { current_fault, ks } from "./state.ts";
 import type { Refill, SchedContext, Tcb } from "./structures.ts";
 import {
+  onCoreOf,
   appendCurrentThread,
   isSchedulable,
   possibleSwitchTo,
@@ -328,6 +329,13 @@ export function checkBudget(): boolean {
 export function postpone(sc: SchedContext): void {
   const t = sc.tcb;
   if (t === null) return;
+  // The release queue and ksReprogram are those of the thread's core.
+  if (t.affinity !== ks.core) return onCoreOf(t, postponeThread);
+  postponeThread(t);
+}
+
+function postponeThread(t: Tcb): void {
+  const sc = t.sc as SchedContext;
   tcbSchedDequeue(t);
   releaseEnqueue(t);
   if (ks.trace !== null) ks.trace.sched(SC_THROTTLED, sc, 0);

@@ -9,13 +9,8 @@ import { lookupIPCBuffer, setMR, setReg } from "./msg.ts";
 import { postpone, refillReady, refillSufficient, refillUnblockCheck, scActive } from "./sched.ts";
 import { ks } from "./state.ts";
 import type { Notification, SchedContext, Tcb } from "./structures.ts";
-import {
-  isSchedulable,
-  releaseRemove,
-  rescheduleRequired,
-  tcbSchedDequeue,
-  tcbSchedEnqueue,
-} from "./thread.ts";
+import { isSchedulable, releaseRemove, rescheduleRequired, schedEnqueue, tcbSchedDequeue } from "./thread.ts";
+import { migrateTCB, remoteTCBStall } from "./smp.ts";
 
 /**
  * schedContext_resume: the thread of `sc` is schedulable but its head refill is not ready or too
@@ -33,10 +28,11 @@ export function schedContextResume(sc: SchedContext | null): void {
 export function schedContextBindTCB(sc: SchedContext, t: Tcb): void {
   t.sc = sc;
   sc.tcb = t;
+  migrateTCB(t, sc.core);
   if (sc.sporadic && scActive(sc) && sc !== ks.curSC) refillUnblockCheck(sc);
   schedContextResume(sc);
   if (isSchedulable(t)) {
-    tcbSchedEnqueue(t);
+    schedEnqueue(t);
     rescheduleRequired();
   }
 }
@@ -53,7 +49,10 @@ export function schedContextUnbindTCB(sc: SchedContext): void {
 }
 
 export function schedContextUnbindAllTCBs(sc: SchedContext): void {
-  if (sc.tcb !== null) schedContextUnbindTCB(sc);
+  if (sc.tcb !== null) {
+    if (ks.numNodes > 1) remoteTCBStall(sc.tcb);
+    schedContextUnbindTCB(sc);
+  }
 }
 
 export function schedContextBindNtfn(sc: SchedContext, n: Notification): void {

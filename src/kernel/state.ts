@@ -8,6 +8,9 @@ import type { Machine } from "../machine/machine.ts";
 import type { ASIDPool, Cte, KObject, SchedContext, Tcb } from "./structures.ts";
 import type { DomainSchedule } from "./object/domain.ts";
 import type { KernelEvents, KernelTrace } from "./events.ts";
+import { resolveKernelConfig, type KernelConfig, type ResolvedKernelConfig } from "../abi/config.ts";
+
+export type { KernelConfig, ResolvedKernelConfig };
 
 export const EXCEPTION_NONE = 0;
 export const EXCEPTION_FAULT = 1;
@@ -20,31 +23,70 @@ export const SchedulerAction_ResumeCurrentThread = 0;
 export const SchedulerAction_ChooseNewThread = 1;
 export const SchedulerAction_SwitchToThread = 2;
 
+/** The largest KernelMaxNumNodes the machine model offers (QEMU virt allows 8 harts). */
+export const MAX_NUM_NODES = 8;
+
 /**
- * Build-time kernel configuration (seL4's CMake options that change behaviour here).
- * KernelNumDomains defaults to 1, and KernelNumDomainSchedules to 2 with one domain, 100 with more.
+ * One core's scheduler state (seL4's NODE_STATE fields: ksCurThread, ksIdleThread,
+ * ksSchedulerAction, ksReadyQueues and their bitmaps, ksReleaseQueue, ksCurSC, ksConsumed,
+ * ksCurTime, ksReprogram). The running core's copy lives in KernelState's own fields, so code
+ * written for one core reads `ks.curThread` as before; the other cores' copies wait here and
+ * `KernelState.loadCore` swaps them in (NODE_STATE_ON_CORE).
  */
-export interface KernelConfig {
-  numDomains?: number;
-  numDomainSchedules?: number;
+export class NodeState {
+  curThread!: Tcb;
+  idleThread!: Tcb;
+  schedulerAction = SchedulerAction_ResumeCurrentThread;
+  switchTarget: Tcb | null = null;
+  readyHead: (Tcb | null)[];
+  readyTail: (Tcb | null)[];
+  readyBitmap: Uint32Array;
+  readyL1Bitmap: Uint32Array;
+  releaseHead: Tcb | null = null;
+  curSC!: SchedContext;
+  consumed = 0;
+  curTime = 0;
+  reprogram = false;
+  constructor(domains: number) {
+    this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
+    this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
+    this.readyBitmap = new Uint32Array(domains * 8);
+    this.readyL1Bitmap = new Uint32Array(domains);
+  }
 }
 
 export class KernelState {
+  /** The build options and the ABI values derived from them, resolved once for this kernel. */
+  readonly config: ResolvedKernelConfig;
+  /** seL4_TCBBits of this configuration (read by retype and cap size checks). */
+  readonly tcbBits: number;
   /** CONFIG_NUM_DOMAINS and CONFIG_NUM_DOMAIN_SCHEDULES. */
   readonly numDomains: number;
   readonly numDomainSchedules: number;
+  /** CONFIG_MAX_NUM_NODES. */
+  readonly numNodes: number;
+  /** The core whose scheduler state is loaded into the fields below (getCurrentCPUIndex). */
+  core = 0;
+  /** Per core, its state while another core's is loaded (the loaded core's entry is stale). */
+  readonly nodes: NodeState[] = [];
+  /** ipiReschedulePending: one bit per core that needs a reschedule IPI when schedule() ends. */
+  ipiReschedulePending = 0;
+  /** CONFIG_HAVE_FPU. */
+  readonly fpu: boolean;
+  /** CONFIG_PRINTING: report user errors (usererror.ts). */
+  readonly printing: boolean;
   curThread!: Tcb;
   idleThread!: Tcb;
   schedulerAction = SchedulerAction_ResumeCurrentThread;
   /** Thread to switch to when schedulerAction is SwitchToThread. */
   switchTarget: Tcb | null = null;
   /** Ready queues, one per (domain, priority), at index domain * 256 + priority (SCH-1). */
-  readonly readyHead: (Tcb | null)[];
-  readonly readyTail: (Tcb | null)[];
+  readyHead: (Tcb | null)[];
+  readyTail: (Tcb | null)[];
   /** One bit per non-empty ready queue, eight words per domain (seL4's ksReadyQueuesL1/L2Bitmap). */
-  readonly readyBitmap: Uint32Array;
+  readyBitmap: Uint32Array;
   /** Per domain, bit w set while readyBitmap word w of that domain is non-zero (the L1 level). */
-  readonly readyL1Bitmap: Uint32Array;
+  readyL1Bitmap: Uint32Array;
   /** Release queue of threads waiting for their SC's next refill, sorted by release time. */
   releaseHead: Tcb | null = null;
   curSC!: SchedContext;
@@ -65,6 +107,12 @@ export class KernelState {
   /** The global ASID table: one pool per 512 ASIDs. */
   readonly asidTable: (ASIDPool | null)[] = new Array<ASIDPool | null>(128).fill(null);
   halted = false;
+  /**
+   * Set by every kernel entry that may change caps, kernel objects, the ASID table or page tables
+   * (an object invocation, a cap transfer): the only code that writes them. The invariant monitor
+   * (invariants-monitor.ts) checks everything after such an entry and clears the flag.
+   */
+  capsDirty = true;
   /** Number of kernel entries so far. */
   entries = 0;
   /** events.trace, set by the Kernel: hook sites test this one field. */
@@ -74,18 +122,59 @@ export class KernelState {
     readonly events: KernelEvents | null,
     config: KernelConfig = {},
   ) {
-    const domains = config.numDomains ?? 1;
-    if (!Number.isInteger(domains) || domains < 1 || domains > 256)
-      throw new RangeError(`KernelNumDomains must be 1..256, not ${domains}`);
-    const schedules = config.numDomainSchedules ?? (domains > 1 ? 100 : 2);
-    if (!Number.isInteger(schedules) || schedules < 2)
-      throw new RangeError(`KernelNumDomainSchedules must be at least 2, not ${schedules}`);
+    const cfg = resolveKernelConfig(config);
+    this.config = cfg;
+    this.tcbBits = cfg.tcbBits;
+    const domains = cfg.numDomains;
     this.numDomains = domains;
-    this.numDomainSchedules = schedules;
+    this.numDomainSchedules = cfg.numDomainSchedules;
+    this.fpu = cfg.fpu;
+    this.printing = cfg.printing;
+    this.numNodes = cfg.numNodes;
+    for (let i = 0; i < cfg.numNodes; i++) this.nodes.push(new NodeState(domains));
     this.readyHead = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyTail = new Array<Tcb | null>(domains * 256).fill(null);
     this.readyBitmap = new Uint32Array(domains * 8);
     this.readyL1Bitmap = new Uint32Array(domains);
+  }
+
+  /**
+   * Makes core `c`'s scheduler state the loaded one, saving the current core's. Executing on
+   * another core (the system switching harts) and touching another core's queues from this one
+   * (NODE_STATE_ON_CORE, e.g. tcbSchedEnqueue of a thread with another affinity) both use it;
+   * the latter loads the original core back at once. With one core it is never called.
+   */
+  loadCore(c: number): void {
+    if (c === this.core) return;
+    const out = this.nodes[this.core];
+    const inn = this.nodes[c];
+    out.curThread = this.curThread;
+    out.idleThread = this.idleThread;
+    out.schedulerAction = this.schedulerAction;
+    out.switchTarget = this.switchTarget;
+    out.readyHead = this.readyHead;
+    out.readyTail = this.readyTail;
+    out.readyBitmap = this.readyBitmap;
+    out.readyL1Bitmap = this.readyL1Bitmap;
+    out.releaseHead = this.releaseHead;
+    out.curSC = this.curSC;
+    out.consumed = this.consumed;
+    out.curTime = this.curTime;
+    out.reprogram = this.reprogram;
+    this.curThread = inn.curThread;
+    this.idleThread = inn.idleThread;
+    this.schedulerAction = inn.schedulerAction;
+    this.switchTarget = inn.switchTarget;
+    this.readyHead = inn.readyHead;
+    this.readyTail = inn.readyTail;
+    this.readyBitmap = inn.readyBitmap;
+    this.readyL1Bitmap = inn.readyL1Bitmap;
+    this.releaseHead = inn.releaseHead;
+    this.curSC = inn.curSC;
+    this.consumed = inn.consumed;
+    this.curTime = inn.curTime;
+    this.reprogram = inn.reprogram;
+    this.core = c;
   }
 }
 

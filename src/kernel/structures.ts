@@ -221,6 +221,8 @@ export class Tcb {
   priority = 0;
   mcp = 0;
   domain = 0;
+  /** tcbAffinity: the core whose queues hold it and which runs it (its SC's core, via migrateTCB). */
+  affinity = 0;
   flags = 0;
   /** IPC buffer virtual address. */
   ipcBuffer = 0;
@@ -262,6 +264,11 @@ export class Tcb {
   name = "";
   /** State the engine executing this thread keeps for it (like seL4's tcbArch): opaque here. */
   machineContext: object | null = null;
+  /**
+   * tcbContext.fpuState: the thread's F/D registers and fcsr while another thread owns the FPU,
+   * kept by the RV engine (null: never saved, i.e. all zero as in a fresh TCB).
+   */
+  fpuState: object | null = null;
   /** Scratch for message words in flight (seL4_MsgMaxLength). */
   readonly scratch = new Uint32Array(2 * seL4_MsgMaxLength);
   constructor(readonly ptr: number) {

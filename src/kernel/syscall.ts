@@ -60,6 +60,19 @@ import {
 } from "./state.ts";
 import { type Cte, type Endpoint, type Notification, type Reply, type Tcb } from "./structures.ts";
 import { activateThread, isRunnable, isSchedulable, schedule, setThreadState } from "./thread.ts";
+import {
+  UE_syscall_142,
+  UE_syscall_148,
+  UE_syscall_154,
+  UE_syscall_323,
+  UE_syscall_338,
+  UE_syscall_352,
+  UE_syscall_394,
+  UE_syscall_401,
+  USER_ERROR_SITES,
+  userError,
+  wordArg,
+} from "./usererror.ts";
 
 /** checkBudgetRestart (INV-3): no budget means the syscall is re-issued later. */
 function checkBudgetRestart(): boolean {
@@ -89,6 +102,7 @@ function handleInvocation(
   const cptrLo = regs[2 * cptrReg];
   const cptrHi = regs[2 * cptrReg + 1];
   if (lookupSlot(thread, cptrHi, cptrLo) !== EXCEPTION_NONE) {
+    userError(UE_syscall_323, wordArg(cptrHi, cptrLo));
     setCapFault(cptrHi, cptrLo, false);
     if (isBlocking) handleFault(thread);
     return EXCEPTION_NONE;
@@ -98,13 +112,19 @@ function handleInvocation(
   const buffer = lookupIPCBuffer(false, thread);
   inv.thread = thread;
   inv.buffer = buffer;
+  inv.cptrHi = cptrHi;
+  inv.cptrLo = cptrLo;
   if (lookupExtraCaps(thread, buffer, infoLo) !== EXCEPTION_NONE) {
+    userError(UE_syscall_338);
     if (isBlocking) handleFault(thread);
     return EXCEPTION_NONE;
   }
   let length = msgInfoLength(infoLo);
   if (length > seL4_MsgMaxLength) length = seL4_MsgMaxLength;
-  if (length > n_msgRegisters && buffer < 0) length = n_msgRegisters;
+  if (length > n_msgRegisters && buffer < 0) {
+    userError(UE_syscall_352, n_msgRegisters);
+    length = n_msgRegisters;
+  }
   const status = decodeInvocation(
     msgInfoLabel(infoLo, infoHi),
     length,
@@ -148,9 +168,13 @@ function handleRecv(isBlocking: boolean, canReply: boolean): void {
       if (canReply) {
         const rLo = t.regs[2 * a6];
         const rHi = t.regs[2 * a6 + 1];
-        if (lookupSlot(t, rHi, rLo) !== EXCEPTION_NONE) return recvFault(t, rHi, rLo);
+        if (lookupSlot(t, rHi, rLo) !== EXCEPTION_NONE) {
+          userError(UE_syscall_394);
+          return recvFault(t, rHi, rLo);
+        }
         const rc = lookupResult.slot as Cte;
         if (rc.type !== cap_reply_cap) {
+          userError(UE_syscall_401);
           setMissingCapability(0);
           return recvFault(t, rHi, rLo);
         }
@@ -272,8 +296,10 @@ export function handleUnknownSyscall(sysHi: number, sysLo: number): void {
   activateThread();
 }
 
-function halt(reason: string): void {
-  ks.events?.diagnostic(reason);
+/** A debug syscall misused: seL4 reports the user error and halts the kernel. */
+function halt(site: number): void {
+  userError(site);
+  ks.events?.diagnostic(USER_ERROR_SITES[site][2]);
   ks.halted = true;
   ks.events?.halt(ks.curThread);
 }
@@ -282,16 +308,15 @@ function halt(reason: string): void {
 function debugNameThread(t: Tcb): void {
   const ok = lookupSlot(t, t.regs[2 * a0 + 1], t.regs[2 * a0]) === EXCEPTION_NONE;
   const cap = lookupResult.slot;
-  if (!ok || cap === null || cap.type !== cap_thread_cap)
-    return halt("SysDebugNameThread: cap is not a TCB, halting");
+  if (!ok || cap === null || cap.type !== cap_thread_cap) return halt(UE_syscall_142);
   const buffer = lookupIPCBuffer(true, t);
-  if (buffer < 0) return halt("SysDebugNameThread: Failed to lookup IPC buffer, halting");
+  if (buffer < 0) return halt(UE_syscall_148);
   const u8 = ks.machine.memory.u8;
   const start = buffer * 4 + 8 * IPCBUF_MSG;
   const max = seL4_MsgMaxLength * 8;
   let len = 0;
   while (len < max && u8[start + len] !== 0) len++;
-  if (len === max) return halt("SysDebugNameThread: Name too long, halting");
+  if (len === max) return halt(UE_syscall_154);
   let name = "";
   for (let i = 0; i < len; i++) name += String.fromCharCode(u8[start + i]);
   (cap.obj as Tcb).name = name;

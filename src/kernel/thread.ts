@@ -16,6 +16,7 @@ import {
 import { FaultIP, NextIP } from "../abi/registers.ts";
 import { awaken, commitTime, refillUnblockCheck, setNextInterrupt } from "./sched.ts";
 import { cancelIPC, reorderQueued } from "./ipc.ts";
+import { doMaskReschedule, remoteQueueUpdate } from "./smp.ts";
 import {
   schedContextCancelYieldTo,
   schedContextCompleteYieldTo,
@@ -61,8 +62,20 @@ function markReady(q: number): void {
   ks.readyL1Bitmap[q >>> 8] |= 1 << ((q >>> 5) & 7);
 }
 
+/**
+ * Runs `f(t)` with `t`'s core loaded: the queues of a thread live on its affinity core
+ * (NODE_STATE_ON_CORE(ksReadyQueues, tcb->tcbAffinity)). Only ever taken with several cores.
+ */
+export function onCoreOf(t: Tcb, f: (t: Tcb) => void): void {
+  const c = ks.core;
+  ks.loadCore(t.affinity);
+  f(t);
+  ks.loadCore(c);
+}
+
 export function tcbSchedEnqueue(t: Tcb): void {
   if (t.inReadyQueue) return;
+  if (t.affinity !== ks.core) return onCoreOf(t, tcbSchedEnqueue);
   const q = (t.domain << 8) | t.priority;
   const head = ks.readyHead[q];
   t.schedPrev = null;
@@ -77,6 +90,7 @@ export function tcbSchedEnqueue(t: Tcb): void {
 
 export function tcbSchedAppend(t: Tcb): void {
   if (t.inReadyQueue) return;
+  if (t.affinity !== ks.core) return onCoreOf(t, tcbSchedAppend);
   const q = (t.domain << 8) | t.priority;
   const tail = ks.readyTail[q];
   t.schedNext = null;
@@ -91,6 +105,7 @@ export function tcbSchedAppend(t: Tcb): void {
 
 export function tcbSchedDequeue(t: Tcb): void {
   if (!t.inReadyQueue) return;
+  if (t.affinity !== ks.core) return onCoreOf(t, tcbSchedDequeue);
   const q = (t.domain << 8) | t.priority;
   if (t.schedPrev === null) ks.readyHead[q] = t.schedNext;
   else t.schedPrev.schedNext = t.schedNext;
@@ -124,10 +139,16 @@ export function isHighestPrio(prio: number): boolean {
  * simply left out, so that the ready queues only ever hold schedulable threads.
  */
 export function schedEnqueue(t: Tcb): void {
-  if (isSchedulable(t)) tcbSchedEnqueue(t);
+  if (isSchedulable(t)) {
+    tcbSchedEnqueue(t);
+    if (t.affinity !== ks.core) remoteQueueUpdate(t);
+  }
 }
 function schedAppend(t: Tcb): void {
-  if (isSchedulable(t)) tcbSchedAppend(t);
+  if (isSchedulable(t)) {
+    tcbSchedAppend(t);
+    if (t.affinity !== ks.core) remoteQueueUpdate(t);
+  }
 }
 
 export function appendCurrentThread(): void {
@@ -157,7 +178,7 @@ export function rescheduleRequired(): void {
 
 export function possibleSwitchTo(target: Tcb): void {
   if (target.sc === null || target.inReleaseQueue) return;
-  if (ks.curDomain !== target.domain) {
+  if (ks.curDomain !== target.domain || target.affinity !== ks.core) {
     schedEnqueue(target);
   } else if (ks.schedulerAction !== SchedulerAction_ResumeCurrentThread) {
     rescheduleRequired();
@@ -174,7 +195,8 @@ export function schedule(): void {
   if (ks.schedulerAction !== SchedulerAction_ResumeCurrentThread) {
     const cur = ks.curThread;
     const wasRunnable = isSchedulable(cur);
-    if (wasRunnable) schedEnqueue(cur);
+    // SCHED_ENQUEUE_CURRENT_TCB: onto its own core's queue, without a reschedule IPI.
+    if (wasRunnable) tcbSchedEnqueue(cur);
     if (ks.schedulerAction === SchedulerAction_ChooseNewThread) {
       chooseThread();
     } else {
@@ -205,6 +227,7 @@ export function schedule(): void {
 function finishSchedule(): void {
   ks.schedulerAction = SchedulerAction_ResumeCurrentThread;
   ks.switchTarget = null;
+  if (ks.ipiReschedulePending !== 0) doMaskReschedule();
   switchSchedContext();
   if (ks.reprogram) {
     setNextInterrupt();
@@ -282,6 +305,7 @@ export function restart(t: Tcb): void {
 /** tcbReleaseRemove: the timer needs reprogramming only if the head left. */
 export function releaseRemove(t: Tcb): void {
   if (!t.inReleaseQueue) return;
+  if (t.affinity !== ks.core) return onCoreOf(t, releaseRemove);
   let prev: Tcb | null = null;
   let cur = ks.releaseHead;
   while (cur !== null && cur !== t) {

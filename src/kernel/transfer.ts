@@ -153,6 +153,7 @@ function transferCaps(ep: Endpoint | null, receiver: Tcb, receiveBuffer: number)
       copyCap(derived, slot);
       if (deriveCap(slot, derived) !== EXCEPTION_NONE) break;
       if (derived.type === cap_null_cap) break;
+      ks.capsDirty = true;
       cteInsert(derived, slot, destSlot);
       destSlot = null;
     }

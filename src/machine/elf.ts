@@ -163,6 +163,8 @@ export interface ElfImage {
   /** Image contents from vaddr, a whole number of pages: segments copied, .bss and gaps zero. */
   bytes: Uint8Array;
   entry: number;
+  /** The ELF header's e_flags (on RISC-V: RVC and the float ABI the code was built for). */
+  flags?: number;
 }
 
 const PAGE = 4096;
@@ -185,5 +187,5 @@ export function elfImage(elf: ElfFile): ElfImage {
   if (end - start > 1 << 30) throw new ElfError("the loadable segments span more than 1 GiB");
   const bytes = new Uint8Array(end - start);
   for (const s of segs) bytes.set(s.data, s.vaddr - start);
-  return { vaddr: start, bytes, entry: elf.entry };
+  return { vaddr: start, bytes, entry: elf.entry, flags: elf.flags };
 }

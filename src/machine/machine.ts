@@ -15,6 +15,7 @@ import {
   UART0_SIZE,
 } from "../abi/platform.ts";
 import { Clock } from "./clock.ts";
+import { virtDtb } from "./fdt.ts";
 import { GoldfishRtc } from "./goldfish-rtc.ts";
 import { PhysicalMemory } from "./memory.ts";
 import { sv39Translate, type Sv39Access } from "./mmu.ts";
@@ -30,6 +31,8 @@ export interface MachineConfig {
   onConsoleByte?: ByteSink;
   /** The RTC's counter at power-on, in nanoseconds (default 0). */
   rtcBaseNs?: bigint;
+  /** Number of harts (1..8, default 1), as QEMU's `-smp`. */
+  numHarts?: number;
 }
 
 const discard: ByteSink = () => {};
@@ -37,11 +40,33 @@ const discard: ByteSink = () => {};
 export class Machine {
   readonly memory: PhysicalMemory;
   readonly clock: Clock;
-  readonly timer: Timer;
+  /**
+   * The supervisor timer of the selected hart (`hart`); `timers` has one per hart (mtimecmp of
+   * the CLINT, programmed through SBI set_timer).
+   */
+  timer: Timer;
+  readonly timers: Timer[] = [];
+  readonly numHarts: number;
+  /** The hart whose timer, software interrupt and address space are selected (see selectHart). */
+  hart = 0;
+  /**
+   * Supervisor software interrupt pending, one per hart (QEMU virt's CLINT msip, which OpenSBI
+   * turns into SSIP: how seL4 sends IPIs on RISC-V).
+   */
+  readonly softPending: Uint8Array;
+  /**
+   * With several harts, the time at which the selected hart's turn ends (the system runs harts in
+   * turns); a machine event like any other, so an engine stops there. Infinity with one hart.
+   */
+  quantumEnd = Infinity;
+  // satp of each hart while another is selected.
+  private readonly satps: number[] = [];
   readonly plic: Plic;
   readonly uart: Uart;
   readonly clint: ClintDevice;
   readonly rtc: GoldfishRtc;
+  /** The flattened device tree the firmware hands the kernel (QEMU's, for this RAM and harts). */
+  readonly dtb: Uint8Array;
   /**
    * Root page-table paddr of the running address space, written by the kernel on context switch;
    * 0 means none (every user access faults).
@@ -63,16 +88,49 @@ export class Machine {
   constructor(config: MachineConfig = {}) {
     this.memory = new PhysicalMemory(RAM_BASE, config.ramSize ?? DEFAULT_RAM_SIZE);
     this.clock = new Clock();
-    this.timer = new Timer(this.clock);
+    const harts = config.numHarts ?? 1;
+    if (!Number.isInteger(harts) || harts < 1 || harts > 8)
+      throw new RangeError(`harts must be 1..8, not ${harts}`);
+    this.numHarts = harts;
+    for (let h = 0; h < harts; h++) {
+      this.timers.push(new Timer(this.clock));
+      this.satps.push(0);
+    }
+    this.timer = this.timers[0];
+    this.softPending = new Uint8Array(harts);
     this.plic = new Plic();
     this.uart = new Uart(this.plic, config.onUartByte ?? discard, UART0_IRQ);
-    this.clint = new ClintDevice(this.clock, this.timer);
+    this.clint = new ClintDevice(this.clock, this.timers, this.softPending);
     this.rtc = new GoldfishRtc(this.clock, this.plic, RTC_IRQ, { baseNs: config.rtcBaseNs });
     this.consoleSink = config.onConsoleByte ?? discard;
     this.memory.registerDevice(CLINT_BASE, CLINT_SIZE, this.clint);
     this.memory.registerDevice(PLIC_BASE, PLIC_SIZE, new PlicDevice(this.plic));
     this.memory.registerDevice(UART0_BASE, UART0_SIZE, this.uart);
     this.memory.registerDevice(RTC_BASE, RTC_SIZE, this.rtc);
+    this.dtb = virtDtb({ ramBase: RAM_BASE, ramBytes: this.memory.ramSize, numHarts: config.numHarts ?? 1 });
+  }
+
+  /** Selects hart `h`: its timer, software interrupt and satp become the machine's current ones. */
+  selectHart(h: number): void {
+    if (h === this.hart) return;
+    this.satps[this.hart] = this.satp;
+    this.hart = h;
+    this.timer = this.timers[h];
+    this.satp = this.satps[h];
+  }
+
+  /** An IPI to hart `h` (sbi_send_ipi): its software interrupt becomes pending. */
+  sendSoftwareInterrupt(h: number): void {
+    this.softPending[h] = 1;
+  }
+
+  /** Whether hart `h` has an interrupt to take: its timer, its software interrupt, or (hart 0) the PLIC. */
+  hartInterruptPending(h: number): boolean {
+    if (this.softPending[h] !== 0 || this.timers[h].isPending()) return true;
+    if (h !== 0) return false;
+    if (this.inputNext <= this.clock.now) this.deliverInput();
+    if (this.rtc.alarmTick <= this.clock.now) this.rtc.expire();
+    return this.plic.hasPending();
   }
 
   /** sfence.vma: the kernel calls this after changing any PTE (or ASID binding). */
@@ -130,7 +188,10 @@ export class Machine {
   interruptPending(): boolean {
     if (this.inputNext <= this.clock.now) this.deliverInput();
     if (this.rtc.alarmTick <= this.clock.now) this.rtc.expire();
-    return this.timer.isPending() || this.plic.hasPending();
+    // The PLIC's S-mode context of hart 0 is the one seL4 enables sources in (external interrupts
+    // go to the boot core); another hart sees only its own timer and software interrupt.
+    if (this.hart !== 0) return this.softPending[this.hart] !== 0 || this.timer.isPending();
+    return this.timer.isPending() || this.plic.hasPending() || this.softPending[0] !== 0;
   }
 
   /**
@@ -142,7 +203,18 @@ export class Machine {
    */
   nextEventTime(): number {
     if (this.interruptPending()) return this.clock.now;
-    return Math.min(this.timer.deadline, this.inputNext, this.rtc.alarmTick);
+    return Math.min(this.timer.deadline, this.inputNext, this.rtc.alarmTick, this.quantumEnd);
+  }
+
+  /** The earliest event of any hart (its timer or software interrupt) or device; Infinity if none. */
+  nextEventTimeAllHarts(): number {
+    let t = Math.min(this.inputNext, this.rtc.alarmTick);
+    for (let h = 0; h < this.numHarts; h++) {
+      if (this.softPending[h] !== 0) return this.clock.now;
+      t = Math.min(t, this.timers[h].deadline);
+    }
+    if (this.plic.hasPending()) return this.clock.now;
+    return t;
   }
 
   /**

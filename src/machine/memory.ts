@@ -1,4 +1,11 @@
 // Physical address space of the simulated QEMU-virt machine: one RAM ArrayBuffer plus MMIO devices.
+//
+// RAM costs what is touched, not what is configured: the ArrayBuffer is allocated zeroed and the
+// host OS (Node and browsers alike) commits its pages only when they are first written, or read.
+// So nothing here may sweep RAM that nobody used: `written` records, per 4 KiB page, whether the
+// page may hold a non-zero byte, and zero() (the kernel clearing untyped memory) skips the pages
+// that never did. Every path that stores into RAM marks its page: the methods below, the hart when
+// it fills a write translation, the kernel when it looks up an IPC buffer.
 
 import { DEFAULT_RAM_SIZE, RAM_BASE } from "../abi/platform.ts";
 
@@ -31,6 +38,8 @@ export class PhysicalMemory {
   readonly ramEnd: number;
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
+  /** Per 4 KiB page of RAM: 1 once anything may have stored into it since it was last zeroed. */
+  readonly written: Uint8Array;
   // DataView handles the unaligned cases without per-byte assembly.
   private readonly dv: DataView;
   private readonly devices: DeviceRegion[] = [];
@@ -50,6 +59,15 @@ export class PhysicalMemory {
     this.u8 = new Uint8Array(buf);
     this.u32 = new Uint32Array(buf);
     this.dv = new DataView(buf);
+    this.written = new Uint8Array(ramSize / 4096);
+  }
+
+  /** Notes that [paddr, paddr+len) of RAM may be stored into (the caller checked it is RAM). */
+  markWritten(paddr: number, len: number): void {
+    if (len <= 0) return;
+    const first = (paddr - this.ramBase) >>> 12;
+    const last = (paddr + len - 1 - this.ramBase) >>> 12;
+    for (let p = first; p <= last; p++) this.written[p] = 1;
   }
 
   /** True when [paddr, paddr+len) lies entirely inside RAM. */
@@ -83,20 +101,30 @@ export class PhysicalMemory {
   }
 
   write8(paddr: number, v: number): void {
-    if (paddr >= this.ramBase && paddr < this.ramEnd) this.u8[paddr - this.ramBase] = v;
-    else this.mmioWrite(paddr, 1, v & 0xff);
+    if (paddr >= this.ramBase && paddr < this.ramEnd) {
+      const off = paddr - this.ramBase;
+      this.u8[off] = v;
+      this.written[off >>> 12] = 1;
+    } else this.mmioWrite(paddr, 1, v & 0xff);
   }
 
   write16(paddr: number, v: number): void {
-    if (this.isRam(paddr, 2)) this.dv.setUint16(paddr - this.ramBase, v, true);
-    else this.mmioWrite(paddr, 2, v & 0xffff);
+    if (this.isRam(paddr, 2)) {
+      this.dv.setUint16(paddr - this.ramBase, v, true);
+      this.markWritten(paddr, 2);
+    } else this.mmioWrite(paddr, 2, v & 0xffff);
   }
 
   write32(paddr: number, v: number): void {
     if (this.isRam(paddr, 4)) {
       const off = paddr - this.ramBase;
-      if ((off & 3) === 0) this.u32[off >>> 2] = v;
-      else this.dv.setUint32(off, v >>> 0, true);
+      if ((off & 3) === 0) {
+        this.u32[off >>> 2] = v;
+        this.written[off >>> 12] = 1;
+      } else {
+        this.dv.setUint32(off, v >>> 0, true);
+        this.markWritten(paddr, 4);
+      }
     } else {
       this.mmioWrite(paddr, 4, v >>> 0);
     }
@@ -136,9 +164,20 @@ export class PhysicalMemory {
 
   // ---- bulk RAM operations; these are kernel-side and never target devices ----
 
+  /** Clears RAM, page by page, skipping the pages that hold nothing but zeros already. */
   zero(paddr: number, len: number): void {
     const off = this.ramOffset(paddr, len);
-    this.u8.fill(0, off, off + len);
+    const end = off + len;
+    const written = this.written;
+    for (let p = off; p < end;) {
+      const page = p >>> 12;
+      const pageEnd = Math.min(end, (page + 1) * 4096);
+      if (written[page] !== 0) {
+        this.u8.fill(0, p, pageEnd);
+        if (p === page * 4096 && pageEnd === (page + 1) * 4096) written[page] = 0;
+      }
+      p = pageEnd;
+    }
   }
 
   /** A copy of the bytes. */
@@ -150,11 +189,13 @@ export class PhysicalMemory {
   writeBytes(paddr: number, bytes: Uint8Array): void {
     const off = this.ramOffset(paddr, bytes.length);
     this.u8.set(bytes, off);
+    this.markWritten(paddr, bytes.length);
   }
 
-  /** A live view (no copy) of a RAM range, for loaders and bulk copies. */
+  /** A live view (no copy) of a RAM range, for loaders and bulk copies (which may store into it). */
   bytes(paddr: number, len: number): Uint8Array {
     const off = this.ramOffset(paddr, len);
+    this.markWritten(paddr, len);
     return this.u8.subarray(off, off + len);
   }
 
@@ -163,6 +204,7 @@ export class PhysicalMemory {
     const d = this.ramOffset(dst, len);
     const s = this.ramOffset(src, len);
     this.u8.copyWithin(d, s, s + len);
+    this.markWritten(dst, len);
   }
 
   private ramOffset(paddr: number, len: number): number {

@@ -37,76 +37,82 @@ export const CLINT_MTIMECMP = 0x4000;
 export const CLINT_MTIME = 0xbff8;
 
 /**
- * CLINT for hart 0. mtime reads the simulated clock and ignores writes (time belongs to the
- * simulation); mtimecmp writes set the Timer's deadline. Only aligned 32-bit accesses are decoded
+ * The CLINT of QEMU virt: per hart an msip word (at 4 × hart) and an mtimecmp (at 0x4000 + 8 × hart).
+ * mtime reads the simulated clock and ignores writes (time belongs to the
+ * simulation); mtimecmp writes set that hart's Timer deadline. Only aligned 32-bit accesses are decoded
  * (PhysicalMemory splits 64-bit ones, low half first); other widths read 0 and are ignored.
  */
 export class ClintDevice implements MmioDevice {
-  private msip = 0;
-  // The halves are kept as written so that a 64-bit write done as two 32-bit stores composes.
-  private cmpLo = 0xffff_ffff;
-  private cmpHi = 0xffff_ffff;
+  // Per hart, the halves are kept as written so that a 64-bit write done as two 32-bit stores composes.
+  private readonly cmpLo: number[] = [];
+  private readonly cmpHi: number[] = [];
   // The Timer deadline these halves stand for; a different one means the SBI path reprogrammed it.
-  private cmpDeadline = Infinity;
+  private readonly cmpDeadline: number[] = [];
 
+  private readonly timers: Timer[];
+  /** Per hart, msip: the software interrupt pending bit (shared with the Machine). */
+  private readonly msip: Uint8Array;
+
+  /** `timers`: one per hart (a single Timer for a 1-hart machine). */
   constructor(
     private readonly clock: Clock,
-    private readonly timer: Timer,
-  ) {}
+    timers: Timer | Timer[],
+    msip?: Uint8Array,
+  ) {
+    this.timers = Array.isArray(timers) ? timers : [timers];
+    this.msip = msip ?? new Uint8Array(this.timers.length);
+    for (let h = 0; h < this.timers.length; h++) {
+      this.cmpLo.push(0xffff_ffff);
+      this.cmpHi.push(0xffff_ffff);
+      this.cmpDeadline.push(Infinity);
+    }
+  }
 
   read(offset: number, size: number): number {
     if (size !== 4) return 0;
-    switch (offset) {
-      case CLINT_MSIP:
-        return this.msip;
-      case CLINT_MTIMECMP:
-        this.syncFromTimer();
-        return this.cmpLo;
-      case CLINT_MTIMECMP + 4:
-        this.syncFromTimer();
-        return this.cmpHi;
-      case CLINT_MTIME:
-        return this.clock.now >>> 0;
-      case CLINT_MTIME + 4:
-        return Math.floor(this.clock.now / TWO_32) >>> 0;
-      default:
-        return 0;
+    const n = this.timers.length;
+    if (offset < 4 * n && offset % 4 === 0) return this.msip[offset >>> 2];
+    if (offset === CLINT_MTIME) return this.clock.now >>> 0;
+    if (offset === CLINT_MTIME + 4) return Math.floor(this.clock.now / TWO_32) >>> 0;
+    const rel = offset - CLINT_MTIMECMP;
+    if (rel >= 0 && rel < 8 * n && rel % 4 === 0) {
+      const h = rel >>> 3;
+      this.syncFromTimer(h);
+      return rel % 8 === 0 ? this.cmpLo[h] : this.cmpHi[h];
     }
+    return 0;
   }
 
   write(offset: number, size: number, value: number): void {
     if (size !== 4) return;
-    switch (offset) {
-      case CLINT_MSIP:
-        this.msip = value & 1;
-        return;
-      case CLINT_MTIMECMP:
-        this.syncFromTimer();
-        this.cmpLo = value >>> 0;
-        break;
-      case CLINT_MTIMECMP + 4:
-        this.syncFromTimer();
-        this.cmpHi = value >>> 0;
-        break;
-      default:
-        return;
+    const n = this.timers.length;
+    if (offset < 4 * n && offset % 4 === 0) {
+      this.msip[offset >>> 2] = value & 1;
+      return;
     }
-    this.timer.setDeadline(this.cmpHi * TWO_32 + this.cmpLo);
-    this.cmpDeadline = this.timer.deadline;
+    const rel = offset - CLINT_MTIMECMP;
+    if (rel < 0 || rel >= 8 * n || rel % 4 !== 0) return;
+    const h = rel >>> 3;
+    this.syncFromTimer(h);
+    if (rel % 8 === 0) this.cmpLo[h] = value >>> 0;
+    else this.cmpHi[h] = value >>> 0;
+    const timer = this.timers[h];
+    timer.setDeadline(this.cmpHi[h] * TWO_32 + this.cmpLo[h]);
+    this.cmpDeadline[h] = timer.deadline;
   }
 
   // The kernel may also program the Timer directly (SBI path); reflect that in the registers.
-  private syncFromTimer(): void {
-    const d = this.timer.deadline;
-    if (d === this.cmpDeadline) return;
-    this.cmpDeadline = d;
+  private syncFromTimer(h: number): void {
+    const d = this.timers[h].deadline;
+    if (d === this.cmpDeadline[h]) return;
+    this.cmpDeadline[h] = d;
     if (d === Infinity) {
-      this.cmpLo = 0xffff_ffff;
-      this.cmpHi = 0xffff_ffff;
+      this.cmpLo[h] = 0xffff_ffff;
+      this.cmpHi[h] = 0xffff_ffff;
     } else {
       const t = Math.max(0, Math.floor(d));
-      this.cmpLo = t >>> 0;
-      this.cmpHi = Math.floor(t / TWO_32) >>> 0;
+      this.cmpLo[h] = t >>> 0;
+      this.cmpHi[h] = Math.floor(t / TWO_32) >>> 0;
     }
   }
 }

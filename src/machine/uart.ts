@@ -191,6 +191,11 @@ export class Uart implements MmioDevice {
     return b;
   }
 
+  /** Whether a driver has asked for an interrupt on received data (IER.RDA). */
+  get receiveInterruptEnabled(): boolean {
+    return (this.ier & IER_RDA) !== 0;
+  }
+
   private readIir(): number {
     const fifo = this.fifoEnabled ? IIR_FIFO_ENABLED : 0;
     if (this.ier & IER_RDA && this.inputPending > 0) return fifo | IIR_RDA;

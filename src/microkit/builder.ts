@@ -343,7 +343,13 @@ export function buildMicrokit(
       name: `sched_context_${n}`,
       kind: "sc",
       sizeBits: 8,
-      sc: { budget: pd.budget, period: pd.period, badge: BigInt(0x100 + pd.index) },
+      sc: {
+        budget: pd.budget,
+        period: pd.period,
+        badge: BigInt(0x100 + pd.index),
+        // A PD on core 0 (every PD of a 1-core system) has the spec it always had.
+        ...(pd.cpu !== 0 ? { core: pd.cpu } : {}),
+      },
     });
     const ntfn = b.add({ name: `ntfn_${n}`, kind: "notification", sizeBits: 6 });
     const ep = needsEp(sys, pd) ? b.add({ name: `ep_${n}`, kind: "ep", sizeBits: 4 }) : null;

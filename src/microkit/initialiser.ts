@@ -65,6 +65,11 @@ export interface InitialiserPrograms {
   programs: Map<string, MicrokitProgram>;
   /** The monitor's main. */
   monitor: () => UserGenerator;
+  /**
+   * Filled with the initialiser's CNode slot of every spec object (index = object index, -1 for
+   * none), so tools can tell which kernel object each spec object became (src/system/introspect.ts).
+   */
+  objectSlots?: number[];
 }
 
 /** A readable failure of the initialiser (the engine reports it as the root task's error). */
@@ -149,7 +154,9 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
       wm: u.paddr,
       device: u.isDevice !== 0,
     }));
-    const objSlot = new Array<number>(spec.objects.length).fill(-1);
+    const objSlot = progs.objectSlots ?? [];
+    objSlot.length = 0;
+    for (let i = 0; i < spec.objects.length; i++) objSlot.push(-1);
 
     function* retypeAt(ut: Untyped, type: number, size: number, bytes: number, dest: number) {
       const at = Math.ceil(ut.wm / bytes) * bytes;
@@ -407,7 +414,7 @@ export function microkitInitialiser(build: MicrokitBuild, progs: InitialiserProg
       if (s === undefined) continue;
       check(
         yield* seL4_SchedControl_ConfigureFlags(
-          bi.schedcontrol.start,
+          bi.schedcontrol.start + (s.core ?? 0),
           objSlot[i],
           s.budget,
           s.period,

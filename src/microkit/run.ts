@@ -21,12 +21,13 @@ export function microkitRootTask(
   build: MicrokitBuild,
   sys: SdfSystem,
   programs: Map<string, MicrokitProgram>,
+  objectSlots?: number[],
 ): RootMain {
   const monitor = monitorMain({
     pdNames: sys.protectionDomains.map((p) => p.name),
     stackBottoms: build.pds.map((p) => p.stackBottom),
   });
-  return microkitInitialiser(build, { programs, monitor }) as RootMain;
+  return microkitInitialiser(build, { programs, monitor, objectSlots }) as RootMain;
 }
 
 /**
@@ -35,7 +36,9 @@ export function microkitRootTask(
  * (SDF_DEFAULT_CONFIG). Others get seL4's default single domain, whose boot schedule never ends, so
  * that a system whose threads have all finished goes idle rather than switching domains forever.
  */
-export function microkitKernelConfig(sys: SdfSystem): KernelConfig {
+export function microkitKernelConfig(sys: SdfSystem, numNodes = 1): KernelConfig {
+  // A multicore kernel (the Microkit's smp- configurations) never has a domain schedule.
+  if (numNodes > 1) return { numNodes };
   if (sys.domains === null) return {};
   return {
     numDomains: SDF_DEFAULT_CONFIG.numDomains,

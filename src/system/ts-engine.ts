@@ -22,6 +22,7 @@ import {
   TRAP_SYSCALL,
   TRAP_TAILCALL,
   TRAP_VMFAULT,
+  LOCATE_PROBE,
   UserFault,
   type UserGenerator,
   type UserMemoryAccess,
@@ -84,6 +85,10 @@ export interface ThreadHandle {
   readonly regs: Uint32Array;
   readonly ipcBuffer: number;
   machineContext: object | null;
+  /** seL4_TCBFlag bits (the RV engine reads seL4_TCBFlag_fpuDisabled). */
+  readonly flags?: number;
+  /** The saved FPU context (the RV engine's), null until first saved. */
+  fpuState?: object | null;
 }
 
 export class TsEngine {
@@ -183,6 +188,39 @@ export class TsEngine {
     return pc === ex.parkPc || (ex.park === PARK_SYSCALL && pc === ex.parkPc + 4);
   }
 
+  /**
+   * The stack of a TS thread parked at a trap (a syscall or a faulting memory access), recorded by
+   * the stub it is parked in (LOCATE_PROBE), or null. Meant for a thread stopped by a fault: if the
+   * probe reaches user code instead (a stub that does not answer it), that code runs against
+   * scratch registers and memory, and the thread's generator is dropped.
+   */
+  parkedStack(t: ThreadHandle): string | null {
+    const ex = t.machineContext;
+    if (!(ex instanceof ThreadExec) || ex.gen === null || ex.park === PARK_NONE || ex.park === PARK_BUSY)
+      return null;
+    const saved = { regs: rt.regs, ram32: rt.ram32, mem: rt.mem, ipcIndex: rt.ipcIndex, tls: rt.tls };
+    rt.regs = new Uint32Array(t.regs.length);
+    rt.ram32 = new Uint32Array(0);
+    rt.mem = PROBE_MEMORY;
+    rt.ipcIndex = -1;
+    rt.tls = ex.tls;
+    rt.probeStack = null;
+    try {
+      const r = ex.gen.throw(LOCATE_PROBE);
+      if (rt.probeStack === null || r.done === true) ex.gen = null;
+    } catch {
+      ex.gen = null;
+    } finally {
+      rt.regs = saved.regs;
+      rt.ram32 = saved.ram32;
+      rt.mem = saved.mem;
+      rt.ipcIndex = saved.ipcIndex;
+      rt.tls = saved.tls;
+    }
+    if (ex.gen === null) ex.park = PARK_NONE;
+    return rt.probeStack;
+  }
+
   /** Forget a thread's generator (its TCB is gone, or its pc was rewritten). */
   forget(t: ThreadHandle): void {
     t.machineContext = null;
@@ -277,6 +315,7 @@ export class TsEngine {
         if (vaddr % 8 !== 0) return -1;
         const p = m.translate(vaddr, write ? ACCESS_WRITE : ACCESS_READ, true);
         if (p < 0 || !mem.isRam(p, 8)) return -1;
+        if (write) mem.markWritten(p, 8);
         return mem.u32Index(p);
       },
       read(vaddr: number, size: number): number | bigint {
@@ -324,7 +363,7 @@ export class TsEngine {
         for (let i = 0; i < bytes.length;) {
           const n = Math.min(bytes.length - i, PAGE - ((vaddr + i) % PAGE));
           const p = translate(vaddr + i, true);
-          if (mem.isRam(p, n)) mem.u8.set(bytes.subarray(i, i + n), p - mem.ramBase);
+          if (mem.isRam(p, n)) mem.writeBytes(p, bytes.subarray(i, i + n));
           else for (let j = 0; j < n; j++) writeByte(vaddr + i + j, bytes[i + j]);
           i += n;
         }
@@ -336,8 +375,7 @@ export class TsEngine {
     }
     function writeByte(vaddr: number, b: number): void {
       const p = translate(vaddr, true);
-      if (mem.isRam(p, 1)) mem.u8[p - mem.ramBase] = b;
-      else mem.mmioWrite(p, 1, b);
+      mem.write8(p, b);
     }
   }
 }
@@ -350,6 +388,23 @@ function word(regs: Uint32Array, r: number): number | bigint {
 }
 
 export { FaultIP };
+
+/** Memory as user code sees it while a probe runs: every access faults. */
+const PROBE_MEMORY: UserMemoryAccess = {
+  wordIndex: () => -1,
+  read: (vaddr) => {
+    throw new UserFault(vaddr, false);
+  },
+  write: (vaddr) => {
+    throw new UserFault(vaddr, true);
+  },
+  readBytes: (vaddr) => {
+    throw new UserFault(vaddr, false);
+  },
+  writeBytes: (vaddr) => {
+    throw new UserFault(vaddr, true);
+  },
+};
 
 /** The smallest page: a translation holds for at least this aligned block. */
 const PAGE = 0x1000;

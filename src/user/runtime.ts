@@ -74,7 +74,22 @@ export interface ThreadRuntime {
   onResume: (() => void) | null;
   /** The generator a TRAP_TAILCALL hands the thread over to. */
   tailCall: UserGenerator | null;
+  /** The stack a stub recorded when LOCATE_PROBE was thrown into it (see LOCATE_PROBE). */
+  probeStack: string | null;
+  /**
+   * System-call stubs created and not yet run. One still there when the run ends was dropped: a
+   * call written without `yield*`, which does nothing (the CLI says so).
+   */
+  unstarted: number;
 }
+
+/**
+ * Thrown into a parked thread's generator to ask where it stands (a fault report wants the user's
+ * file and line of the `yield*` that trapped): a stub parked at its trap records the stack (the
+ * generators delegating to it are all on it, each at its `yield*`) in `rt.probeStack` and stays
+ * parked exactly as it was. Never thrown on any normal path.
+ */
+export const LOCATE_PROBE: object = Object.freeze({ sel4tsLocateProbe: true });
 
 export type EntryFunction = (a0: number | bigint, a1: number | bigint, a2: number | bigint) => UserGenerator;
 
@@ -100,6 +115,8 @@ export const rt: ThreadRuntime = {
   tls: null,
   onResume: null,
   tailCall: null,
+  probeStack: null,
+  unstarted: 0,
 };
 
 const generatorPrototype = Object.getPrototypeOf(function* () {}).prototype as object;

@@ -5,11 +5,13 @@
 import { seL4_CapInitThreadCNode, type seL4_BootInfo } from "../../src/user/libsel4.ts";
 import { CNode, Tcb } from "../../src/kernel/structures.ts";
 import type { System } from "../../src/system/system.ts";
-import { runRoot } from "../harness.ts";
+import { HARNESS_ROOT_CNODE_BITS, runRoot } from "../harness.ts";
 
 export const PAGE = 4096;
 export const RAM_SIZE = 64 * 1024 * 1024; // what runRoot boots with
-export const NUM_SLOTS = 4096;
+/** The root CNode runRoot boots with (KernelRootCNodeSizeBits; the default is checked apart). */
+export const CNODE_BITS = HARNESS_ROOT_CNODE_BITS;
+export const NUM_SLOTS = 2 ** CNODE_BITS;
 
 export function rootTcb(system: System): Tcb {
   for (const o of system.kernel.state.objects.values())

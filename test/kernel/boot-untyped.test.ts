@@ -31,7 +31,7 @@ import {
 import { KERNEL_BOOT_CODE_SIZE, KERNEL_IMAGE_SIZE, splitRegion } from "../../src/kernel/boot.ts";
 import { System } from "../../src/system/system.ts";
 import { runRoot } from "../harness.ts";
-import { bootInfo, cut, PAGE, RAM_SIZE, rootCNode, runs } from "./boot-helpers.ts";
+import { bootInfo, CNODE_BITS, cut, PAGE, RAM_SIZE, rootCNode, runs } from "./boot-helpers.ts";
 
 describe("BOOT-7 untyped list", () => {
   it("BOOT-7 device untypeds first, then RAM; each ascending, disjoint, naturally aligned, 4..38 bits", () => {
@@ -101,16 +101,25 @@ describe("BOOT-7 untyped list", () => {
       { paddr: KERNEL_ELF_PADDR + 0x2000, sizeBits: 12, isDevice: 0 },
     ]);
     const free = runs(ram.slice(2));
-    expect(free.length).toBe(2);
+    expect(free.length).toBe(3);
+    // The loader's device tree follows the kernel image; the rest of its last page is free, and
+    // the root task image starts on the next page.
+    const dtbEnd = KERNEL_ELF_PADDR + KERNEL_IMAGE_SIZE + 4421;
+    expect(free[0]).toEqual({
+      start: Math.ceil(dtbEnd / 16) * 16,
+      end: KERNEL_ELF_PADDR + KERNEL_IMAGE_SIZE + 2 * PAGE,
+    });
     const imagePages = bi.userImageFrames.end - bi.userImageFrames.start;
-    expect(free[0].start).toBe(KERNEL_ELF_PADDR + KERNEL_IMAGE_SIZE + imagePages * PAGE);
-    expect(free[1].end).toBe(RAM_BASE + RAM_SIZE);
-    // The hole between is exactly the root server objects: CNode 2^17, VSpace, ASID pool, IPC
-    // buffer, boot info (4 KiB each), the paging tables, TCB 2^11, SC 2^7; aligned to 2^17.
+    expect(free[1].start).toBe(free[0].end + imagePages * PAGE);
+    expect(free[2].end).toBe(RAM_BASE + RAM_SIZE);
+    // The hole between is exactly the root server objects: CNode 2^(bits + 5), the extra boot
+    // info 2^13, VSpace, ASID pool, IPC buffer, boot info (4 KiB each), the paging tables, TCB
+    // 2^11, SC 2^7; aligned to the largest, the CNode.
     const nPaging = bi.userImagePaging.end - bi.userImagePaging.start;
-    const rootserver = 2 ** 17 + 4 * PAGE + nPaging * PAGE + 2 ** 11 + 2 ** 7;
-    expect(free[0].end % 2 ** 17).toBe(0);
-    expect(free[1].start - free[0].end).toBe(rootserver);
+    const cnode = 2 ** (CNODE_BITS + 5);
+    const rootserver = cnode + 2 ** 13 + 4 * PAGE + nPaging * PAGE + 2 ** 11 + 2 ** 7;
+    expect(free[1].end % cnode).toBe(0);
+    expect(free[2].start - free[1].end).toBe(rootserver);
   });
 
   it("BOOT-7 isDevice is what Retype sees: device untypeds make frames but not endpoints", () => {
@@ -214,7 +223,7 @@ describe("BOOT-8 boot untypeds start full and reset on first use", () => {
     let target = { paddr: 0, sizeBits: 0 };
     let err = -1;
     system.boot(function* (bi) {
-      const i = bi.untypedList.findIndex((u) => u.isDevice === 0 && u.sizeBits === 15);
+      const i = bi.untypedList.findIndex((u) => u.isDevice === 0 && u.sizeBits >= 14 && u.sizeBits <= 17);
       err = yield* seL4_Untyped_Retype(
         bi.untyped.start + i,
         seL4_EndpointObject,
@@ -228,16 +237,17 @@ describe("BOOT-8 boot untypeds start full and reset on first use", () => {
     });
     // Find the same untyped from outside and fill it with garbage before the root task runs.
     const cn = rootCNode(system);
-    const ut = cn.slots.find((c) => c.type === cap_untyped_cap && !c.isDevice && c.sizeBits === 15);
+    const ut = cn.slots.find(
+      (c) => c.type === cap_untyped_cap && !c.isDevice && c.sizeBits >= 14 && c.sizeBits <= 17,
+    );
     expect(ut).toBeDefined();
-    target = { paddr: ut?.ptr ?? 0, sizeBits: 15 };
+    target = { paddr: ut?.ptr ?? 0, sizeBits: ut?.sizeBits ?? 0 };
     const mem = system.machine.memory;
-    const off = target.paddr - mem.ramBase;
-    mem.u8.fill(0xa5, off, off + 2 ** target.sizeBits);
+    mem.bytes(target.paddr, 2 ** target.sizeBits).fill(0xa5);
     const result = system.run();
     expect(result.reason, result.message).toBe("idle");
     expect(err).toBe(0);
-    expect(mem.u8.subarray(off, off + 2 ** target.sizeBits).every((b) => b === 0)).toBe(true);
+    expect(mem.readBytes(target.paddr, 2 ** target.sizeBits).every((b) => b === 0)).toBe(true);
   });
 });
 

@@ -59,7 +59,9 @@ import { SchedContext } from "../../src/kernel/structures.ts";
 import { System } from "../../src/system/system.ts";
 import { rt } from "../../src/user/runtime.ts";
 import { runRoot } from "../harness.ts";
-import { bootInfo, NUM_SLOTS, PAGE, RAM_SIZE, rootCNode, rootTcb } from "./boot-helpers.ts";
+import { bootInfo, CNODE_BITS, NUM_SLOTS, PAGE, RAM_SIZE, rootCNode, rootTcb } from "./boot-helpers.ts";
+
+const GUARD = 64 - CNODE_BITS;
 
 describe("BOOT-9 boot info contents", () => {
   it("BOOT-9 node, IO-PT, CNode size, domain, shared frames and IO space fields", () => {
@@ -67,13 +69,14 @@ describe("BOOT-9 boot info contents", () => {
     expect(bi.nodeID).toBe(0);
     expect(bi.numNodes).toBe(1);
     expect(bi.numIOPTLevels).toBe(0);
-    expect(bi.initThreadCNodeSizeBits).toBe(12);
+    expect(bi.initThreadCNodeSizeBits).toBe(CNODE_BITS);
     expect(bi.initThreadDomain).toBe(0);
     expect(bi.sharedFrames).toEqual({ start: 0, end: 0 });
     expect(bi.ioSpaceCaps).toEqual({ start: 0, end: 0 });
-    // No device tree is handed to this kernel: no extra boot info, no extra pages.
-    expect(bi.extraLen).toBe(0);
-    expect(bi.extraBIPages.end - bi.extraBIPages.start).toBe(0);
+    // The device tree as extra boot info: a 16-byte header and QEMU virt's 4421-byte DTB, in the
+    // two pages of an 8 KiB region (as the real kernel gives sel4test).
+    expect(bi.extraLen).toBe(16 + 4421);
+    expect(bi.extraBIPages.end - bi.extraBIPages.start).toBe(2);
     expect(bi.ipcBuffer % PAGE).toBe(0);
   });
 
@@ -112,7 +115,7 @@ describe("BOOT-9 boot info contents", () => {
     expect(region(BI_userImagePaging)).toEqual(bi.userImagePaging);
     expect(region(BI_ioSpaceCaps)).toEqual({ start: 0, end: 0 });
     expect(region(BI_extraBIPages)).toEqual(bi.extraBIPages);
-    expect(w(BI_initThreadCNodeSizeBits)).toBe(12);
+    expect(w(BI_initThreadCNodeSizeBits)).toBe(CNODE_BITS);
     expect(w(BI_initThreadDomain)).toBe(0);
     expect(region(BI_schedcontrol)).toEqual(bi.schedcontrol);
     expect(region(BI_untyped)).toEqual(bi.untyped);
@@ -176,7 +179,7 @@ describe("BOOT-1 root thread", () => {
   it("BOOT-1 with no fault handler a cap fault makes the root thread Inactive", () => {
     let after = false;
     const { system, result } = runRoot(function* () {
-      // Service cptr 4096 + 2: bit 12 lies in the 52-bit guard, so the lookup fails -> cap fault.
+      // Service cptr 2^12 + 2: bit 12 lies in the 52-bit guard, so the lookup fails -> cap fault.
       yield* seL4_CNode_Delete(NUM_SLOTS + seL4_CapInitThreadCNode, 20, 64);
       after = true;
     });
@@ -228,7 +231,7 @@ describe("BOOT-2/3/4/5 initial objects", () => {
     expect(sc.refills[sc.refillHead].rAmount).toBe(50_000);
   });
 
-  it("BOOT-3 guard 52 bits of 0, radix 12: the lookup failure MRs name them", () => {
+  it("BOOT-3 guard 52 bits of 0, radix 12 (the harness's root CNode): the lookup failure MRs name them", () => {
     const seen: number[][] = [];
     let identified: number[] = [];
     runRoot(function* (bi) {
@@ -248,9 +251,9 @@ describe("BOOT-2/3/4/5 initial objects", () => {
       ];
     });
     // [error, failedLookupWasSource, lookup failure type, bitsLeft, guardFound / bitsFound, bitsFound]
-    expect(seen[0]).toEqual([seL4_FailedLookup, 0, seL4_GuardMismatch, 64, 0, 52]);
-    expect(seen[1]).toEqual([seL4_FailedLookup, 0, seL4_GuardMismatch, 64, 0, 52]);
-    expect(seen[2]).toEqual([seL4_FailedLookup, 0, seL4_GuardMismatch, 12, 0, 52]);
+    expect(seen[0]).toEqual([seL4_FailedLookup, 0, seL4_GuardMismatch, 64, 0, GUARD]);
+    expect(seen[1]).toEqual([seL4_FailedLookup, 0, seL4_GuardMismatch, 64, 0, GUARD]);
+    expect(seen[2]).toEqual([seL4_FailedLookup, 0, seL4_GuardMismatch, 12, 0, GUARD]);
     expect(seen[3].slice(0, 5)).toEqual([seL4_FailedLookup, 0, seL4_DepthMismatch, 63, 64]);
     expect(identified).toEqual([cap_null_cap, cap_null_cap, cap_cnode_cap]);
   });
@@ -306,7 +309,7 @@ describe("BOOT-2/3/4/5 initial objects", () => {
     expect(cn.slots[3].mappedASID).toBe(1);
   });
 
-  it("BOOT-5 IPC buffer right after the image, boot info the next page (both writable), nothing after it", () => {
+  it("BOOT-5 IPC buffer right after the image, boot info the next page (both writable), then the extra boot info, nothing after it", () => {
     let ok: number[] = [];
     let reached = false;
     runRoot(function* (bi) {
@@ -316,10 +319,12 @@ describe("BOOT-2/3/4/5 initial objects", () => {
         Number(yield* sel4ts_read(bi.ipcBuffer + 4088, 8)),
         Number(yield* sel4ts_read(bi.ipcBuffer + PAGE + 4088, 8)),
       ];
-      yield* sel4ts_read(bi.ipcBuffer + 2 * PAGE, 8); // no extra boot info: unmapped -> fault
+      ok.push(Number(yield* sel4ts_read(bi.ipcBuffer + 2 * PAGE, 8))); // SEL4_BOOTINFO_HEADER_FDT
+      ok.push(Number(yield* sel4ts_read(bi.ipcBuffer + 2 * PAGE + 8, 8))); // its length
+      yield* sel4ts_read(bi.ipcBuffer + 4 * PAGE, 8); // past the 8 KiB extra boot info: fault
       reached = true;
     });
-    expect(ok).toEqual([0x1234, 0x5678]);
+    expect(ok).toEqual([0x1234, 0x5678, 6, 16 + 4421]);
     expect(reached).toBe(false);
   });
 

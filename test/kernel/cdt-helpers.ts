@@ -25,7 +25,7 @@ import { checkInvariants } from "../../src/kernel/invariants.ts";
 import type { KernelState } from "../../src/kernel/state.ts";
 import { CNode, type Cte, Tcb } from "../../src/kernel/structures.ts";
 import { System } from "../../src/system/system.ts";
-import { findUntyped } from "../harness.ts";
+import { findUntyped, HARNESS_ROOT_CNODE_BITS } from "../harness.ts";
 
 /** The root CNode and the depth that addresses its slot n by cptr n. */
 export const R = seL4_CapInitThreadCNode;
@@ -113,6 +113,7 @@ export function runHooked(
   const system = new System({
     checkInvariants: opts.checkInvariants ?? true,
     ramSize: 64 * 1024 * 1024,
+    kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS },
     maxTicks: 10_000_000_000,
     onDiagnostic: (t) => diagnostics.push(t),
   });

@@ -25,6 +25,7 @@ import {
 } from "../../src/user/libsel4.ts";
 import type { UserGenerator } from "../../src/user/runtime.ts";
 import { checkInvariants } from "../../src/kernel/invariants.ts";
+import { expectMonitorAgrees } from "./monitor-helpers.ts";
 import { checkSched } from "../../src/kernel/invariants-sched.ts";
 import type { KernelState } from "../../src/kernel/state.ts";
 import {
@@ -151,6 +152,10 @@ describe("the scheduler and link invariants catch planted corruption", () => {
       expect(checkSched(ks)).toMatch(expected);
       if (whole) expect(checkInvariants(ks)).toMatch(expected);
       else expect(checkInvariants(ks)).not.toBeNull();
+    });
+    it(`MONITOR catches planted corruption as the whole checker does: ${name}`, () => {
+      const ks = world();
+      expectMonitorAgrees(ks, () => corrupt(ks));
     });
   };
 

@@ -20,6 +20,7 @@ import { checkInvariants } from "../../src/kernel/invariants.ts";
 import { clearCap, CNode, copyCap, type Cte, Endpoint, Tcb } from "../../src/kernel/structures.ts";
 import type { System } from "../../src/system/system.ts";
 import { findUntyped, runRoot } from "../harness.ts";
+import { expectMonitorAgrees } from "./monitor-helpers.ts";
 
 describe("the invariant checker catches planted corruption", () => {
   /** A small system with an untyped split into children, endpoints and a CNode. */
@@ -46,6 +47,10 @@ describe("the invariant checker catches planted corruption", () => {
       expect(checkInvariants(system.kernel.state)).toBeNull();
       corrupt(system);
       expect(checkInvariants(system.kernel.state)).toMatch(expected);
+    });
+    it(`MONITOR catches planted corruption as the whole checker does: ${name}`, () => {
+      const system = populated();
+      expectMonitorAgrees(system.kernel.state, () => corrupt(system));
     });
   };
   const first = (system: System, f: (c: Cte) => boolean): Cte => {

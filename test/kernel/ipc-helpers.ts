@@ -45,7 +45,7 @@ import type {
   Tcb,
 } from "../../src/kernel/structures.ts";
 import { System, type SystemOptions } from "../../src/system/system.ts";
-import { findUntyped, type RootRun } from "../harness.ts";
+import { findUntyped, type RootRun, HARNESS_ROOT_CNODE_BITS } from "../harness.ts";
 
 export const W = 64;
 export const rootCN = seL4_CapInitThreadCNode;
@@ -275,6 +275,7 @@ export function runRootAllowingErrors(
   const system = new System({
     checkInvariants: true,
     ramSize: 64 * 1024 * 1024,
+    kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS },
     maxTicks: 10_000_000_000,
     ...opts,
     onConsole: (b) => bytes.push(b),

@@ -53,7 +53,7 @@ import {
 import { IRQInactive, IRQSignal, IRQTimer, PLIC_SOURCE_PRIORITY } from "../../src/kernel/interrupt.ts";
 import { System, type SystemOptions } from "../../src/system/system.ts";
 import { IER_RDA, LSR_DR, UART_IER, UART_LSR, UART_RBR_THR } from "../../src/machine/uart.ts";
-import { runRoot } from "../harness.ts";
+import { runRoot, HARNESS_ROOT_CNODE_BITS } from "../harness.ts";
 import type { UserGenerator } from "../../src/user/runtime.ts";
 import { call, D } from "./cnode-helpers.ts";
 import { seL4_EndpointObject, seL4_NotificationObject, threadKit, type ThreadKit } from "./thread-helpers.ts";
@@ -67,6 +67,7 @@ function runWith(main: (bi: seL4_BootInfo, sys: System) => UserGenerator<unknown
   const sys = new System({
     checkInvariants: true,
     ramSize: 64 * 1024 * 1024,
+    kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS },
     maxTicks: 10_000_000_000,
     onDiagnostic: (t) => diagnostics.push(t),
   });

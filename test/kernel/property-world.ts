@@ -86,7 +86,7 @@ import {
 import type { EntryFunction, UserGenerator } from "../../src/user/runtime.ts";
 import { Tcb } from "../../src/kernel/structures.ts";
 import { System } from "../../src/system/system.ts";
-import { findUntyped } from "../harness.ts";
+import { findUntyped, HARNESS_ROOT_CNODE_BITS } from "../harness.ts";
 import {
   BADGED_EP,
   BADGED_NTFN,
@@ -131,6 +131,8 @@ export interface WorldOptions {
   ramSize?: number;
   /** Collects a line per root command and per thread operation (for debugging a failure). */
   trace?: string[];
+  /** KernelMaxNumNodes: with several, SCConfigure spreads SCs over the cores' SchedControl caps. */
+  numNodes?: number;
 }
 
 const seL4_MaxError = 10;
@@ -154,6 +156,7 @@ export function runWorld(cmds: Cmd[], opts: WorldOptions = {}): WorldOutcome {
   const system = new System({
     checkInvariants: true,
     ramSize: opts.ramSize ?? 64 * 1024 * 1024,
+    kernelConfig: { rootCNodeSizeBits: HARNESS_ROOT_CNODE_BITS, numNodes: opts.numNodes ?? 1 },
     maxTicks: opts.maxTicks ?? 2_000_000,
     onConsole: () => undefined,
     onDiagnostic: (t) => diagnostics.push(t),
@@ -212,6 +215,8 @@ export function checkWorldAnswers(cmds: Cmd[], out: WorldOutcome): void {
 
 class Ctx {
   cmdIndex = 0;
+  /** SCConfigure commands so far: the n-th uses core n mod numNodes. */
+  private configures = 0;
   readonly body: EntryFunction;
   private utObj = 0;
   private utVm = 0;
@@ -474,7 +479,7 @@ class Ctx {
       case "BindNtfn":
         return yield* inv("BindNtfn", cap(c.tcb), () => seL4_TCB_BindNotification(cap(c.tcb), cap(c.ntfn)));
       case "SCConfigure": {
-        const ctl = this.bi.schedcontrol.start;
+        const ctl = this.bi.schedcontrol.start + (this.configures++ % this.bi.numNodes);
         return yield* inv("SCConfigure", ctl, () =>
           seL4_SchedControl_ConfigureFlags(ctl, cap(c.sc), c.budget, c.period, c.refills, c.badge, c.flags),
         );

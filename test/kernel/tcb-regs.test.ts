@@ -330,4 +330,18 @@ describe("TH-25, TH-26 TLS base and flags", () => {
       expect(kTcb(t.tcb).flags).toBe(0);
     });
   });
+
+  it("TH-26 SetFlags on a kernel built without an FPU: no flag exists (seL4_TCBFlag_MASK is 0)", () => {
+    let got: unknown;
+    runRoot(
+      function* (bi) {
+        const k = yield* kit(bi);
+        const t = yield* k.thread(function* () {}, { start: false });
+        got = yield* call(t.tcb, TCBSetFlags, [0, 0xff]);
+        expect(kTcb(t.tcb).flags).toBe(0);
+      },
+      { kernelConfig: { fpu: false } },
+    );
+    expect(got).toEqual({ label: 0, length: 1, mrs: [0], badge: 0 });
+  });
 });

@@ -54,6 +54,8 @@ export interface SpawnOptions {
   start?: boolean;
   /** Put the SC's cap in this (empty) slot instead of a fresh one. */
   scSlot?: number;
+  /** The core whose SchedControl cap configures the SC (default 0). */
+  core?: number;
 }
 
 export function* threadKit(bi: seL4_BootInfo): UserGenerator<ThreadKit> {
@@ -102,7 +104,7 @@ export function* threadKit(bi: seL4_BootInfo): UserGenerator<ThreadKit> {
       }
       const budget = opts.budgetUs ?? 1000;
       err = yield* seL4_SchedControl_Configure(
-        bi.schedcontrol.start,
+        bi.schedcontrol.start + (opts.core ?? 0),
         sc,
         budget,
         opts.periodUs ?? budget,

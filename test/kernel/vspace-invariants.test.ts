@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { seL4_ReadWrite, sel4ts_write } from "../../src/user/libsel4.ts";
 import { checkInvariants } from "../../src/kernel/invariants.ts";
+import { expectMonitorAgrees } from "./monitor-helpers.ts";
 import { ASIDPool } from "../../src/kernel/structures.ts";
 import type { System } from "../../src/system/system.ts";
 import { rootSlot, runHooked } from "./cdt-helpers.ts";
@@ -49,6 +50,10 @@ describe("VSpace invariants", () => {
       expect(checkInvariants(b.system.kernel.state)).toBeNull();
       corrupt(b);
       expect(checkInvariants(b.system.kernel.state)).toMatch(expected);
+    });
+    it(`MONITOR catches planted corruption as the whole checker does: ${name}`, () => {
+      const b = build();
+      expectMonitorAgrees(b.system.kernel.state, () => corrupt(b));
     });
   };
   const slot = (b: Built, i: number) => rootSlot(b.system.kernel.state, i);

@@ -1,4 +1,4 @@
-// `sel4ts check`: diagnostics on stderr as FILE:LINE:COL: message, exit status 0 / 1 / 2.
+// `sel4ts check`: diagnostics on stderr as FILE:LINE:COL: message, exit status 0 / 1 (bad input) / 2 (usage).
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +32,7 @@ describe("sel4ts check", () => {
     `<system>\n  <memory_region name="m" prefill_path="data.bin"/>\n  <protection_domain name="a">\n    <program_image path="a.ts"/>\n    <map mr="m" vaddr="0x1000000"/>\n  </protection_domain>\n</system>\n`,
   );
   writeFileSync(join(dir, "data.bin"), "hello");
+  writeFileSync(join(dir, "a.ts"), "export default { *init() {}, notified() {} };\n");
   const bad = join(dir, "bad.system");
   writeFileSync(
     bad,
@@ -54,9 +55,9 @@ describe("sel4ts check", () => {
     );
   });
 
-  it("exits 2 for a missing file or bad usage", async () => {
+  it("exits 1 for a missing file, 2 for bad usage", async () => {
     const io = capture();
-    expect(await main(["check", join(dir, "nope.system")])).toBe(2);
+    expect(await main(["check", join(dir, "nope.system")])).toBe(1);
     expect(await main(["check"])).toBe(2);
     expect(await main(["check", good, "--search-path"])).toBe(2);
     expect(io.err.join("")).toMatch(/cannot read/);

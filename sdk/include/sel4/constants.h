@@ -12,7 +12,6 @@
 #define seL4_WordBits 64
 #define seL4_WordSizeBits 3
 #define seL4_SlotBits 5
-#define seL4_TCBBits 11
 #define seL4_EndpointBits 4
 #define seL4_NotificationBits 6
 #define seL4_ReplyBits 5
@@ -38,6 +37,12 @@
 #define seL4_MinSchedContextBits 7
 #define seL4_CoreSchedContextBytes 128
 #define seL4_RefillSizeBytes 16
+/* The TCB holds the F/D register file only when the kernel has the FPU. */
+#ifdef CONFIG_HAVE_FPU
+#define seL4_TCBBits 11
+#else
+#define seL4_TCBBits 10
+#endif
 #define seL4_UserTop 0x3ffffff000ul
 #define seL4_UserVSpaceTop 0x3fffffeffful
 #define seL4_BootInfoFrameBits 12

@@ -15,7 +15,7 @@
 #define LIBSEL4_INLINE_FUNC static inline LIBSEL4_UNUSED
 
 /* The IPC buffer pointer is a plain global: sel4ts threads start without a TLS area. */
-#define LIBSEL4_THREAD_LOCAL
+#define LIBSEL4_THREAD_LOCAL __thread
 
 #define SEL4_COMPILE_ASSERT(name, expr) _Static_assert(expr, #name);
 

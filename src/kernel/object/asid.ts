@@ -32,6 +32,7 @@ import {
 import { ASIDPool, clearCap, Cte } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import { asidLowBits, nASIDPools } from "../vspace.ts";
+import { UE_riscv_vspace_1042, UE_riscv_vspace_979, userError } from "../usererror.ts";
 
 const poolCap = new Cte(null, -1);
 
@@ -57,7 +58,10 @@ export function decodeRISCVASIDControlInvocation(label: number, length: number):
 
   let i = 0;
   while (i < nASIDPools && ks.asidTable[i] !== null) i++;
-  if (i === nASIDPools) return error(seL4_DeleteFirst);
+  if (i === nASIDPools) {
+    userError(UE_riscv_vspace_979);
+    return error(seL4_DeleteFirst);
+  }
   const asidBase = i * 2 ** asidLowBits;
 
   if (parentSlot.type !== cap_untyped_cap || parentSlot.sizeBits !== seL4_ASIDPoolBits || parentSlot.isDevice)
@@ -105,7 +109,10 @@ export function decodeRISCVASIDPoolInvocation(label: number, cap: Cte): Exceptio
   if (label !== RISCVASIDPoolAssign) return error(seL4_IllegalOperation);
   const vspaceSlot = current_extra_caps.slots[0];
   if (vspaceSlot === null) return error(seL4_TruncatedMessage);
-  if (vspaceSlot.type !== cap_page_table_cap || vspaceSlot.isMapped) return invalidCap(1);
+  if (vspaceSlot.type !== cap_page_table_cap || vspaceSlot.isMapped) {
+    userError(UE_riscv_vspace_1042);
+    return invalidCap(1);
+  }
 
   const pool = ks.asidTable[cap.extra >>> asidLowBits];
   if (pool === null) {

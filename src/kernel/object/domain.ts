@@ -40,6 +40,8 @@ import {
   tcbSchedDequeue,
   tcbSchedEnqueue,
 } from "../thread.ts";
+import * as UE from "../usererror.ts";
+import { userError, wordArg } from "../usererror.ts";
 
 /** DSCHED_MAX_DURATION = 2^56 - 1, as (hi, lo) halves. */
 const MAX_DURATION_HI = 0x00ff_ffff;
@@ -133,19 +135,22 @@ function nextDomain(d: DomainSchedule): void {
   d.timeLo = d.durationLo[d.idx];
 }
 
-function error(type: number): Exception {
+/** A syscall error of `type`, reported as user error `site`. */
+
+function error(type: number, site: number = UE.UE_NONE): Exception {
+  userError(site);
   current_syscall_error.type = type;
   return EXCEPTION_SYSCALL_ERROR;
 }
 
-function invalidArgument(n: number): Exception {
+function invalidArgument(n: number, site: number): Exception {
   current_syscall_error.invalidArgumentNumber = n;
-  return error(seL4_InvalidArgument);
+  return error(seL4_InvalidArgument, site);
 }
 
-function rangeError(min: number, max: number): Exception {
+function rangeError(min: number, max: number, site: number): Exception {
   setRangeError(min, max);
-  return error(seL4_RangeError);
+  return error(seL4_RangeError, site);
 }
 
 export function decodeDomainInvocation(
@@ -169,12 +174,15 @@ export function decodeDomainInvocation(
 
 /** SCH-28 DomainSet_Set(domain; TCB). */
 function decodeDomainSetSet(length: number): Exception {
-  if (length === 0) return error(seL4_TruncatedMessage);
+  if (length === 0) return error(seL4_TruncatedMessage, UE.UE_domain_30);
   const domain = argNum(0);
-  if (domain >= ks.numDomains) return invalidArgument(0);
+  if (domain >= ks.numDomains) {
+    userError(UE.UE_domain_36, wordArg(argHi(0), argLo(0)), ks.numDomains);
+    return invalidArgument(0, UE.UE_NONE);
+  }
   const tcap = current_extra_caps.slots[0];
-  if (tcap === null) return error(seL4_TruncatedMessage);
-  if (tcap.type !== cap_thread_cap) return invalidArgument(1);
+  if (tcap === null) return error(seL4_TruncatedMessage, UE.UE_domain_45);
+  if (tcap.type !== cap_thread_cap) return invalidArgument(1, UE.UE_domain_52);
   setThreadState(inv.thread, ThreadState_Restart);
   setDomain(tcap.obj as Tcb, domain);
   return EXCEPTION_NONE;
@@ -190,18 +198,18 @@ function setDomain(t: Tcb, dom: number): void {
 
 /** SCH-29 DomainSet_ScheduleConfigure(index, domain, duration). */
 function decodeDomainScheduleConfigure(length: number): Exception {
-  if (length < 3) return error(seL4_TruncatedMessage);
+  if (length < 3) return error(seL4_TruncatedMessage, UE.UE_domain_74);
   const index = argNum(0);
   const domain = argNum(1);
   const durHi = argHi(2);
   const durLo = argLo(2);
   const d = domainSchedule();
-  if (index >= d.length - 1) return rangeError(0, d.length - 2);
-  if (domain >= ks.numDomains) return rangeError(0, ks.numDomains - 1);
-  if (durHi > MAX_DURATION_HI) return invalidArgument(2);
+  if (index >= d.length - 1) return rangeError(0, d.length - 2, UE.UE_domain_84);
+  if (domain >= ks.numDomains) return rangeError(0, ks.numDomains - 1, UE.UE_domain_91);
+  if (durHi > MAX_DURATION_HI) return invalidArgument(2, UE.UE_domain_98);
   const zero = durHi === 0 && durLo === 0;
-  if (zero && domain !== 0) return invalidArgument(1);
-  if (index === d.start && zero) return invalidArgument(2);
+  if (zero && domain !== 0) return invalidArgument(1, UE.UE_domain_104);
+  if (index === d.start && zero) return invalidArgument(2, UE.UE_domain_110);
   setThreadState(inv.thread, ThreadState_Restart);
   d.domain[index] = domain;
   d.durationHi[index] = durHi;
@@ -211,11 +219,11 @@ function decodeDomainScheduleConfigure(length: number): Exception {
 
 /** SCH-30 DomainSet_ScheduleSetStart(index). */
 function decodeDomainScheduleSetStart(length: number): Exception {
-  if (length < 1) return error(seL4_TruncatedMessage);
+  if (length < 1) return error(seL4_TruncatedMessage, UE.UE_domain_135);
   const index = argNum(0);
   const d = domainSchedule();
-  if (index >= d.length) return rangeError(0, d.length - 1);
-  if (d.isEndMarker(index)) return invalidArgument(0);
+  if (index >= d.length) return rangeError(0, d.length - 1, UE.UE_domain_142);
+  if (d.isEndMarker(index)) return invalidArgument(0, UE.UE_domain_149);
   setThreadState(inv.thread, ThreadState_Restart);
   // End the current domain's time now: the next choice of thread restarts the schedule at `index`.
   d.start = index;

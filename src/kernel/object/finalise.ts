@@ -21,6 +21,7 @@ import {
   schedContextUnbindReply,
   schedContextUnbindTCB,
 } from "../schedcontext.ts";
+import { remoteTCBStall } from "../smp.ts";
 import { suspend } from "../thread.ts";
 import { deleteASIDPool, unmapFrame, unmapPageTable } from "../vspace.ts";
 
@@ -40,6 +41,7 @@ export const finaliseObjectHooks = {
     else if (t.state === ThreadState_BlockedOnReceive) cancelIPC(t);
   },
   tcb(t: Tcb): void {
+    if (ks.numNodes > 1) remoteTCBStall(t);
     unbindNotification(t);
     const sc = t.sc;
     if (sc !== null) {

@@ -53,19 +53,23 @@ import {
   unmapPage,
   writePte,
 } from "../vspace.ts";
+import * as UE from "../usererror.ts";
+import { userError, wordArg } from "../usererror.ts";
 
 /** seL4_RISCV_ExecuteNever: bit 0 of the VM attributes word. */
 const riscvExecuteNever = 1;
 const TWO32 = 0x1_0000_0000;
 
-function error(type: number): Exception {
+/** A syscall error of `type`, reported as user error `site`. */
+function error(type: number, site: number = UE.UE_NONE): Exception {
+  userError(site);
   current_syscall_error.type = type;
   return EXCEPTION_SYSCALL_ERROR;
 }
 
-function invalidCap(n: number): Exception {
+function invalidCap(n: number, site: number): Exception {
   current_syscall_error.invalidCapNumber = n;
-  return error(seL4_InvalidCapability);
+  return error(seL4_InvalidCapability, site);
 }
 
 /** maskVMRights (VS-11): a frame's VM rights masked by a seL4_CapRights_t word. */
@@ -74,6 +78,7 @@ export function maskVMRights(vm: number, mask: number): number {
   if (vm === VMReadWrite && (mask & seL4_CapRights_Read) !== 0) {
     return (mask & seL4_CapRights_Write) !== 0 ? VMReadWrite : VMReadOnly;
   }
+  if (vm === VMReadWrite && (mask & seL4_CapRights_Write) !== 0) userError(UE.UE_riscv_vspace_649);
   return VMKernelOnly;
 }
 
@@ -108,27 +113,28 @@ export function decodeRISCVFrameInvocation(
       performPageGetAddress(cap.ptr, call);
       return EXCEPTION_NONE;
     default:
-      return error(seL4_IllegalOperation);
+      return error(seL4_IllegalOperation, UE.UE_riscv_vspace_925);
   }
 }
 
 function decodePageMap(length: number, cap: Cte, slot: Cte): Exception {
   const vspaceSlot = current_extra_caps.slots[0];
-  if (length < 3 || vspaceSlot === null) return error(seL4_TruncatedMessage);
+  if (length < 3 || vspaceSlot === null) return error(seL4_TruncatedMessage, UE.UE_riscv_vspace_807);
   const vaddrHi = argHi(0);
   const vaddrLo = argLo(0);
   const rightsMask = argLo(1);
   const attr = argLo(2);
   const sizeBits = cap.sizeBits;
 
-  if (vspaceSlot.type !== cap_page_table_cap || !vspaceSlot.isMapped) return invalidCap(1);
+  if (vspaceSlot.type !== cap_page_table_cap || !vspaceSlot.isMapped)
+    return invalidCap(1, UE.UE_riscv_vspace_822);
   const asid = vspaceSlot.mappedASID;
   const root = findVSpaceForASID(asid);
   if (root === 0) {
     current_syscall_error.failedLookupWasSource = false;
-    return error(seL4_FailedLookup);
+    return error(seL4_FailedLookup, UE.UE_riscv_vspace_833);
   }
-  if (root !== vspaceSlot.ptr) return invalidCap(1);
+  if (root !== vspaceSlot.ptr) return invalidCap(1, UE.UE_riscv_vspace_840);
 
   // vtop = vaddr + size - 1 as a 64-bit word: past 2^64 it wraps to a small value and passes;
   // such a vaddr is never aligned, so the alignment check then rejects it.
@@ -152,13 +158,14 @@ function decodePageMap(length: number, cap: Cte, slot: Cte): Exception {
   const pte = readPte(ptSlot);
   if (cap.mappedASID !== 0) {
     // Already mapped: only a remap at the same place is allowed (VS-10).
-    if (cap.mappedASID !== asid) return invalidCap(1);
+    if (cap.mappedASID !== asid) return invalidCap(1, UE.UE_riscv_vspace_871);
     if (cap.mappedAddr !== vaddr) {
       current_syscall_error.invalidArgumentNumber = 0;
-      return error(seL4_InvalidArgument);
+      return error(seL4_InvalidArgument, UE.UE_riscv_vspace_878);
     }
-    if (isPTEPageTable(pte)) return error(seL4_DeleteFirst);
+    if (isPTEPageTable(pte)) return error(seL4_DeleteFirst, UE.UE_riscv_vspace_886);
   } else if ((pte & PTE_V) !== 0) {
+    userError(UE.UE_riscv_vspace_893, wordArg(vaddrHi, vaddrLo));
     return error(seL4_DeleteFirst);
   }
 

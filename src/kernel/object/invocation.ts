@@ -29,7 +29,13 @@ import {
 } from "../../abi/index.ts";
 import { sendSignal } from "../notification.ts";
 import { doReplyTransfer, sendIPC } from "../endpoint.ts";
-import { current_syscall_error, EXCEPTION_NONE, EXCEPTION_SYSCALL_ERROR, type Exception } from "../state.ts";
+import {
+  current_syscall_error,
+  EXCEPTION_NONE,
+  EXCEPTION_SYSCALL_ERROR,
+  ks,
+  type Exception,
+} from "../state.ts";
 import type { Cte, Endpoint, Notification, Reply } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import { inv } from "../msg.ts";
@@ -41,8 +47,23 @@ import { decodeSchedControlInvocation } from "./schedcontrol.ts";
 import { decodeSchedContextInvocation } from "./schedcontext.ts";
 import { decodeIRQControlInvocation, decodeIRQHandlerInvocation } from "./irq.ts";
 import { decodeRISCVMMUInvocation } from "./vspace-invocations.ts";
+import {
+  UE_objecttype_643,
+  UE_objecttype_649,
+  UE_objecttype_656,
+  UE_objecttype_680,
+  UE_objecttype_720,
+  UE_objecttype_731,
+  UE_objecttype_742,
+  UE_objecttype_763,
+  UE_objecttype_772,
+  userError,
+  wordArg,
+} from "../usererror.ts";
 
-function invalidCap(n: number): Exception {
+/** An InvalidCapability error for the invoked cap, reported at user error `site`. */
+function invalidCap(n: number, site: number): Exception {
+  userError(site, wordArg(inv.cptrHi, inv.cptrLo));
   current_syscall_error.type = seL4_InvalidCapability;
   current_syscall_error.invalidCapNumber = n;
   return EXCEPTION_SYSCALL_ERROR;
@@ -58,12 +79,15 @@ export function decodeInvocation(
   canDonate: boolean,
   firstPhase: boolean,
 ): Exception {
-  switch (cap.type) {
+  const t = cap.type;
+  if (t !== cap_endpoint_cap && t !== cap_notification_cap && t !== cap_reply_cap) ks.capsDirty = true;
+  switch (t) {
     case cap_null_cap:
+      return invalidCap(0, UE_objecttype_643);
     case cap_zombie_cap:
-      return invalidCap(0);
+      return invalidCap(0, UE_objecttype_649);
     case cap_endpoint_cap:
-      if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0);
+      if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0, UE_objecttype_656);
       setThreadState(inv.thread, ThreadState_Restart);
       sendIPC(
         block,
@@ -78,7 +102,7 @@ export function decodeInvocation(
       );
       return EXCEPTION_NONE;
     case cap_notification_cap:
-      if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0);
+      if ((cap.rights & seL4_CapRights_Write) === 0) return invalidCap(0, UE_objecttype_680);
       setThreadState(inv.thread, ThreadState_Restart);
       sendSignal(cap.obj as Notification, cap.dataHi, cap.dataLo);
       return EXCEPTION_NONE;
@@ -87,21 +111,21 @@ export function decodeInvocation(
       doReplyTransfer(inv.thread, cap.obj as Reply, (cap.rights & seL4_CapRights_Grant) !== 0);
       return EXCEPTION_NONE;
     case cap_cnode_cap:
-      if (firstPhase) return invalidCap(0);
+      if (firstPhase) return invalidCap(0, UE_objecttype_742);
       return decodeCNodeInvocation(label, length, cap);
     case cap_untyped_cap:
       return decodeUntypedInvocation(label, length, slot);
     case cap_thread_cap:
-      if (firstPhase) return invalidCap(0);
+      if (firstPhase) return invalidCap(0, UE_objecttype_720);
       return decodeTCBInvocation(label, length, cap, slot, call);
     case cap_domain_cap:
-      if (firstPhase) return invalidCap(0);
+      if (firstPhase) return invalidCap(0, UE_objecttype_731);
       return decodeDomainInvocation(label, length, cap, slot, call);
     case cap_sched_control_cap:
-      if (firstPhase) return invalidCap(0);
+      if (firstPhase) return invalidCap(0, UE_objecttype_763);
       return decodeSchedControlInvocation(label, length, cap, slot, call);
     case cap_sched_context_cap:
-      if (firstPhase) return invalidCap(0);
+      if (firstPhase) return invalidCap(0, UE_objecttype_772);
       return decodeSchedContextInvocation(label, length, cap, slot, call);
     case cap_irq_control_cap:
       return decodeIRQControlInvocation(label, length, cap, slot, call);

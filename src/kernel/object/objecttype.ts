@@ -41,7 +41,6 @@ import {
   seL4_RISCV_PageTableObject,
   seL4_SchedContextObject,
   seL4_SlotBits,
-  seL4_TCBBits,
   seL4_TCBObject,
   seL4_UntypedObject,
   SCHED_CONTEXT_HEADER_BYTES,
@@ -71,6 +70,7 @@ import {
   ZombieType_ZombieTCB,
 } from "../structures.ts";
 import { finaliseObjectHooks } from "./finalise.ts";
+import { UE_riscv_objecttype_27, UE_riscv_vspace_649, userError } from "../usererror.ts";
 
 /** Size in bits of the memory a physical cap covers (cap_get_capSizeBits). */
 export function capSizeBits(c: Cte): number {
@@ -86,9 +86,9 @@ export function capSizeBits(c: Cte): number {
     case cap_cnode_cap:
       return c.sizeBits + seL4_SlotBits;
     case cap_thread_cap:
-      return seL4_TCBBits;
+      return ks.tcbBits;
     case cap_zombie_cap:
-      return c.sizeBits === ZombieType_ZombieTCB ? seL4_TCBBits : c.sizeBits + seL4_SlotBits;
+      return c.sizeBits === ZombieType_ZombieTCB ? ks.tcbBits : c.sizeBits + seL4_SlotBits;
     case cap_reply_cap:
       return seL4_ReplyBits;
     case cap_page_table_cap:
@@ -207,6 +207,7 @@ export function deriveCap(slot: Cte, cap: Cte): Exception {
     }
     case cap_page_table_cap:
       if (!cap.isMapped) {
+        userError(UE_riscv_objecttype_27);
         current_syscall_error.type = seL4_IllegalOperation;
         clearCap(cap);
         return EXCEPTION_SYSCALL_ERROR;
@@ -264,6 +265,7 @@ function maskVMRights(vm: number, mask: number): number {
   if (vm === VMReadWrite && mask & seL4_CapRights_Read) {
     return mask & seL4_CapRights_Write ? VMReadWrite : VMReadOnly;
   }
+  if (vm === VMReadWrite && mask & seL4_CapRights_Write) userError(UE_riscv_vspace_649);
   return VMKernelOnly;
 }
 
@@ -296,7 +298,7 @@ export function hasCancelSendRights(cap: Cte): boolean {
 export function getObjectSize(t: number, userSize: number): number {
   switch (t) {
     case seL4_TCBObject:
-      return seL4_TCBBits;
+      return ks.tcbBits;
     case seL4_EndpointObject:
       return seL4_EndpointBits;
     case seL4_NotificationObject:

@@ -46,13 +46,19 @@ import {
   tcbSchedDequeue,
   tcbSchedEnqueue,
 } from "../thread.ts";
+import * as UE from "../usererror.ts";
+import { userError } from "../usererror.ts";
 
-function error(type: number): Exception {
+/** A syscall error of `type`, reported as user error `site`. */
+
+function error(type: number, site: number): Exception {
+  userError(site);
   current_syscall_error.type = type;
   return EXCEPTION_SYSCALL_ERROR;
 }
 
-function invalidCap(n: number): Exception {
+function invalidCap(n: number, site: number): Exception {
+  userError(site);
   current_syscall_error.type = seL4_InvalidCapability;
   current_syscall_error.invalidCapNumber = n;
   return EXCEPTION_SYSCALL_ERROR;
@@ -77,7 +83,7 @@ export function decodeSchedContextInvocation(
     case SchedContextUnbindObject:
       return decodeUnbindObject(sc);
     case SchedContextUnbind:
-      if (sc.tcb === ks.curThread) return error(seL4_IllegalOperation);
+      if (sc.tcb === ks.curThread) return error(seL4_IllegalOperation, UE.UE_schedcontext_286);
       setThreadState(inv.thread, ThreadState_Restart);
       schedContextUnbindAllTCBs(sc);
       schedContextUnbindNtfn(sc);
@@ -86,55 +92,55 @@ export function decodeSchedContextInvocation(
     case SchedContextYieldTo:
       return decodeYieldTo(sc, call);
     default:
-      return error(seL4_IllegalOperation);
+      return error(seL4_IllegalOperation, UE.UE_schedcontext_295);
   }
 }
 
 /** SCH-19, SCH-20. */
 function decodeBind(sc: SchedContext): Exception {
   const slot = current_extra_caps.slots[0];
-  if (slot === null) return error(seL4_TruncatedMessage);
+  if (slot === null) return error(seL4_TruncatedMessage, UE.UE_schedcontext_90);
   switch (slot.type) {
     case cap_thread_cap: {
       const t = slot.obj as Tcb;
-      if (sc.tcb !== null) return error(seL4_IllegalOperation);
-      if (t.sc !== null) return error(seL4_IllegalOperation);
-      if (isBlocked(t) && !scReleased(sc)) return error(seL4_IllegalOperation);
+      if (sc.tcb !== null) return error(seL4_IllegalOperation, UE.UE_schedcontext_100);
+      if (t.sc !== null) return error(seL4_IllegalOperation, UE.UE_schedcontext_106);
+      if (isBlocked(t) && !scReleased(sc)) return error(seL4_IllegalOperation, UE.UE_schedcontext_112);
       setThreadState(inv.thread, ThreadState_Restart);
       schedContextBindTCB(sc, t);
       return EXCEPTION_NONE;
     }
     case cap_notification_cap: {
       const n = slot.obj as Notification;
-      if (sc.notification !== null) return error(seL4_IllegalOperation);
-      if (n.sc !== null) return error(seL4_IllegalOperation);
+      if (sc.notification !== null) return error(seL4_IllegalOperation, UE.UE_schedcontext_120);
+      if (n.sc !== null) return error(seL4_IllegalOperation, UE.UE_schedcontext_126);
       setThreadState(inv.thread, ThreadState_Restart);
       schedContextBindNtfn(sc, n);
       return EXCEPTION_NONE;
     }
     default:
-      return invalidCap(1);
+      return invalidCap(1, UE.UE_schedcontext_132);
   }
 }
 
 /** SCH-21. */
 function decodeUnbindObject(sc: SchedContext): Exception {
   const slot = current_extra_caps.slots[0];
-  if (slot === null) return error(seL4_TruncatedMessage);
+  if (slot === null) return error(seL4_TruncatedMessage, UE.UE_schedcontext_32);
   switch (slot.type) {
     case cap_thread_cap:
-      if (sc.tcb !== slot.obj) return error(seL4_IllegalOperation);
-      if (sc.tcb === ks.curThread) return error(seL4_IllegalOperation);
+      if (sc.tcb !== slot.obj) return error(seL4_IllegalOperation, UE.UE_schedcontext_41);
+      if (sc.tcb === ks.curThread) return error(seL4_IllegalOperation, UE.UE_schedcontext_46);
       setThreadState(inv.thread, ThreadState_Restart);
       schedContextUnbindTCB(sc);
       return EXCEPTION_NONE;
     case cap_notification_cap:
-      if (sc.notification !== slot.obj) return error(seL4_IllegalOperation);
+      if (sc.notification !== slot.obj) return error(seL4_IllegalOperation, UE.UE_schedcontext_53);
       setThreadState(inv.thread, ThreadState_Restart);
       schedContextUnbindNtfn(sc);
       return EXCEPTION_NONE;
     default:
-      return invalidCap(1);
+      return invalidCap(1, UE.UE_schedcontext_60);
   }
 }
 
@@ -142,10 +148,13 @@ function decodeUnbindObject(sc: SchedContext): Exception {
 function decodeYieldTo(sc: SchedContext, call: boolean): Exception {
   const t = sc.tcb;
   const cur = ks.curThread;
-  if (t === null) return error(seL4_IllegalOperation);
-  if (t === cur) return error(seL4_IllegalOperation);
-  if (t.priority > cur.mcp) return error(seL4_IllegalOperation);
-  if (cur.yieldTo !== null) return error(seL4_IllegalOperation);
+  if (t === null) return error(seL4_IllegalOperation, UE.UE_schedcontext_236);
+  if (t === cur) return error(seL4_IllegalOperation, UE.UE_schedcontext_244);
+  if (t.priority > cur.mcp) {
+    userError(UE.UE_schedcontext_250, cur.mcp, t.priority);
+    return error(seL4_IllegalOperation, UE.UE_NONE);
+  }
+  if (cur.yieldTo !== null) return error(seL4_IllegalOperation, UE.UE_schedcontext_261);
   setThreadState(inv.thread, ThreadState_Restart);
   invokeYieldTo(sc, call);
   return EXCEPTION_NONE;

@@ -17,6 +17,7 @@ import {
   ThreadState_Restart,
   TICKS_PER_US,
 } from "../../abi/index.ts";
+import { migrateTCB, remoteTCBStall } from "../smp.ts";
 import { argHi, argLo, argNum, inv } from "../msg.ts";
 import { commitTime, refillNew, refillUpdate, scActive } from "../sched.ts";
 import { schedContextResume } from "../schedcontext.ts";
@@ -34,9 +35,12 @@ import {
   possibleSwitchTo,
   releaseRemove,
   rescheduleRequired,
+  schedEnqueue,
   setThreadState,
   tcbSchedDequeue,
 } from "../thread.ts";
+import * as UE from "../usererror.ts";
+import { userError, wordArg } from "../usererror.ts";
 
 /** seL4_SchedContext_Sporadic (ABI sheet: SchedControl_ConfigureFlags flags bit 0). */
 const seL4_SchedContext_Sporadic = 1;
@@ -63,40 +67,54 @@ function wordGreater(aHi: number, aLo: number, bHi: number, bLo: number): boolea
 export function decodeSchedControlInvocation(
   label: number,
   length: number,
-  _cap: Cte,
+  cap: Cte,
   _slot: Cte,
   _call: boolean,
 ): Exception {
   if (label !== SchedControlConfigureFlags) {
+    userError(UE.UE_schedcontrol_182);
     current_syscall_error.type = seL4_IllegalOperation;
     return EXCEPTION_SYSCALL_ERROR;
   }
-  return decodeConfigureFlags(length);
+  return decodeConfigureFlags(cap.extra, length);
 }
 
 /** SCH-16: args budget, period, extra_refills, badge, flags (µs); cap SC. */
-function decodeConfigureFlags(length: number): Exception {
+function decodeConfigureFlags(core: number, length: number): Exception {
   const scSlot = current_extra_caps.slots[0];
   if (scSlot === null || length < 5) {
+    userError(scSlot === null ? UE.UE_schedcontrol_83 : UE.UE_schedcontrol_89);
     current_syscall_error.type = seL4_TruncatedMessage;
     return EXCEPTION_SYSCALL_ERROR;
   }
   const bHi = argHi(0);
   const bLo = argLo(0);
   if (wordGreater(bHi, bLo, MAX_PERIOD_HI, MAX_PERIOD_LO)) {
+    userError(UE.UE_schedcontrol_97);
     return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
   }
   const pHi = argHi(1);
   const pLo = argLo(1);
   if (wordGreater(pHi, pLo, MAX_PERIOD_HI, MAX_PERIOD_LO)) {
+    userError(UE.UE_schedcontrol_109);
     return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
   }
   // Both are at most MAX_PERIOD_US here; ticks = µs × TICKS_PER_US, so the MIN_BUDGET checks
   // are the µs checks against MIN_BUDGET_US.
-  if (bHi === 0 && bLo < MIN_BUDGET_US) return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
-  if (pHi === 0 && pLo < MIN_BUDGET_US) return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
-  if (wordGreater(bHi, bLo, pHi, pLo)) return rangeError(0, MIN_BUDGET_US, pHi, pLo);
+  if (bHi === 0 && bLo < MIN_BUDGET_US) {
+    userError(UE.UE_schedcontrol_119);
+    return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
+  }
+  if (pHi === 0 && pLo < MIN_BUDGET_US) {
+    userError(UE.UE_schedcontrol_127);
+    return rangeError(0, MIN_BUDGET_US, MAX_PERIOD_HI, MAX_PERIOD_LO);
+  }
+  if (wordGreater(bHi, bLo, pHi, pLo)) {
+    userError(UE.UE_schedcontrol_135);
+    return rangeError(0, MIN_BUDGET_US, pHi, pLo);
+  }
   if (scSlot.type !== cap_sched_context_cap) {
+    userError(UE.UE_schedcontrol_144);
     current_syscall_error.type = seL4_InvalidCapability;
     current_syscall_error.invalidCapNumber = 1;
     return EXCEPTION_SYSCALL_ERROR;
@@ -104,7 +122,10 @@ function decodeConfigureFlags(length: number): Exception {
   const sc = scSlot.obj as SchedContext;
   const extraRefills = argNum(2);
   const maxRefills = sc.refills.length;
-  if (extraRefills > maxRefills - MIN_REFILLS) return rangeError(0, 0, 0, maxRefills - MIN_REFILLS);
+  if (extraRefills > maxRefills - MIN_REFILLS) {
+    userError(UE.UE_schedcontrol_157, wordArg(argHi(2), argLo(2)), maxRefills - MIN_REFILLS);
+    return rangeError(0, 0, 0, maxRefills - MIN_REFILLS);
+  }
   const badgeHi = argHi(3);
   const badgeLo = argLo(3);
   const flags = argLo(4);
@@ -112,12 +133,23 @@ function decodeConfigureFlags(length: number): Exception {
   const budget = (bHi * 0x1_0000_0000 + bLo) * TICKS_PER_US;
   const period = (pHi * 0x1_0000_0000 + pLo) * TICKS_PER_US;
   const roundRobin = bHi === pHi && bLo === pLo;
-  invokeConfigureFlags(sc, roundRobin, budget, period, extraRefills + MIN_REFILLS, badgeHi, badgeLo, flags);
+  invokeConfigureFlags(
+    core,
+    sc,
+    roundRobin,
+    budget,
+    period,
+    extraRefills + MIN_REFILLS,
+    badgeHi,
+    badgeLo,
+    flags,
+  );
   return EXCEPTION_NONE;
 }
 
 /** SCH-17. */
 function invokeConfigureFlags(
+  core: number,
   sc: SchedContext,
   roundRobin: boolean,
   budget: number,
@@ -129,6 +161,8 @@ function invokeConfigureFlags(
 ): void {
   const t = sc.tcb;
   if (t !== null) {
+    // A thread running on another core is stalled there first.
+    if (ks.numNodes > 1) remoteTCBStall(t);
     // Parameters never change while the thread sits in a sorted queue.
     releaseRemove(t);
     tcbSchedDequeue(t);
@@ -136,11 +170,19 @@ function invokeConfigureFlags(
     if (ks.curSC === sc) commitTime();
   }
   if (roundRobin) refillNew(sc, MIN_REFILLS, budget, 0);
-  else if (scActive(sc) && t !== null && isRunnable(t)) refillUpdate(sc, period, budget, maxRefills);
+  else if (core === sc.core && scActive(sc) && t !== null && isRunnable(t))
+    refillUpdate(sc, period, budget, maxRefills);
   else refillNew(sc, maxRefills, budget, period);
+  // The SC, and its thread, now belong to the core of the SchedControl cap invoked.
+  sc.core = core;
+  if (t !== null) migrateTCB(t, core);
   if (t !== null) {
     schedContextResume(sc);
-    if (isRunnable(t) && t !== ks.curThread) possibleSwitchTo(t);
+    if (core === ks.core) {
+      if (isRunnable(t) && t !== ks.curThread) possibleSwitchTo(t);
+    } else if (isRunnable(t)) {
+      schedEnqueue(t);
+    }
     if (t === ks.curThread) rescheduleRequired();
   }
   sc.badgeHi = badgeHi;

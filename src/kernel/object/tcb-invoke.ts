@@ -251,7 +251,9 @@ export function invokeTCBSetTLSBase(t: Tcb, hi: number, lo: number): Exception {
 /** invokeSetFlags (TH-26): the new flags are the reply of a Call; the caller is Running. */
 export function invokeTCBSetFlags(t: Tcb, clearLo: number, setLo: number, call: boolean): Exception {
   const cur = ks.curThread;
-  const flags = ((t.flags & ~clearLo) | (setLo & seL4_TCBFlag_MASK)) >>> 0;
+  // seL4_TCBFlag_fpuDisabled exists only in a kernel with an FPU (libsel4 constants.h).
+  const mask = ks.fpu ? seL4_TCBFlag_MASK : 0;
+  const flags = ((t.flags & ~clearLo) | (setLo & mask)) >>> 0;
   t.flags = flags;
   if (call) {
     const buffer = lookupIPCBuffer(true, cur);

@@ -2,6 +2,7 @@
 // seL4's order (TH-5..TH-26) and returns the syscall error, or puts the caller in Restart and
 // performs the effect (tcb-invoke.ts).
 
+import { remoteTCBStall } from "../smp.ts";
 import {
   cap_cnode_cap,
   cap_endpoint_cap,
@@ -77,21 +78,27 @@ import {
   thread_control_sched_update_priority,
   thread_control_sched_update_sc,
 } from "./tcb-invoke.ts";
+import * as UE from "../usererror.ts";
+import { userError } from "../usererror.ts";
 
-function error(type: number): Exception {
+/** A syscall error of `type`, reported as user error `site`. */
+function error(type: number, site: number): Exception {
+  userError(site);
   current_syscall_error.type = type;
   return EXCEPTION_SYSCALL_ERROR;
 }
 
-function invalidCap(n: number): Exception {
+function invalidCap(n: number, site: number): Exception {
+  userError(site);
   current_syscall_error.type = seL4_InvalidCapability;
   current_syscall_error.invalidCapNumber = n;
   return EXCEPTION_SYSCALL_ERROR;
 }
 
 /** checkPrio (TH-6): a priority or MCP above the authority's MCP is a RangeError(0, mcp). */
-function checkPrio(prio: number, auth: Tcb): Exception {
+function checkPrio(prio: number, auth: Tcb, site: number): Exception {
   if (prio > auth.mcp) {
+    userError(site, prio, auth.mcp);
     current_syscall_error.type = seL4_RangeError;
     setRangeError(seL4_MinPrio, auth.mcp);
     return EXCEPTION_SYSCALL_ERROR;
@@ -127,9 +134,12 @@ function isValidVTableRoot(c: Cte): boolean {
 
 /** checkValidIPCBuffer (TH-16): a non-device frame, 1 KiB-aligned address. */
 function checkValidIPCBuffer(vptrLo: number, c: Cte): Exception {
-  if (c.type !== cap_frame_cap) return error(seL4_IllegalOperation);
-  if (c.isDevice) return error(seL4_IllegalOperation);
-  if ((vptrLo & 0x3ff) !== 0) return error(seL4_AlignmentError);
+  if (c.type !== cap_frame_cap) return error(seL4_IllegalOperation, UE.UE_riscv_vspace_613);
+  if (c.isDevice) return error(seL4_IllegalOperation, UE.UE_riscv_vspace_619);
+  if ((vptrLo & 0x3ff) !== 0) {
+    userError(UE.UE_riscv_vspace_625, vptrLo);
+    return error(seL4_AlignmentError, UE.UE_NONE);
+  }
   return EXCEPTION_NONE;
 }
 
@@ -141,6 +151,8 @@ export function decodeTCBInvocation(
   call: boolean,
 ): Exception {
   const target = cap.obj as Tcb;
+  // A target running on another core is stalled before anything is decoded.
+  if (ks.numNodes > 1) remoteTCBStall(target);
   switch (label) {
     case TCBReadRegisters:
       return decodeReadRegisters(target, length, call);
@@ -171,47 +183,51 @@ export function decodeTCBInvocation(
     case TCBBindNotification:
       return decodeBindNotification(target);
     case TCBUnbindNotification:
-      if (target.boundNotification === null) return error(seL4_IllegalOperation);
+      if (target.boundNotification === null) return error(seL4_IllegalOperation, UE.UE_tcb_1679);
       setThreadState(inv.thread, ThreadState_Restart);
       return invokeTCBNotificationControl(target, null);
     case TCBSetTimeoutEndpoint:
       return decodeSetTimeoutEndpoint(target, slot);
     case TCBSetTLSBase:
-      if (length < 1) return error(seL4_TruncatedMessage);
+      if (length < 1) return error(seL4_TruncatedMessage, UE.UE_tcb_787);
       setThreadState(inv.thread, ThreadState_Restart);
       return invokeTCBSetTLSBase(target, argHi(0), argLo(0));
     case TCBSetFlags:
-      if (length < 2) return error(seL4_TruncatedMessage);
+      if (length < 2) return error(seL4_TruncatedMessage, UE.UE_tcb_831);
       setThreadState(inv.thread, ThreadState_Restart);
       return invokeTCBSetFlags(target, argLo(0), argLo(1), call);
     default:
-      return error(seL4_IllegalOperation);
+      return error(seL4_IllegalOperation, UE.UE_tcb_942);
   }
 }
 
 /** TH-20. */
 function decodeReadRegisters(target: Tcb, length: number, call: boolean): Exception {
-  if (length < 2) return error(seL4_TruncatedMessage);
+  if (length < 2) return error(seL4_TruncatedMessage, UE.UE_tcb_1005);
   const flags = argLo(0);
   const n = argNum(1);
   const max = n_frameRegisters + n_gpRegisters;
   if (n < 1 || n > max) {
+    userError(UE.UE_tcb_1014, argLo(1));
     current_syscall_error.type = seL4_RangeError;
     setRangeError(1, max);
     return EXCEPTION_SYSCALL_ERROR;
   }
-  if (target === ks.curThread) return error(seL4_IllegalOperation);
+  if (target === ks.curThread) return error(seL4_IllegalOperation, UE.UE_tcb_1027);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBReadRegisters(target, (flags & 1) !== 0, n, call);
 }
 
 /** TH-21. */
 function decodeWriteRegisters(target: Tcb, length: number): Exception {
-  if (length < 2) return error(seL4_TruncatedMessage);
+  if (length < 2) return error(seL4_TruncatedMessage, UE.UE_tcb_1050);
   const flags = argLo(0);
   const w = argNum(1);
-  if (length - 2 < w) return error(seL4_TruncatedMessage);
-  if (target === ks.curThread) return error(seL4_IllegalOperation);
+  if (length - 2 < w) {
+    userError(UE.UE_tcb_1059, length - 2, argLo(1));
+    return error(seL4_TruncatedMessage, UE.UE_NONE);
+  }
+  if (target === ks.curThread) return error(seL4_IllegalOperation, UE.UE_tcb_1069);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBWriteRegisters(target, (flags & 1) !== 0, w);
 }
@@ -219,9 +235,9 @@ function decodeWriteRegisters(target: Tcb, length: number): Exception {
 /** TH-22. */
 function decodeCopyRegisters(dest: Tcb, length: number): Exception {
   const srcSlot = current_extra_caps.slots[0];
-  if (length < 1 || srcSlot === null) return error(seL4_TruncatedMessage);
+  if (length < 1 || srcSlot === null) return error(seL4_TruncatedMessage, UE.UE_tcb_963);
   const flags = argLo(0);
-  if (srcSlot.type !== cap_thread_cap) return invalidCap(1);
+  if (srcSlot.type !== cap_thread_cap) return invalidCap(1, UE.UE_tcb_977);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBCopyRegisters(
     dest,
@@ -237,7 +253,7 @@ function decodeCopyRegisters(dest: Tcb, length: number): Exception {
  * The CSpace and VSpace roots of Configure and SetSpace (TH-10, TH-11): optional cap data, then
  * derivation; the results must be a CNode cap and a mapped page table cap.
  */
-function decodeRoots(cRootSlot: Cte, vRootSlot: Cte): Exception {
+function decodeRoots(cRootSlot: Cte, vRootSlot: Cte, cSite: number, vSite: number): Exception {
   const cRoot = tcbCaps.cRoot;
   const vRoot = tcbCaps.vRoot;
   const dHi = argHi(0);
@@ -245,13 +261,13 @@ function decodeRoots(cRootSlot: Cte, vRootSlot: Cte): Exception {
   if (dHi !== 0 || dLo !== 0) updateCapData(false, dHi, dLo, cRoot);
   let status = deriveCap(cRootSlot, cRoot);
   if (status !== EXCEPTION_NONE) return status;
-  if (cRoot.type !== cap_cnode_cap) return error(seL4_IllegalOperation);
+  if (cRoot.type !== cap_cnode_cap) return error(seL4_IllegalOperation, cSite);
   const vHi = argHi(1);
   const vLo = argLo(1);
   if (vHi !== 0 || vLo !== 0) updateCapData(false, vHi, vLo, vRoot);
   status = deriveCap(vRootSlot, vRoot);
   if (status !== EXCEPTION_NONE) return status;
-  if (!isValidVTableRoot(vRoot)) return error(seL4_IllegalOperation);
+  if (!isValidVTableRoot(vRoot)) return error(seL4_IllegalOperation, vSite);
   return EXCEPTION_NONE;
 }
 
@@ -266,7 +282,7 @@ function decodeTCBConfigure(target: Tcb, length: number, slot: Cte): Exception {
   const vRootSlot = ec[1];
   const bufferSlot = ec[2];
   if (length < 3 || cRootSlot === null || vRootSlot === null || bufferSlot === null) {
-    return error(seL4_TruncatedMessage);
+    return error(seL4_TruncatedMessage, UE.UE_tcb_1112);
   }
   const bufHi = argHi(2);
   const bufLo = argLo(2);
@@ -282,8 +298,8 @@ function decodeTCBConfigure(target: Tcb, length: number, slot: Cte): Exception {
     status = checkValidIPCBuffer(bufLo, tcbCaps.buffer);
     if (status !== EXCEPTION_NONE) return status;
   }
-  if (longRunningDelete(target)) return error(seL4_IllegalOperation);
-  const status = decodeRoots(cRootSlot, vRootSlot);
+  if (longRunningDelete(target)) return error(seL4_IllegalOperation, UE.UE_tcb_1154);
+  const status = decodeRoots(cRootSlot, vRootSlot, UE.UE_tcb_1170, UE.UE_tcb_1186);
   if (status !== EXCEPTION_NONE) return status;
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBThreadControlCaps(
@@ -303,10 +319,11 @@ function decodeTCBConfigure(target: Tcb, length: number, slot: Cte): Exception {
 /** SetPriority (TH-13) and SetMCPriority (TH-14): arg value; cap authority. */
 function decodeSetPriority(target: Tcb, length: number, isMCP: boolean): Exception {
   const authSlot = current_extra_caps.slots[0];
-  if (length < 1 || authSlot === null) return error(seL4_TruncatedMessage);
+  if (length < 1 || authSlot === null)
+    return error(seL4_TruncatedMessage, isMCP ? UE.UE_tcb_1261 : UE.UE_tcb_1217);
   const value = argNum(0);
-  if (authSlot.type !== cap_thread_cap) return invalidCap(1);
-  const status = checkPrio(value, authSlot.obj as Tcb);
+  if (authSlot.type !== cap_thread_cap) return invalidCap(1, isMCP ? UE.UE_tcb_1270 : UE.UE_tcb_1226);
+  const status = checkPrio(value, authSlot.obj as Tcb, isMCP ? UE.UE_tcb_1279 : UE.UE_tcb_1235);
   if (status !== EXCEPTION_NONE) return status;
   setThreadState(inv.thread, ThreadState_Restart);
   return isMCP
@@ -321,15 +338,15 @@ function decodeSetSchedParams(target: Tcb, length: number, slot: Cte): Exception
   const scSlot = ec[1];
   const fhSlot = ec[2];
   if (length < 2 || authSlot === null || scSlot === null || fhSlot === null) {
-    return error(seL4_TruncatedMessage);
+    return error(seL4_TruncatedMessage, UE.UE_tcb_1345);
   }
   const newMcp = argNum(0);
   const newPrio = argNum(1);
-  if (authSlot.type !== cap_thread_cap) return invalidCap(1);
+  if (authSlot.type !== cap_thread_cap) return invalidCap(1, UE.UE_tcb_1360);
   const auth = authSlot.obj as Tcb;
-  let status = checkPrio(newMcp, auth);
+  let status = checkPrio(newMcp, auth, UE.UE_tcb_1369);
   if (status !== EXCEPTION_NONE) return status;
-  status = checkPrio(newPrio, auth);
+  status = checkPrio(newPrio, auth, UE.UE_tcb_1376);
   if (status !== EXCEPTION_NONE) return status;
 
   let sc: SchedContext | null = null;
@@ -337,21 +354,21 @@ function decodeSetSchedParams(target: Tcb, length: number, slot: Cte): Exception
     case cap_sched_context_cap:
       sc = scSlot.obj as SchedContext;
       if (target.sc !== sc) {
-        if (target.sc !== null) return error(seL4_IllegalOperation);
-        if (sc.tcb !== null) return error(seL4_IllegalOperation);
+        if (target.sc !== null) return error(seL4_IllegalOperation, UE.UE_tcb_1392);
+        if (sc.tcb !== null) return error(seL4_IllegalOperation, UE.UE_tcb_1397);
       }
-      if (isBlocked(target) && !scReleased(sc)) return error(seL4_IllegalOperation);
+      if (isBlocked(target) && !scReleased(sc)) return error(seL4_IllegalOperation, UE.UE_tcb_1403);
       break;
     case cap_null_cap:
-      if (target === ks.curThread) return error(seL4_IllegalOperation);
+      if (target === ks.curThread) return error(seL4_IllegalOperation, UE.UE_tcb_1410);
       break;
     default:
-      return invalidCap(2);
+      return invalidCap(2, UE.UE_tcb_1416);
   }
   let flags = thread_control_sched_update_mcp | thread_control_sched_update_priority;
   flags |= thread_control_sched_update_fault;
   if (target.sc !== sc) flags |= thread_control_sched_update_sc;
-  if (!validFaultHandler(fhSlot)) return invalidCap(3);
+  if (!validFaultHandler(fhSlot)) return invalidCap(3, UE.UE_tcb_1428);
   copyCap(tcbCaps.fault, fhSlot);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBThreadControlSched(target, slot, fhSlot, newMcp, newPrio, sc, flags);
@@ -360,7 +377,7 @@ function decodeSetSchedParams(target: Tcb, length: number, slot: Cte): Exception
 /** SetIPCBuffer (TH-16): arg bufferAddr; cap frame. */
 function decodeSetIPCBuffer(target: Tcb, length: number, slot: Cte): Exception {
   const bufferSlot = current_extra_caps.slots[0];
-  if (length < 1 || bufferSlot === null) return error(seL4_TruncatedMessage);
+  if (length < 1 || bufferSlot === null) return error(seL4_TruncatedMessage, UE.UE_tcb_1461);
   const hi = argHi(0);
   const lo = argLo(0);
   copyCap(tcbCaps.buffer, bufferSlot);
@@ -395,15 +412,15 @@ function decodeSetSpace(target: Tcb, length: number, slot: Cte): Exception {
   const cRootSlot = ec[1];
   const vRootSlot = ec[2];
   if (length < 2 || fhSlot === null || cRootSlot === null || vRootSlot === null) {
-    return error(seL4_TruncatedMessage);
+    return error(seL4_TruncatedMessage, UE.UE_tcb_1527);
   }
   copyCap(tcbCaps.fault, fhSlot);
   copyCap(tcbCaps.cRoot, cRootSlot);
   copyCap(tcbCaps.vRoot, vRootSlot);
-  if (longRunningDelete(target)) return error(seL4_IllegalOperation);
-  const status = decodeRoots(cRootSlot, vRootSlot);
+  if (longRunningDelete(target)) return error(seL4_IllegalOperation, UE.UE_tcb_1557);
+  const status = decodeRoots(cRootSlot, vRootSlot, UE.UE_tcb_1573, UE.UE_tcb_1589);
   if (status !== EXCEPTION_NONE) return status;
-  if (!validFaultHandler(tcbCaps.fault)) return invalidCap(1);
+  if (!validFaultHandler(tcbCaps.fault)) return invalidCap(1, UE.UE_tcb_1597);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBThreadControlCaps(
     target,
@@ -422,8 +439,8 @@ function decodeSetSpace(target: Tcb, length: number, slot: Cte): Exception {
 /** SetTimeoutEndpoint (TH-17): cap timeout handler (no length check). */
 function decodeSetTimeoutEndpoint(target: Tcb, slot: Cte): Exception {
   const thSlot = current_extra_caps.slots[0];
-  if (thSlot === null) return error(seL4_TruncatedMessage);
-  if (!validFaultHandler(thSlot)) return invalidCap(1);
+  if (thSlot === null) return error(seL4_TruncatedMessage, UE.UE_tcb_1306);
+  if (!validFaultHandler(thSlot)) return invalidCap(1, UE.UE_tcb_1316);
   copyCap(tcbCaps.timeout, thSlot);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBThreadControlCaps(
@@ -443,12 +460,12 @@ function decodeSetTimeoutEndpoint(target: Tcb, slot: Cte): Exception {
 /** BindNotification (TH-23): cap notification. */
 function decodeBindNotification(target: Tcb): Exception {
   const nSlot = current_extra_caps.slots[0];
-  if (nSlot === null) return error(seL4_TruncatedMessage);
-  if (target.boundNotification !== null) return error(seL4_IllegalOperation);
-  if (nSlot.type !== cap_notification_cap) return error(seL4_IllegalOperation);
-  if ((nSlot.rights & seL4_CapRights_Read) === 0) return error(seL4_IllegalOperation);
+  if (nSlot === null) return error(seL4_TruncatedMessage, UE.UE_tcb_1631);
+  if (target.boundNotification !== null) return error(seL4_IllegalOperation, UE.UE_tcb_1639);
+  if (nSlot.type !== cap_notification_cap) return error(seL4_IllegalOperation, UE.UE_tcb_1649);
+  if ((nSlot.rights & seL4_CapRights_Read) === 0) return error(seL4_IllegalOperation, UE.UE_tcb_1655);
   const n = nSlot.obj as Notification;
-  if (n.head !== null || n.boundTCB !== null) return error(seL4_IllegalOperation);
+  if (n.head !== null || n.boundTCB !== null) return error(seL4_IllegalOperation, UE.UE_tcb_1662);
   setThreadState(inv.thread, ThreadState_Restart);
   return invokeTCBNotificationControl(target, n);
 }

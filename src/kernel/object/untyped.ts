@@ -38,21 +38,25 @@ import {
 import { type CNode, Cte } from "../structures.ts";
 import { setThreadState } from "../thread.ts";
 import { createObject, getObjectSize, isFrameType } from "./objecttype.ts";
+import * as UE from "../usererror.ts";
+import { userError, userErrorReturn } from "../usererror.ts";
 
 /** CONFIG_RESET_CHUNK_BITS: an untyped reset zeroes 256 bytes per preemption point. */
 export const RESET_CHUNK_BITS = 8;
 
 const newObjCap = new Cte(null, -1);
 
-function error(type: number): Exception {
+/** A syscall error of `type`, reported as user error `site`. */
+function error(type: number, site: number): Exception {
+  userError(site);
   current_syscall_error.type = type;
   return EXCEPTION_SYSCALL_ERROR;
 }
 
 export function decodeUntypedInvocation(label: number, length: number, slot: Cte): Exception {
-  if (label !== UntypedRetype) return error(seL4_IllegalOperation);
+  if (label !== UntypedRetype) return error(seL4_IllegalOperation, UE.UE_untyped_45);
   const rootSlot = current_extra_caps.slots[0];
-  if (length < 6 || rootSlot === null) return error(seL4_TruncatedMessage);
+  if (length < 6 || rootSlot === null) return error(seL4_TruncatedMessage, UE.UE_untyped_52);
   const newType = argNum(0);
   const userObjSize = argNum(1);
   const nodeDepth = argNum(3);
@@ -61,20 +65,24 @@ export function decodeUntypedInvocation(label: number, length: number, slot: Cte
 
   if (newType >= seL4_ObjectTypeCount) {
     current_syscall_error.invalidArgumentNumber = 0;
-    return error(seL4_InvalidArgument);
+    return error(seL4_InvalidArgument, UE.UE_untyped_68);
   }
   const objectSize = userObjSize >= seL4_WordBits ? Infinity : getObjectSize(newType, userObjSize);
   if (userObjSize >= seL4_WordBits || objectSize > seL4_MaxUntypedBits) {
     setRangeError(0, seL4_MaxUntypedBits);
-    return error(seL4_RangeError);
+    return error(seL4_RangeError, UE.UE_untyped_80);
   }
-  if (
-    (newType === seL4_CapTableObject && userObjSize === 0) ||
-    (newType === seL4_UntypedObject && userObjSize < seL4_MinUntypedBits) ||
-    (newType === seL4_SchedContextObject && userObjSize < seL4_MinSchedContextBits)
-  ) {
+  const tooSmall =
+    newType === seL4_CapTableObject && userObjSize === 0
+      ? UE.UE_untyped_89
+      : newType === seL4_UntypedObject && userObjSize < seL4_MinUntypedBits
+        ? UE.UE_untyped_97
+        : newType === seL4_SchedContextObject && userObjSize < seL4_MinSchedContextBits
+          ? UE.UE_untyped_105
+          : UE.UE_NONE;
+  if (tooSmall !== UE.UE_NONE) {
     current_syscall_error.invalidArgumentNumber = 1;
-    return error(seL4_InvalidArgument);
+    return error(seL4_InvalidArgument, tooSmall);
   }
 
   let nodeCap: Cte;
@@ -82,32 +90,37 @@ export function decodeUntypedInvocation(label: number, length: number, slot: Cte
     nodeCap = rootSlot;
   } else {
     const status = lookupTargetSlot(rootSlot, argHi(2), argLo(2), nodeDepth);
-    if (status !== EXCEPTION_NONE) return status;
+    if (status !== EXCEPTION_NONE) return userErrorReturn(UE.UE_untyped_119, status);
     nodeCap = lookupResult.slot as Cte;
   }
   if (nodeCap.type !== cap_cnode_cap) {
     current_syscall_error.failedLookupWasSource = false;
     setMissingCapability(nodeDepth);
-    return error(seL4_FailedLookup);
+    return error(seL4_FailedLookup, UE.UE_untyped_127);
   }
 
   const nodeSize = 2 ** nodeCap.sizeBits;
   if (nodeOffset > nodeSize - 1) {
+    userError(UE.UE_untyped_137, argLo(4));
     setRangeError(0, nodeSize - 1);
-    return error(seL4_RangeError);
+    return error(seL4_RangeError, UE.UE_NONE);
   }
   if (nodeWindow < 1 || nodeWindow > seL4_UntypedRetypeMaxObjects) {
+    userError(UE.UE_untyped_145, argLo(5));
     setRangeError(1, seL4_UntypedRetypeMaxObjects);
-    return error(seL4_RangeError);
+    return error(seL4_RangeError, UE.UE_NONE);
   }
   if (nodeWindow > nodeSize - nodeOffset) {
     setRangeError(1, nodeSize - nodeOffset);
-    return error(seL4_RangeError);
+    return error(seL4_RangeError, UE.UE_untyped_153);
   }
   const destCNode = nodeCap.obj as CNode;
   for (let i = nodeOffset; i < nodeOffset + nodeWindow; i++) {
     const status = ensureEmptySlot(destCNode.slot(i));
-    if (status !== EXCEPTION_NONE) return status;
+    if (status !== EXCEPTION_NONE) {
+      userError(UE.UE_untyped_165, i);
+      return status;
+    }
   }
 
   // UT-12: with no children the untyped is reset and allocation starts from its base.
@@ -115,12 +128,18 @@ export function decodeUntypedInvocation(label: number, length: number, slot: Cte
   const freeIndex = reset ? 0 : slot.freeIndex;
   const untypedFreeBytes = 2 ** slot.sizeBits - freeIndex;
   if (Math.floor(untypedFreeBytes / 2 ** objectSize) < nodeWindow) {
+    userError(
+      UE.UE_untyped_204,
+      argNum(5),
+      userObjSize >= seL4_WordBits ? -1 : 2n ** BigInt(objectSize),
+      untypedFreeBytes,
+    );
     current_syscall_error.memoryLeft = untypedFreeBytes;
-    return error(seL4_NotEnoughMemory);
+    return error(seL4_NotEnoughMemory, UE.UE_NONE);
   }
   if (slot.isDevice && !isFrameType(newType) && newType !== seL4_UntypedObject) {
     current_syscall_error.invalidArgumentNumber = 1;
-    return error(seL4_InvalidArgument);
+    return error(seL4_InvalidArgument, UE.UE_untyped_217);
   }
   const align = 2 ** objectSize;
   const alignedFree = Math.ceil((slot.ptr + freeIndex) / align) * align;

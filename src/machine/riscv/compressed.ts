@@ -1,6 +1,6 @@
 // The C extension for RV64: each 16-bit instruction expands to the operation of its 32-bit
-// counterpart. Reserved encodings and the floating-point forms (c.fld, c.fsd, c.fldsp, c.fsdsp)
-// decode as illegal instructions; HINT encodings (rd = x0 and the like) execute as no-ops.
+// counterpart (c.fld, c.fsd, c.fldsp and c.fsdsp those of fld and fsd). Reserved encodings decode
+// as illegal instructions; HINT encodings (rd = x0 and the like) execute as no-ops.
 
 import * as O from "./ops.ts";
 
@@ -43,10 +43,14 @@ export function decodeCompressed(out: Int32Array, s: number, h: number): void {
           // imm = 0 (including the all-zero halfword) is reserved: the canonical illegal instruction.
           return imm === 0 ? illegal(out, s) : set(out, s, O.OP_ADDI, rdP, 2, 0, imm);
         }
+        case 1: // c.fld
+          return set(out, s, O.OP_FLOAD, 8, rs1P, rdP, ldImm(h));
         case 2:
           return set(out, s, O.OP_LW, rdP, rs1P, 0, lwImm(h));
         case 3:
           return set(out, s, O.OP_LD, rdP, rs1P, 0, ldImm(h));
+        case 5: // c.fsd
+          return set(out, s, O.OP_FSTORE, 8, rs1P, rdP, ldImm(h));
         case 6:
           return set(out, s, O.OP_SW, 0, rs1P, rdP, lwImm(h));
         case 7:
@@ -128,6 +132,11 @@ export function decodeCompressed(out: Int32Array, s: number, h: number): void {
       switch (f3) {
         case 0:
           return set(out, s, O.OP_SLLI, rdFull, rdFull, 0, ((h >>> 7) & 0x20) | ((h >>> 2) & 0x1f));
+        case 1: {
+          // c.fldsp
+          const imm = ((h >>> 7) & 0x20) | ((h >>> 2) & 0x18) | ((h << 4) & 0x1c0);
+          return set(out, s, O.OP_FLOAD, 8, 2, rdFull, imm);
+        }
         case 2: {
           const imm = ((h >>> 7) & 0x20) | ((h >>> 2) & 0x1c) | ((h << 4) & 0xc0);
           return rdFull === 0 ? illegal(out, s) : set(out, s, O.OP_LW, rdFull, 2, 0, imm);
@@ -149,6 +158,8 @@ export function decodeCompressed(out: Int32Array, s: number, h: number): void {
           return set(out, s, O.OP_ADD, rdFull, rdFull, rs2Full, 0);
         case 6:
           return set(out, s, O.OP_SW, 0, 2, rs2Full, ((h >>> 7) & 0x3c) | ((h >>> 1) & 0xc0));
+        case 5: // c.fsdsp
+          return set(out, s, O.OP_FSTORE, 8, 2, rs2Full, ((h >>> 7) & 0x38) | ((h >>> 1) & 0x1c0));
         case 7:
           return set(out, s, O.OP_SD, 0, 2, rs2Full, ((h >>> 7) & 0x38) | ((h >>> 1) & 0x1c0));
         default:

@@ -1,4 +1,4 @@
-// An RV64IMAC (+ Zicsr, Zifencei) hart in user mode: runs from pc until the next trap (ecall,
+// An RV64IMAFDC (+ Zicsr, Zifencei) hart in user mode: runs from pc until the next trap (ecall,
 // exception, page or access fault) or until the machine's next event is due, whichever is first.
 //
 // Representation: x1..x31 as two Int32Array halves (lo, hi), so that no BigInt is needed; x0 reads
@@ -20,6 +20,8 @@ import * as atomics from "./atomics.ts";
 import type { Reservation } from "./atomics.ts";
 import * as csr from "./csr.ts";
 import * as decode from "./decode.ts";
+import * as fpu from "./fpu.ts";
+import { FpuState } from "./fpu.ts";
 import * as ma from "./memory-access.ts";
 import { UserMemory } from "./memory-access.ts";
 import { OP_ILLEGAL, pack, SLOT_WORDS } from "./ops.ts";
@@ -30,6 +32,7 @@ const { divrem, divremw, mul, mulh } = alu;
 const { amo, loadReserved, storeConditional } = atomics;
 const { csrRead } = csr;
 const { decodeInto } = decode;
+const { execFp } = fpu;
 const { MEM_FAULT, TLB_MASK } = ma;
 
 /** Exit codes of Hart.run(). */
@@ -47,11 +50,6 @@ export const CAUSE_BREAKPOINT = 3;
 export interface HartConfig {
   /** Cycles (of the 1 GHz modelled core) charged per instruction; a positive integer, default 1. */
   cyclesPerInstruction?: number;
-  /**
-   * scounteren: bit 0 lets user mode read `cycle`, bit 1 `time`, bit 2 `instret`. seL4 leaves it
-   * 0 on RISC-V, so user reads of the counters are illegal instructions; that is the default.
-   */
-  counterEnable?: number;
   /** Most instructions run in one call when no event is due (so a host loop can check limits). */
   maxSlice?: number;
 }
@@ -80,8 +78,19 @@ export class Hart {
   /** Instructions executed (including trapping ones), all threads together. */
   instret = 0;
   readonly cpi: number;
-  readonly counterEnable: number;
-  readonly maxSlice: number;
+  /**
+   * The F/D register file and fcsr of the thread being run, and sstatus.FS (`enabled`): the
+   * kernel's context switch saves and restores it (see RvEngine).
+   */
+  readonly fpu = new FpuState();
+  /** Most instructions per run(); a debugger sets 1 to see every instruction boundary. */
+  maxSlice: number;
+  /**
+   * Set by a debugger that runs a thread one instruction per run(): the LR reservation then
+   * survives a run() that ends at a slice boundary (CPU_EVENT), and the debugger drops it itself
+   * (clearReservation) at a trap or a switch of thread, as a slice-long run would.
+   */
+  keepReservation = false;
   readonly mem: UserMemory;
   private readonly resv: Reservation = { valid: false, lo: 0, hi: 0, size: 0 };
   private readonly pages = new Map<number, Int32Array>();
@@ -107,7 +116,6 @@ export class Hart {
     if (!Number.isInteger(cpi) || cpi < 1)
       throw new RangeError(`cycles per instruction must be ≥ 1, got ${cpi}`);
     this.cpi = cpi;
-    this.counterEnable = config.counterEnable ?? 0;
     this.maxSlice = config.maxSlice ?? 1 << 20;
     this.cap = this.maxSlice;
     this.mem = new UserMemory(machine);
@@ -217,6 +225,45 @@ export class Hart {
     return this.mem.store(lo, hi, size, this.xlo[rs2], this.xhi[rs2]);
   }
 
+  /**
+   * FLW/FLD/FSW/FSD (and the compressed forms): 0 done, MEM_FAULT / MEM_DEVICE as for the
+   * integer slow paths, or -1 when the FPU is off (an illegal instruction).
+   */
+  private fpMem(store: boolean, size: number, rs1: number, fr: number, imm: number, n: number): number {
+    const f = this.fpu;
+    if (!f.enabled) return -1;
+    this.pending = n;
+    const t = (this.xlo[rs1] >>> 0) + imm;
+    const lo = t | 0;
+    const hi = (this.xhi[rs1] + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;
+    const fi = f.i32;
+    // Aligned and in the TLB: straight to RAM, as the integer loads and stores do.
+    if ((lo & (size - 1)) === 0 && hi >>> 6 === 0) {
+      const mem = this.mem;
+      const vpn = (hi << 20) | (lo >>> 12);
+      const ti = vpn & TLB_MASK;
+      if (store ? mem.wtag[ti] === vpn : mem.rtag[ti] === vpn) {
+        const a = ((store ? mem.wbase[ti] : mem.rbase[ti]) + (lo & 4095)) >>> 2;
+        const ram = this.i32;
+        if (store) {
+          ram[a] = fi[2 * fr];
+          if (size === 8) ram[a + 1] = fi[2 * fr + 1];
+        } else {
+          fi[2 * fr] = ram[a];
+          fi[2 * fr + 1] = size === 4 ? -1 : ram[a + 1];
+        }
+        return 0;
+      }
+    }
+    if (store) return this.mem.store(lo, hi, size, fi[2 * fr], size === 4 ? 0 : fi[2 * fr + 1]);
+    const r = this.mem.load(lo, hi, size);
+    if (r === MEM_FAULT) return r;
+    fi[2 * fr] = this.mem.vlo;
+    // A single is NaN-boxed: the upper half all ones.
+    fi[2 * fr + 1] = size === 4 ? -1 : this.mem.vhi;
+    return r;
+  }
+
   /** The trap of a failed memory access by the instruction at pc. */
   private memTrap(pc: number): number {
     const mem = this.mem;
@@ -230,7 +277,7 @@ export class Hart {
   run(stepping = false): number {
     const mem = this.mem;
     mem.sync();
-    if (!stepping) this.resv.valid = false;
+    if (!stepping && !this.keepReservation) this.resv.valid = false;
     if (this.pcHi >>> 6 !== 0) {
       // Not a user address (at or above 2^38): the fetch faults before anything runs.
       this.scause = 12;
@@ -286,7 +333,8 @@ export class Hart {
             code = this.setTrap(CPU_FAULT, mem.cause, npc, mem.tvalLo, mem.tvalHi);
             break;
           }
-          codeRam = base;
+          // The int32 bit pattern, as the TLB keeps it (users apply >>> 0, >>> 1 or >>> 2).
+          codeRam = base | 0;
         }
         cp = this.codePage(codeRam);
       }
@@ -933,6 +981,36 @@ export class Hart {
           xlo[rd] = xlo[rs1];
           xhi[rd] = xhi[rs1];
           break;
+        case 76: // FLW, FLD, C.FLD, C.FLDSP
+        case 77: {
+          // FSW, FSD, C.FSD, C.FSDSP
+          const r = this.fpMem((p & 255) === 77, (p >>> 8) & 63, rs1, rs2, imm, n);
+          if (r !== 0) {
+            if (r === MEM_FAULT) {
+              code = this.memTrap(pageV + off);
+              break loop;
+            }
+            if (r < 0) {
+              code = this.setTrap(
+                CPU_EXCEPTION,
+                CAUSE_ILLEGAL_INSTRUCTION,
+                pageV + off,
+                len === 2 ? w & 0xffff : w,
+                0,
+              );
+              break loop;
+            }
+            n = this.pending;
+            limit = this.limit();
+          }
+          break;
+        }
+        case 78: // OP-FP, FMADD/FMSUB/FNMSUB/FNMADD
+          if (!this.fpu.enabled || !execFp(this.fpu, xlo, xhi, imm)) {
+            code = this.setTrap(CPU_EXCEPTION, CAUSE_ILLEGAL_INSTRUCTION, pageV + off, w, 0);
+            break loop;
+          }
+          break;
         default:
           code = this.setTrap(CPU_EXCEPTION, CAUSE_ILLEGAL_INSTRUCTION, pageV + off, w, 0);
           break loop;
@@ -941,7 +1019,7 @@ export class Hart {
     }
     this.machine.clock.charge(n * this.cpi);
     this.instret += n;
-    if (!stepping) this.resv.valid = false;
+    if (!stepping && (code !== CPU_EVENT || !this.keepReservation)) this.resv.valid = false;
     return code;
   }
 }

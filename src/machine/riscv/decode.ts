@@ -1,8 +1,10 @@
-// RV64IMA + Zicsr + Zifencei instruction decoding (unprivileged ISA, user-level encodings only).
-// F and D (and their loads, stores and CSRs) are not implemented: every such encoding decodes as
-// an illegal instruction, as on a hart without those extensions.
+// RV64IMAFD + Zicsr + Zifencei instruction decoding (unprivileged ISA, user-level encodings only).
+// F and D loads and stores get their own operations; every other F/D instruction decodes as
+// OP_FP carrying the raw instruction for fpu.ts (after fpValid rejects the reserved encodings).
+// Whether the FPU is usable at all (sstatus.FS) is checked when they execute.
 
 import { decodeCompressed } from "./compressed.ts";
+import { fpValid } from "./fpu.ts";
 import * as O from "./ops.ts";
 
 /** Decodes the instruction whose bits are `w` (the low 16 for a compressed one) into slot `s` of `out`. */
@@ -150,6 +152,20 @@ function decode32(out: Int32Array, s: number, w: number): void {
       if (!AMO_FUNCTS.has(f5)) return illegal(out, s);
       return set(out, s, dbl ? O.OP_AMO_D : O.OP_AMO_W, rd, rs1, rs2, f5);
     }
+    case 0x07:
+    case 0x27: {
+      // FLW/FLD, FSW/FSD
+      if (f3 !== 2 && f3 !== 3) return illegal(out, s);
+      const size = f3 === 2 ? 4 : 8;
+      if ((w & 0x7f) === 0x07) return set(out, s, O.OP_FLOAD, size, rs1, rd, immI);
+      return set(out, s, O.OP_FSTORE, size, rs1, rs2, ((w >> 25) << 5) | ((w >>> 7) & 31));
+    }
+    case 0x43:
+    case 0x47:
+    case 0x4b:
+    case 0x4f:
+    case 0x53:
+      return fpValid(w) ? set(out, s, O.OP_FP, rd, rs1, rs2, w) : illegal(out, s);
     default:
       return illegal(out, s);
   }

@@ -165,6 +165,8 @@ export class UserMemory {
           this.wtag[i] = vpn;
           this.wbase[i] = base;
         }
+        // Stores through this entry go straight to RAM: the page is no longer known to be zero.
+        mem.written[base >>> 12] = 1;
       } else {
         this.xtag[i] = vpn;
         this.xbase[i] = base;
@@ -199,7 +201,10 @@ export class UserMemory {
     if (cm[Math.floor((paddr - mem.ramBase) / 4096)] !== 0) this.codeWrites++;
   }
 
-  /** RAM byte offset of the page holding the instruction at (lo, hi), or -1 with the trap set. */
+  /**
+   * RAM byte offset of the page holding the instruction at (lo, hi) (0 up to the RAM size, which may
+   * exceed 2^31), or -1 with the trap set.
+   */
   fetchPage(lo: number, hi: number): number {
     const p = this.translate(lo, hi, ACCESS_EXECUTE);
     if (p < 0)
@@ -208,7 +213,7 @@ export class UserMemory {
     const page = p - (lo & 4095);
     // Executing from a device (or from nothing) is an instruction access fault.
     if (!mem.isRam(page, 4096)) return this.fail(CAUSE_FETCH_ACCESS, lo, hi);
-    return (page - mem.ramBase) | 0;
+    return page - mem.ramBase;
   }
 
   /** Records a trap and returns -1 (a convenient failure value for the callers). */

@@ -84,6 +84,12 @@ export const OP_AMO_D = 73;
 /** addi rd, x0, imm and addi rd, rs, 0 (c.li, c.mv, li, mv): common enough to deserve their own case. */
 export const OP_LI = 74;
 export const OP_MV = 75;
+/** FLW/FLD and their compressed forms: rd field = access size (4/8), rs2 field = the f register. */
+export const OP_FLOAD = 76;
+/** FSW/FSD and their compressed forms: rd field = access size (4/8), rs2 field = the f register. */
+export const OP_FSTORE = 77;
+/** OP-FP and the fused multiply-adds: imm = the whole instruction, executed by fpu.ts. */
+export const OP_FP = 78;
 
 // AMO funct5 values.
 export const AMO_ADD = 0x00;

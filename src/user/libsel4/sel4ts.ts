@@ -29,6 +29,7 @@ import {
   rt,
   TRAP_BUSY,
   TRAP_VMFAULT,
+  LOCATE_PROBE,
   UserFault,
   type UserGenerator,
 } from "../runtime.ts";
@@ -71,7 +72,13 @@ function* retrying<T>(access: () => T): UserGenerator<T> {
       if (!(e instanceof UserFault)) throw e;
       rt.faultAddr = e.vaddr;
       rt.faultWrite = e.write;
-      yield TRAP_VMFAULT;
+      try {
+        yield TRAP_VMFAULT;
+      } catch (probe) {
+        if (probe !== LOCATE_PROBE) throw probe;
+        rt.probeStack = new Error("parked").stack ?? null;
+        yield TRAP_VMFAULT; // still parked at the same access
+      }
     }
   }
 }

@@ -25,7 +25,7 @@ import {
   seL4_SysYield,
 } from "../../abi/index.ts";
 import * as R from "../../abi/registers.ts";
-import { ipcIndex, rt, TRAP_SYSCALL, type Trap, type UserGenerator } from "../runtime.ts";
+import { ipcIndex, LOCATE_PROBE, rt, TRAP_SYSCALL, type Trap, type UserGenerator } from "../runtime.ts";
 import type { seL4_CPtr, seL4_MessageInfo_t, seL4_Uint32 } from "./types.ts";
 import { type seL4_Word, makeWord, setReg, wordHi, wordLo } from "./word.ts";
 
@@ -111,7 +111,10 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
     /** The stub loads msg[0..3] into a2..a5 before the trap. */
     private readonly load: boolean,
     private readonly result: number,
-  ) {}
+  ) {
+    // Counted until first run: one left at the end of a run is a call without `yield*`.
+    rt.unstarted++;
+  }
 
   // loadMsgRegs, setSyscallRegs, storeMsgRegs and getReg written out: this runs twice per
   // system call of every TS thread.
@@ -119,6 +122,7 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
     if (this.phase === ITER_START) {
       // A stub that throws is finished, as a generator whose body threw.
       this.phase = ITER_DONE;
+      rt.unstarted--;
       const regs = rt.regs;
       if (this.load) {
         const m = rt.ram32;
@@ -166,11 +170,19 @@ class SyscallIterator implements Generator<Trap, unknown, void> {
   }
 
   return(value: unknown): IteratorResult<Trap, unknown> {
+    if (this.phase === ITER_START) rt.unstarted--;
     this.phase = ITER_DONE;
     return { value, done: true };
   }
 
   throw(e: unknown): IteratorResult<Trap, unknown> {
+    if (e === LOCATE_PROBE && this.phase === ITER_TRAPPED) {
+      // Where is this thread? Record the stack (the delegating generators are on it at their
+      // `yield*`) and stay parked at the trap.
+      rt.probeStack = new Error("parked").stack ?? null;
+      return TRAPPED;
+    }
+    if (this.phase === ITER_START) rt.unstarted--;
     this.phase = ITER_DONE;
     throw e;
   }

@@ -31,13 +31,13 @@ case_3:
   c.ebreak
   .globl case_4
 case_4:
-  rdcycle a0                /* counters are not enabled for user mode: illegal */
+  csrrw a0, 0xc00, a0       /* a write to a counter (cycle is read-only): illegal */
   .globl case_5
 case_5:
   csrw sscratch, a0         /* a supervisor CSR: illegal */
   .globl case_6
 case_6:
-  .word 0x00013007          /* fld f0, 0(sp): no F/D here, illegal */
+  .word 0x02b55553          /* fadd.d fa0, fa0, fa1 with the reserved rounding mode 5: illegal */
   .globl case_7
 case_7:
   la t0, cell
@@ -87,11 +87,11 @@ case_15:
   sret
   .globl case_16
 case_16:
-  li t0, 0x1000
+  li t0, 0x3000             /* the boot info frame and the 8 KiB of extra boot info (the DTB) */
   add t0, t0, s0
   .globl case_16_pc
 case_16_pc:
-  lw a0, -2(t0)             /* crosses from the boot info frame into nothing: fault at the page */
+  lw a0, -2(t0)             /* crosses from the extra boot info into nothing: fault at the page */
   .globl case_17
 case_17:
   li t0, 0x1000
@@ -104,6 +104,42 @@ case_18:
   .globl case_18_pc
 case_18_pc:
   lr.w a0, (t0)             /* LR faults as a load */
+  .globl case_20
+case_20:
+  csrwi 2, 5                /* frm = 5, a reserved rounding mode */
+  .globl case_20_pc
+case_20_pc:
+  .word 0x02b57553          /* fadd.d fa0, fa0, fa1, dyn: illegal while frm is reserved */
+  .globl case_21
+case_21:
+  .word 0x5a056553          /* fsqrt.d with the reserved rounding mode 6: illegal */
+  .globl case_22
+case_22:
+  .word 0x00013007          /* fld f0, 0(sp): legal only with the FPU */
+  j fp_ok
+  .globl case_23
+case_23:
+  csrr a0, 3                /* fcsr: legal only with the FPU */
+  j fp_ok
+  .globl case_24
+case_24:
+  .half 0x2002              /* c.fldsp f0, 0(sp): legal only with the FPU */
+  j fp_ok
+  .globl case_25
+case_25:
+  rdcycle a0                /* the counters are readable from user mode (OpenSBI's scounteren) */
+  rdtime a1
+  rdinstret a2
+  la t0, results
+  sd a0, 0(t0)
+  sd a1, 8(t0)
+  sd a2, 16(t0)
+  rdtime a1
+  sd a1, 24(t0)
+  j fp_ok
+fp_ok:
+  putc 'F'
+  halt
   .globl case_19
 case_19:
   fence.i                   /* no trap: fence, fence.i and a hint run through */
@@ -118,6 +154,7 @@ case_19:
 table:
   .dword case_0, case_1, case_2, case_3, case_4, case_5, case_6, case_7, case_8, case_9
   .dword case_10, case_11, case_12, case_13, case_14, case_15, case_16, case_17, case_18, case_19
+  .dword case_20, case_21, case_22, case_23, case_24, case_25
   .data
   .balign 8
   .globl which
@@ -127,6 +164,7 @@ cell:
   .dword 0, 0
   .bss
   .balign 16
+  .globl results
 results:
   .skip 1024
 stack_top:
