@@ -314,8 +314,21 @@ async function main(): Promise<void> {
       );
       equal(await q.inputValue("#max-time"), "100000s", "reopened max time");
       await q.click("#files button[data-path='spinner.ts']");
-      const code = await q.$eval(".cm-content", (el) => (el as HTMLElement).innerText);
-      check(code.includes("spinning ${i}"), "the reopened TS file differs");
+      // The editor swaps its document after the click: wait for it rather than read at once.
+      const shown = await q
+        .waitForFunction(
+          () =>
+            ((document.querySelector(".cm-content") as HTMLElement | null)?.innerText ?? "").includes(
+              "spinning ${i}",
+            ),
+          undefined,
+          { timeout: 10_000 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      check(shown, "the reopened TS file differs");
       await p.close();
       await q.close();
     });
