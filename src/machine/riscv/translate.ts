@@ -21,9 +21,20 @@
 
 import type { Machine } from "../machine.ts";
 import * as alu from "./alu.ts";
-import { CPU_EVENT, CPU_FAULT, type Hart } from "./cpu.ts";
-import { decodeInto } from "./decode.ts";
-import {
+import * as cpu from "./cpu.ts";
+import type { Hart } from "./cpu.ts";
+import * as decode from "./decode.ts";
+import * as cg from "./codegen.ts";
+import type { TInst } from "./codegen.ts";
+import * as ma from "./memory-access.ts";
+import type { UserMemory } from "./memory-access.ts";
+import * as O from "./ops.ts";
+
+// Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
+// imported binding through a getter on every use; see cpu.ts).
+const { CPU_EVENT, CPU_FAULT } = cpu;
+const { decodeInto } = decode;
+const {
   endsBlock,
   generate,
   translatable,
@@ -32,11 +43,9 @@ import {
   TRACE_JUMP,
   TRACE_NEXT,
   TRACE_PC_SET,
-  type TInst,
-} from "./codegen.ts";
-import { MEM_FAULT, TLB_MASK, type UserMemory } from "./memory-access.ts";
-import { SLOT_WORDS } from "./ops.ts";
-import * as O from "./ops.ts";
+} = cg;
+const { MEM_FAULT, TLB_MASK } = ma;
+const { SLOT_WORDS, OP_LB, OP_LW, OP_JALR, OP_ECALL, OP_EBREAK, OP_ILLEGAL, OP_FENCE_I, OP_JAL } = O;
 
 const TWO_32 = 4294967296;
 const USER_TOP = 2 ** 38;
@@ -196,15 +205,9 @@ export class Translator {
       insts.push(t);
       seen.add(next);
       const op = t.op;
-      if (
-        op === O.OP_JALR ||
-        op === O.OP_ECALL ||
-        op === O.OP_EBREAK ||
-        op === O.OP_ILLEGAL ||
-        op === O.OP_FENCE_I
-      )
+      if (op === OP_JALR || op === OP_ECALL || op === OP_EBREAK || op === OP_ILLEGAL || op === OP_FENCE_I)
         break;
-      next = op === O.OP_JAL ? next + t.imm : next + t.len;
+      next = op === OP_JAL ? next + t.imm : next + t.len;
     }
     if (insts.length === 0) return null;
     const body = generate(insts, next);
@@ -385,12 +388,12 @@ export class Translator {
   loadSlow(op: number, lo: number, hi: number, count: number): number {
     this.hart.pending = count;
     const mem = this.mem;
-    const size = LOAD_SIZE[op - O.OP_LB];
+    const size = LOAD_SIZE[op - OP_LB];
     const r = mem.load(lo, hi, size);
     if (r === MEM_FAULT) return r;
     let vlo = mem.vlo;
     let vhi = mem.vhi;
-    if (op <= O.OP_LW) {
+    if (op <= OP_LW) {
       const sh = 32 - 8 * size;
       vlo = (vlo << sh) >> sh;
       vhi = vlo >> 31;
