@@ -349,29 +349,42 @@ function instr(i: TInst, c: Ctx, selfLoop: boolean): string {
   }
 }
 
+/** Ops after which execution does not fall through (the trace leaves or has left). */
+function leaves(op: number): boolean {
+  return (
+    op === O.OP_JALR || op === O.OP_ECALL || op === O.OP_EBREAK || op === O.OP_ILLEGAL || op === O.OP_FENCE_I
+  );
+}
+
 /**
- * The body of the trace function for `insts` (in execution order of the fall-through path;
- * `next` is the page offset after the last one, unless it ends in a jump or trap).
+ * The body of the trace function for `insts`: the instructions of one region of a page, sorted
+ * by page offset, entered at `entry`. It is cut into units (straight-line runs: a new unit at the
+ * entry, at every branch or jump target, after every branch or jump, and wherever the next
+ * instruction is not the previous one's fall-through), each a `case` of a switch on the page
+ * offset inside a loop, so that branches between units stay in the function. The unit starts
+ * (where the function may be entered) are left in `starts`.
  */
-export function generate(insts: readonly TInst[], next: number): string {
+export function generate(insts: readonly TInst[], entry: number, starts: Set<number>): string {
   const at = new Map<number, number>();
   insts.forEach((x, k) => at.set(x.off, k));
-  // Unit (basic block) starts: the entry, after every control transfer, and internal targets.
-  const startIdx = new Set<number>([0]);
+  const startIdx = new Set<number>();
   for (let k = 0; k < insts.length; k++) {
     const x = insts[k];
-    if (x.op >= O.OP_JAL && x.op <= O.OP_BGEU && k + 1 < insts.length) startIdx.add(k + 1);
-    if (x.op >= O.OP_BEQ && x.op <= O.OP_BGEU && at.has(x.off + x.imm)) startIdx.add(at.get(x.off + x.imm)!);
+    const prev = k > 0 ? insts[k - 1] : null;
+    if (
+      x.off === entry ||
+      prev === null ||
+      prev.off + prev.len !== x.off ||
+      (prev.op >= O.OP_JAL && prev.op <= O.OP_BGEU) ||
+      leaves(prev.op)
+    )
+      startIdx.add(k);
+    if (x.op === O.OP_JAL || (x.op >= O.OP_BEQ && x.op <= O.OP_BGEU)) {
+      const t = at.get(x.off + x.imm);
+      if (t !== undefined) startIdx.add(t);
+    }
   }
-  const last = insts[insts.length - 1];
-  const lastEnds =
-    last.op === O.OP_JALR ||
-    last.op === O.OP_ECALL ||
-    last.op === O.OP_EBREAK ||
-    last.op === O.OP_ILLEGAL ||
-    last.op === O.OP_FENCE_I;
-  if (!lastEnds && at.has(next)) startIdx.add(at.get(next)!);
-  const starts = new Set<number>();
+  starts.clear();
   for (const k of startIdx) starts.add(insts[k].off);
 
   const used = new Set<number>();
@@ -384,13 +397,10 @@ export function generate(insts: readonly TInst[], next: number): string {
   const regs = [...used].sort((a, b) => a - b);
   let src = "";
   for (const r of regs) src += `let l${r} = xlo[${r}]; let h${r} = xhi[${r}];\n`;
-  src += `let n = J.n; const limit = J.limit; let pc = 0; let code = ${TRACE_NEXT};\n`;
+  src += `let n = J.n; const limit = J.limit; let pc = J.entry; let code = ${TRACE_NEXT};\n`;
   if (mem)
     src += `const mem = J.mem; const rtag = mem.rtag; const rbase = mem.rbase; const wtag = mem.wtag; const wbase = mem.wbase;\n`;
-  src += `X: for (;;) {\nswitch (J.entry) {\n`;
-  // J.entry is read only once: later rounds of the loop switch on pc.
-  src = src.replace("switch (J.entry)", "switch (pc)");
-  src = src.replace("let pc = 0;", "let pc = J.entry;");
+  src += `X: for (;;) {\nswitch (pc) {\n`;
   const sorted = [...startIdx].sort((a, b) => a - b);
   for (let u = 0; u < sorted.length; u++) {
     const k0 = sorted[u];
@@ -407,11 +417,13 @@ export function generate(insts: readonly TInst[], next: number): string {
       src += instr(insts[k], c, selfLoop && k === k1 - 1) + "\n";
     }
     if (selfLoop) src += "}\n";
-  }
-  // After the last instruction (fall-through or a jal's target).
-  if (!lastEnds) {
-    const succ = last.op === O.OP_JAL ? last.off + last.imm : next;
-    src += goto(succ, { starts, after: 0 }) + "\n";
+    // Where the unit goes on: a jal's target, or the fall-through (the next case when it is
+    // the next unit, else an explicit jump, inside the region or out of it).
+    if (tail.op === O.OP_JAL) src += goto(tail.off + tail.imm, { starts, after: 0 }) + "\n";
+    else if (!leaves(tail.op)) {
+      const f = tail.off + tail.len;
+      if (!(k1 < insts.length && insts[k1].off === f)) src += goto(f, { starts, after: 0 }) + "\n";
+    }
   }
   src += `default: break X;\n}\n}\n`;
   for (const r of written) src += `xlo[${r}] = l${r}; xhi[${r}] = h${r};\n`;

@@ -1,13 +1,15 @@
 // The translating RV64 machine: hot user code becomes JavaScript functions (codegen.ts), the
 // interpreter (cpu.ts) stays the reference and runs everything else.
 //
-// A trace starts at a pc that has been reached often enough (HOT times) and follows the
-// fall-through path of branches and direct jumps (jal) inside one 4 KiB page, up to MAX_TRACE
-// instructions; it ends before an instruction the translator leaves to the interpreter (CSRs,
-// atomics, F/D, anything unknown) and after a jalr, ecall, ebreak, illegal instruction or
-// fence.i. Branches to a place inside the trace stay inside the function (a loop), others leave
-// it. Traces are cached per physical page (every mapping of the page shares them); the virtual
-// page is looked up in the hart's TLB as the interpreter's fetch does, so satp, ASID and
+// A trace starts at a pc that has been reached often enough (HOT times) and covers the region of
+// its 4 KiB page reachable from there through fall-through, both ways of conditional branches,
+// direct jumps (jal) and the return points of calls, up to MAX_TRACE instructions; it ends before
+// an instruction the translator leaves to the interpreter (CSRs, atomics, F/D, anything unknown)
+// and after a jalr, ecall, ebreak, illegal instruction or fence.i. Branches inside the region
+// stay inside the function (a loop over a switch on the page offset), others leave it, and the
+// function may be entered at any of its basic blocks, so one translation serves every hot entry
+// it covers. Traces are cached per physical page (every mapping of the page shares them); the
+// virtual page is looked up in the hart's TLB as the interpreter's fetch does, so satp, ASID and
 // tlbGeneration changes are respected the same way.
 //
 // Exactness: a trace counts each basic block's instructions before running it and runs it only
@@ -45,13 +47,26 @@ const {
   TRACE_PC_SET,
 } = cg;
 const { MEM_FAULT, TLB_MASK } = ma;
-const { SLOT_WORDS, OP_LB, OP_LW, OP_JALR, OP_ECALL, OP_EBREAK, OP_ILLEGAL, OP_FENCE_I, OP_JAL } = O;
+const {
+  SLOT_WORDS,
+  OP_LB,
+  OP_LW,
+  OP_JALR,
+  OP_ECALL,
+  OP_EBREAK,
+  OP_ILLEGAL,
+  OP_FENCE_I,
+  OP_JAL,
+  OP_BEQ,
+  OP_BGEU,
+  X_SINK,
+} = O;
 
 const TWO_32 = 4294967296;
 const USER_TOP = 2 ** 38;
 /** Times a pc is reached (by the interpreter) before a trace is made there. */
 const HOT = 4;
-const MAX_TRACE = 128;
+const MAX_TRACE = 256;
 const WARM_CALLS = 12;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
 const MAX_PAGES = 4096;
@@ -193,24 +208,41 @@ export class Translator {
     return k;
   }
 
-  /** Makes the trace starting at `off` of the RAM page `base`, or null if its first instruction is the interpreter's. */
-  private translate(base: number, off: number): Trace | null {
+  /**
+   * Makes the trace entered at `off` of the RAM page `base`: the region of the page reachable
+   * from there through fall-through, branches (both ways) and direct jumps, up to MAX_TRACE
+   * instructions, each ending before an instruction the interpreter keeps; null if the first
+   * instruction is the interpreter's.
+   */
+  private translate(base: number, off: number, cp: CodePage): Trace | null {
     const insts: TInst[] = [];
     const seen = new Set<number>();
-    let next = off;
-    for (;;) {
-      if (next < 0 || next >= 4096 || seen.has(next) || insts.length >= MAX_TRACE) break;
-      const t: TInst = { off: 0, op: 0, rd: 0, rs1: 0, rs2: 0, imm: 0, len: 0, w: 0 };
-      if (!this.decodeAt(base, next, t) || !translatable(t.op)) break;
-      insts.push(t);
-      seen.add(next);
-      const op = t.op;
-      if (op === OP_JALR || op === OP_ECALL || op === OP_EBREAK || op === OP_ILLEGAL || op === OP_FENCE_I)
-        break;
-      next = op === OP_JAL ? next + t.imm : next + t.len;
+    const work = [off];
+    while (work.length > 0 && insts.length < MAX_TRACE) {
+      let next = work.pop()!;
+      for (;;) {
+        if (next < 0 || next >= 4096 || seen.has(next) || insts.length >= MAX_TRACE) break;
+        const t: TInst = { off: 0, op: 0, rd: 0, rs1: 0, rs2: 0, imm: 0, len: 0, w: 0 };
+        if (!this.decodeAt(base, next, t) || !translatable(t.op)) break;
+        insts.push(t);
+        seen.add(next);
+        const op = t.op;
+        // After a call (a jump that links), the return lands on the next instruction.
+        if ((op === OP_JAL || op === OP_JALR) && t.rd !== X_SINK) work.push(next + t.len);
+        if (op === OP_JALR || op === OP_ECALL || op === OP_EBREAK || op === OP_ILLEGAL || op === OP_FENCE_I)
+          break;
+        if (op === OP_JAL) next += t.imm;
+        else {
+          // A conditional branch: its target later, the fall-through now.
+          if (op >= OP_BEQ && op <= OP_BGEU) work.push(next + t.imm);
+          next += t.len;
+        }
+      }
     }
+    insts.sort((a, b) => a.off - b.off);
     if (insts.length === 0) return null;
-    const body = generate(insts, next);
+    const starts = new Set<number>();
+    const body = generate(insts, off, starts);
     const fn = this.factory(this)(body);
     // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
     // before it optimizes a long-running loop inside the trace (on-stack replacement without that
@@ -237,7 +269,10 @@ export class Translator {
     }
     this.mem.markCode(base);
     this.made++;
-    return new Trace(fn, at, bits);
+    const tr = new Trace(fn, at, bits);
+    // The function may be entered at any unit start: those not yet covered use it too.
+    for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
+    return tr;
   }
 
   /** True if the trace's instruction bits are still what it was made from. */
@@ -306,7 +341,7 @@ export class Translator {
           }
         }
         if (tr === undefined && cp.hits[s] >= HOT) {
-          const t = this.translate(base, off);
+          const t = this.translate(base, off, cp);
           if (t !== null) {
             t.epoch = this.epoch;
             cp.traces[s] = tr = t;
