@@ -70,6 +70,8 @@ const MAX_TRACE = 256;
 const WARM_CALLS = 12;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
 const MAX_PAGES = 4096;
+/** Generated functions kept (by source) before all are dropped. */
+const MAX_FNS = 8192;
 
 type TraceFn = (xlo: Int32Array, xhi: Int32Array, pageV: number) => number;
 
@@ -114,6 +116,7 @@ export class Translator {
   private epoch = 0;
   private codeWrites = 0;
   private readonly pages = new Map<number, CodePage>();
+  private readonly fns = new Map<string, TraceFn>();
   private readonly scratch = new Int32Array(SLOT_WORDS);
   private readonly u16: Uint16Array;
   private readonly i32: Int32Array;
@@ -243,16 +246,24 @@ export class Translator {
     if (insts.length === 0) return null;
     const starts = new Set<number>();
     const body = generate(insts, off, starts);
-    const fn = this.factory(this)(body);
-    // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
-    // before it optimizes a long-running loop inside the trace (on-stack replacement without that
-    // feedback gives code that deoptimizes at every exit). V8 keeps feedback only from about the
-    // eighth call on.
-    for (let k = 0; k < WARM_CALLS; k++) {
-      this.n = 0;
-      this.limit = -1;
-      this.entry = off;
-      fn(this.hart.xlo, this.hart.xhi, 0);
+    // The same code elsewhere (another process's copy of a program, another mapping, code
+    // translated again after the cache was dropped) gives the same source: one function serves
+    // all, compiled and optimised by V8 once. The function depends on nothing but its source.
+    let fn = this.fns.get(body);
+    if (fn === undefined) {
+      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      fn = this.factory(this)(body);
+      this.fns.set(body, fn);
+      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
+      // before it optimizes a long-running loop inside the trace (on-stack replacement without
+      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
+      // about the eighth call on.
+      for (let k = 0; k < WARM_CALLS; k++) {
+        this.n = 0;
+        this.limit = -1;
+        this.entry = off;
+        fn(this.hart.xlo, this.hart.xhi, 0);
+      }
     }
     let halves = 0;
     for (const t of insts) halves += t.len >> 1;
