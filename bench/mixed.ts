@@ -101,7 +101,7 @@ export interface MixedResult {
   qemuMips: number | null;
 }
 
-export function mixedWorkload(roundsInterp = 40, roundsJit = 1000, roundsQemu = 10000): MixedResult {
+export function mixedWorkload(roundsInterp = 100, roundsJit = 1000, roundsQemu = 10000): MixedResult {
   const interp = mixedSel4ts(roundsInterp, false);
   const jit = mixedSel4ts(roundsJit, true);
   // Instructions per round, from the difference of the two runs (the rest is the same start-up).
