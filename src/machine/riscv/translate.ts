@@ -79,8 +79,11 @@ class Trace {
   epoch = -1;
   constructor(
     readonly fn: TraceFn,
-    /** Halfword indexes (in the page) and the bits they held when translated. */
-    readonly at: Int32Array,
+    /**
+     * The 32-bit words of the page its instructions lie in, as runs: (first word, word count)
+     * pairs, and the bits all those words held when translated, in order.
+     */
+    readonly spans: Int32Array,
     readonly bits: Int32Array,
   ) {}
 }
@@ -265,34 +268,48 @@ export class Translator {
         fn(this.hart.xlo, this.hart.xhi, 0);
       }
     }
-    let halves = 0;
-    for (const t of insts) halves += t.len >> 1;
-    const at = new Int32Array(halves);
-    const bits = new Int32Array(halves);
-    let h = 0;
-    const u16 = this.u16;
+    // The words the instructions occupy (insts is sorted by offset), merged into runs.
+    const runs: number[] = [];
+    let words = 0;
     for (const t of insts) {
-      for (let k = 0; k < t.len >> 1; k++) {
-        at[h] = (t.off >> 1) + k;
-        bits[h] = u16[(base >>> 1) + at[h]];
-        h++;
+      const w0 = t.off >> 2;
+      const w1 = (t.off + t.len - 1) >> 2;
+      const n = runs.length;
+      if (n > 0 && w0 <= runs[n - 2] + runs[n - 1]) {
+        const end = Math.max(runs[n - 2] + runs[n - 1], w1 + 1);
+        words += end - (runs[n - 2] + runs[n - 1]);
+        runs[n - 1] = end - runs[n - 2];
+      } else {
+        runs.push(w0, w1 - w0 + 1);
+        words += w1 - w0 + 1;
       }
     }
+    const spans = Int32Array.from(runs);
+    const bits = new Int32Array(words);
+    const i32 = this.i32;
+    const b = base >>> 2;
+    let h = 0;
+    for (let r = 0; r < spans.length; r += 2)
+      for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) bits[h++] = i32[b + w];
     this.mem.markCode(base);
     this.made++;
-    const tr = new Trace(fn, at, bits);
+    const tr = new Trace(fn, spans, bits);
     // The function may be entered at any unit start: those not yet covered use it too.
     for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
     return tr;
   }
 
-  /** True if the trace's instruction bits are still what it was made from. */
+  /** True if the words holding the trace's instructions are still what it was made from. */
   private verify(tr: Trace, base: number): boolean {
-    const u16 = this.u16;
-    const b = base >>> 1;
-    const at = tr.at;
+    const i32 = this.i32;
+    const b = base >>> 2;
+    const spans = tr.spans;
     const bits = tr.bits;
-    for (let i = 0; i < at.length; i++) if (u16[b + at[i]] !== bits[i]) return false;
+    let h = 0;
+    for (let r = 0; r < spans.length; r += 2) {
+      const end = b + spans[r] + spans[r + 1];
+      for (let w = b + spans[r]; w < end; w++) if (i32[w] !== bits[h++]) return false;
+    }
     return true;
   }
 

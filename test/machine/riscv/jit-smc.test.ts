@@ -3,6 +3,8 @@
 // rewrites lie in the same trace; the interpreter and the translator agree on every step.
 
 import { describe, expect, it } from "vitest";
+import { ACCESS_READ } from "../../../src/machine/mmu.ts";
+import { System } from "../../../src/system/system.ts";
 import { imageBoot, record } from "./jit-harness.ts";
 import { ADDI, B, ECALL, FENCE_I, LD, LUI, SW } from "./rvgen.ts";
 
@@ -79,5 +81,36 @@ describe("stores into translated code", () => {
     expect(b.exits).toEqual(a.exits);
     expect(b.made).toBeGreaterThan(0);
     expect(x5(b.exits.at(-1)!)).toBe(20n * 100n + 20n * 1n);
+  });
+});
+
+describe("code written from outside the hart between runs (a loader, the kernel)", () => {
+  it("is seen by the next run, as on the interpreter", () => {
+    // A loop of 30,000 iterations; after 20,000 ticks its first instruction is rewritten in
+    // physical memory, as a loader reusing the frame would.
+    const c: number[] = [ADDI(4, 0, 0), LUI(4, 8), ADDI(4, 4, -1)];
+    // x4 = 0x8000 - 1 = 32767 iterations
+    const target = c.length;
+    c.push(ADD1, ADDI(4, 4, -1), B(1, 4, 0, -8), ...HALT);
+    const img = image(c);
+    const run = (jit: boolean): { x5: bigint; made: number } => {
+      const sys = new System({ jit, onConsole: () => undefined });
+      sys.bootImage({ vaddr: img.vaddr, bytes: img.bytes.slice(), entry: img.entry });
+      expect(sys.run(200).reason).toBe("max-time");
+      const p = sys.machine.translate(BASE + 4 * target, ACCESS_READ);
+      sys.machine.memory.write32(p, ADD100);
+      expect(sys.run().reason).toBe("halt");
+      const h = sys.rv.hart;
+      return {
+        x5: (BigInt(h.xhi[5] >>> 0) << 32n) | BigInt(h.xlo[5] >>> 0),
+        made: sys.rv.translator?.made ?? 0,
+      };
+    };
+    const a = run(false);
+    const b = run(true);
+    expect(b.made).toBeGreaterThan(0);
+    expect(b.x5).toBe(a.x5);
+    // Some iterations ran each form.
+    expect(a.x5 % 99n !== 0n && a.x5 > 32767n).toBe(true);
   });
 });
