@@ -6,20 +6,27 @@
 import { createServer, type Socket } from "node:net";
 import type { System } from "../system/system.ts";
 import type { RunIO, Simulation } from "./run-io.ts";
-import { Debugger } from "../system/debug/debugger.ts";
+import { Debugger, type HostState } from "../system/debug/debugger.ts";
 import { RESUME, RspSession } from "../system/debug/rsp.ts";
 
 /**
  * Console bytes across replays: a replay re-creates the system, which prints again what was already
  * printed; only bytes past the furthest point written reach the output.
  */
-export class ReplayConsole {
+export class ReplayConsole implements HostState {
   private produced = 0;
   private emitted = 0;
   constructor(private readonly write: (b: number) => void) {}
   /** Call when a new incarnation of the system is created. */
   restart(): void {
     this.produced = 0;
+  }
+  /** The position in the output a snapshot is taken at, and going back to it. */
+  mark(): number {
+    return this.produced;
+  }
+  rewind(mark: number): void {
+    this.produced = mark;
   }
   byte = (b: number): void => {
     this.produced++;
@@ -41,8 +48,13 @@ function escape(s: string): string {
 }
 
 /** Serves one GDB connection on `port`; resolves when it ends. `make` boots a fresh system. */
-export function serveGdb(port: number, make: () => System, log: (text: string) => void): Promise<number> {
-  const dbg = new Debugger(make);
+export function serveGdb(
+  port: number,
+  make: () => System,
+  log: (text: string) => void,
+  host: HostState | null = null,
+): Promise<number> {
+  const dbg = new Debugger(make, host);
   const session = new RspSession(dbg);
   session.begin();
   return new Promise((resolveDone) => {
@@ -70,6 +82,7 @@ export function serveGdb(port: number, make: () => System, log: (text: string) =
           return;
         }
         running = false;
+        for (const o of session.output.splice(0)) send(o);
         send(reply);
       };
       const onPacket = (p: string): void => {
@@ -154,5 +167,6 @@ export function debugSystem(
       return system;
     },
     io.stderr,
+    console,
   );
 }

@@ -69,4 +69,6 @@ export interface KernelTrace {
   fault(t: Tcb, type: number, w0Hi: number, w0Lo: number, w1: number, w2: number, hasHandler: boolean): void;
   /** SC accounting: `ticks` charged (SC_CHARGE, SC_EXHAUSTED), else 0. */
   sched(kind: number, sc: SchedContext, ticks: number): void;
+  /** An invocation by `thread` failed with seL4_Error `error` (only error paths report this). */
+  invocationError?(thread: Tcb, error: number): void;
 }

@@ -52,6 +52,7 @@ import { handleInterrupt } from "./interrupt.ts";
 import { checkBudget, chargeBudget, isRoundRobin, refillHead, scActive, updateTimestamp } from "./sched.ts";
 import {
   current_fault,
+  current_syscall_error,
   EXCEPTION_NONE,
   EXCEPTION_PREEMPTED,
   EXCEPTION_SYSCALL_ERROR,
@@ -137,6 +138,7 @@ function handleInvocation(
   );
   if (status === EXCEPTION_PREEMPTED) return status;
   if (status === EXCEPTION_SYSCALL_ERROR) {
+    if (ks.trace !== null) ks.trace.invocationError?.(thread, current_syscall_error.type);
     if (isCall) replyFromKernelError(thread);
     return EXCEPTION_NONE;
   }

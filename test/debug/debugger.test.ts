@@ -34,30 +34,70 @@ describe("debugger core", () => {
     expect(plain.length).toBeGreaterThan(0);
   });
 
-  it("stepi then reverse-stepi returns to the same registers, memory and position", () => {
-    const d = new Debugger(maker([]));
-    d.start();
-    for (let i = 0; i < 300; i++) {
-      d.stepInstruction(d.current!);
+  it.each([
+    ["from boot", 0],
+    ["from a snapshot", 100],
+  ])(
+    "stepi then reverse-stepi (replay %s) returns to the same registers, memory and position",
+    (_how, every) => {
+      const d = new Debugger(maker([]), null, every);
+      d.start();
+      for (let i = 0; i < 300; i++) {
+        d.stepInstruction(d.current!);
+        d.run();
+      }
+      const t = d.current!;
+      const regs = Array.from(t.regs);
+      const pos = d.steps;
+      const pc = pcOfTcb(t);
+      const sp = t.regs[2] + t.regs[3] * 2 ** 32;
+      const stack = d.readMemory(t, sp - 64, 128);
+      d.stepInstruction(t);
       d.run();
-    }
-    const t = d.current!;
-    const regs = Array.from(t.regs);
-    const pos = d.steps;
-    const pc = pcOfTcb(t);
-    const sp = t.regs[2] + t.regs[3] * 2 ** 32;
-    const stack = d.readMemory(t, sp - 64, 128);
-    d.stepInstruction(t);
-    d.run();
-    expect(d.steps).toBeGreaterThan(pos);
-    const back = d.reverseStep(d.current!);
-    const t2 = back.thread!;
-    expect(t2.ptr).toBe(t.ptr);
-    expect(d.steps).toBe(pos);
-    expect(Array.from(t2.regs)).toEqual(regs);
-    expect(d.readMemory(t2, sp - 64, 128)).toEqual(stack);
-    expect(pcOfTcb(t)).not.toBe(pc);
-    expect(pcOfTcb(t2)).toBe(pc);
+      expect(d.steps).toBeGreaterThan(pos);
+      const back = d.reverseStep(d.current!);
+      const t2 = back.thread!;
+      expect(t2.ptr).toBe(t.ptr);
+      expect(d.steps).toBe(pos);
+      expect(Array.from(t2.regs)).toEqual(regs);
+      expect(d.readMemory(t2, sp - 64, 128)).toEqual(stack);
+      expect(pcOfTcb(t2)).toBe(pc);
+      expect(d.snapshotStats.count).toBe(every === 0 ? 0 : 4);
+    },
+  );
+
+  it("going back to a snapshot and running on is the same run: same console, same kernel entries", () => {
+    const plain: number[] = [];
+    const r = maker(plain)().run();
+    const out: number[] = [];
+    let rewound = 0;
+    const host = {
+      mark: () => out.length,
+      rewind: (m: number) => ((rewound = out.length - m), (out.length = m)),
+    };
+    const d = new Debugger(maker(out), host, 1_000);
+    d.start();
+    expect(d.run()?.kind).toBe("exited");
+    const end = d.steps;
+    const mid = Math.floor(end / 2) + 7;
+    expect(d.snapshotStats.count).toBeGreaterThan(5);
+    // Registers of every thread at a position reached through a snapshot and through boot agree.
+    d.replayTo(mid);
+    expect(d.steps).toBe(mid);
+    const viaSnapshot = d.threads().map((t) => Array.from(t.regs));
+    const entries = d.sys.kernel.state.entries;
+    const fresh = new Debugger(maker([]), null, 0);
+    fresh.start();
+    fresh.replayTo(mid);
+    expect(fresh.threads().map((t) => Array.from(t.regs))).toEqual(viaSnapshot);
+    expect(fresh.sys.kernel.state.entries).toBe(entries);
+    // Run to the end from the restored snapshot.
+    d.resumeAll();
+    expect(d.run()?.kind).toBe("exited");
+    expect(d.steps).toBe(end);
+    expect(Buffer.from(out).toString()).toBe(Buffer.from(plain).toString());
+    expect(d.sys.kernel.state.entries).toBe(r.kernelEntries);
+    expect(rewound).toBeGreaterThan(0);
   });
 
   it("memory reads go through the thread's VSpace: unmapped is an error reply, threads are named", () => {

@@ -1,58 +1,8 @@
 // The GDB server end to end: Debian's gdb-multiarch in batch mode against `sel4ts run --gdb` on
 // the C Microkit examples (built with -g). Skipped when gdb-multiarch is not installed.
 
-import { spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const GDB = "gdb-multiarch";
-const haveGdb = spawnSync(GDB, ["--version"]).status === 0;
-
-interface Session {
-  gdb: string;
-  console: string;
-}
-
-/** Runs `sel4ts run system --gdb 0` and gdb with `commands` once it listens. */
-function debugSession(system: string, commands: string[]): Promise<Session> {
-  return new Promise((resolve, reject) => {
-    const target = spawn(process.execPath, [join(ROOT, "bin/sel4ts.js"), "run", system, "--gdb", "0"], {
-      cwd: ROOT,
-    });
-    let stderr = "";
-    let stdout = "";
-    let started = false;
-    target.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    target.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      const m = /target remote :(\d+)/.exec(stderr);
-      if (m === null || started) return;
-      started = true;
-      const args = ["-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off"];
-      for (const c of [`target remote :${m[1]}`, ...commands]) args.push("-ex", c);
-      const g = spawn(GDB, args, { cwd: ROOT });
-      let out = "";
-      g.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      g.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      g.on("close", () => {
-        target.kill();
-        resolve({ gdb: out, console: stdout });
-      });
-    });
-    target.on("error", reject);
-    target.on("close", (code) => {
-      if (!started) reject(new Error(`sel4ts exited (${code}) before listening: ${stderr}`));
-    });
-  });
-}
-
-/** The value gdb printed for the n-th `p` (`$n = value`). */
-function printed(out: string, n: number): string {
-  const m = new RegExp(`^\\$${n} = (.*)$`, "m").exec(out);
-  return m === null ? "" : m[1];
-}
+import { debugSession, haveGdb, printed } from "./gdb-session.ts";
 
 describe.skipIf(!haveGdb)("gdb-multiarch against sel4ts --gdb", () => {
   it("stops in a PD's protected, lists every PD by name, symbolises the stack, steps and steps back", async () => {
@@ -117,5 +67,33 @@ describe.skipIf(!haveGdb)("gdb-multiarch against sel4ts --gdb", () => {
     expect(printed(out, 2)).toBe("1");
     expect(printed(out, 3)).toBe("0");
     expect(s.console).toContain("consumer: 1: 'message 1'");
+  }, 120_000);
+
+  it("reverse-continue stops at the last watchpoint hit as well as at breakpoints", async () => {
+    const s = await debugSession("examples/microkit-c/shared_memory.system", [
+      "file examples/microkit-c/shm_consumer.elf",
+      "monitor focus consumer",
+      "break notified",
+      "continue",
+      "watch -l ((struct shm *)buffer)->seq",
+      "continue",
+      "continue",
+      "p ((struct shm *)buffer)->seq",
+      "reverse-continue",
+      "p ((struct shm *)buffer)->seq",
+      "info threads",
+      "reverse-continue",
+      "p ((struct shm *)buffer)->seq",
+      "kill",
+    ]);
+    const out = s.gdb;
+    // Forward: the producer's write of 2 is caught, then the consumer's second notified.
+    expect(out).toMatch(/Old value = 1\s+New value = 2/);
+    expect(printed(out, 1)).toBe("2");
+    // Backward from there: first the producer's write (undone: 2 back to 1), then the breakpoint.
+    expect(out).toMatch(/Thread \d+ "producer" hit Hardware watchpoint 2[^]*Old value = 2\s+New value = 1/);
+    expect(printed(out, 2)).toBe("1");
+    expect(out).toMatch(/\* \d+ +Thread \d+ "producer"/);
+    expect(out).toMatch(/Thread \d+ "consumer" hit Breakpoint 1, notified[^]*\$3 = 1/);
   }, 120_000);
 });

@@ -17,8 +17,12 @@ import { Tcb } from "../../kernel/structures.ts";
 import type { DebugHook, RunResult, System } from "../system.ts";
 import { EXIT_INTERRUPT } from "../ts-engine.ts";
 import { nextAccess } from "./access.ts";
+import { EventWatch, type EventBreak, type EventHit } from "./events.ts";
+import { restoreSnapshot, takeSnapshot, type Snapshot } from "./snapshot.ts";
+import { rt } from "../../user/runtime.ts";
 
-export type StopKind = "initial" | "breakpoint" | "step" | "watch" | "interrupt" | "replay" | "begin";
+export type StopKind =
+  "initial" | "breakpoint" | "step" | "watch" | "interrupt" | "replay" | "begin" | "event";
 
 export interface StopEvent {
   kind: StopKind;
@@ -27,6 +31,8 @@ export interface StopEvent {
   /** For a watchpoint: the address it was set on, and its kind. */
   watchAddr?: number;
   watchKind?: WatchKind;
+  /** For a kernel event: what happened (shown on GDB's console). */
+  message?: string;
 }
 
 export interface ExitEvent {
@@ -46,6 +52,28 @@ interface Watch {
 }
 
 const TWO_32 = 4294967296;
+
+/**
+ * State outside the system that a replay must rewind with it: the console of the CLI, which prints
+ * each byte once however often a replay produces it again.
+ */
+export interface HostState {
+  mark(): number;
+  rewind(mark: number): void;
+}
+
+interface Kept {
+  steps: number;
+  /** genResumes when it was taken. */
+  gen: number;
+  snap: Snapshot;
+  host: number;
+  lastThread: Tcb | null;
+  lastEntries: number;
+}
+
+/** Snapshots kept at most; beyond, every other one goes and the interval doubles. */
+const MAX_SNAPSHOTS = 40;
 
 export function pcOfTcb(t: Tcb): number {
   return t.regs[2 * NextIP + 1] * TWO_32 + t.regs[2 * NextIP];
@@ -77,6 +105,9 @@ export class Debugger implements DebugHook {
   only: Tcb | null = null;
   /** Set (e.g. by Ctrl-C) to stop at the next instruction boundary. */
   interruptRequested = false;
+  /** Breakpoints on kernel events (monitor break-on), numbered from 1. */
+  readonly eventBreaks: EventBreak[] = [];
+  nextEventBreak = 1;
 
   private stepThread: Tcb | null = null;
   private stepDone = false;
@@ -89,9 +120,89 @@ export class Debugger implements DebugHook {
   private lastThread: Tcb | null = null;
   private lastEntries = -1;
 
-  constructor(private readonly factory: () => System) {
+  /** Instructions between two snapshots (0: none, reverse execution replays from boot). */
+  snapshotEvery: number;
+  private nextSnapshot: number;
+  private kept: Kept[] = [];
+  /**
+   * Resumptions of TS threads' generators seen since boot (along the current timeline). A
+   * generator's state cannot be kept, so a snapshot can only be restored while this count is what
+   * it was when the snapshot was taken: no TS thread has run since (see countResumes).
+   */
+  private genResumes = 0;
+  private readonly counted = new WeakSet<Generator>();
+  // reverse-continue's scan for the last watchpoint hit (see lastWatchHit).
+  private scanning = false;
+  private scanHit = -1;
+
+  constructor(
+    private readonly factory: () => System,
+    private readonly host: HostState | null = null,
+    snapshotEvery = 250_000,
+  ) {
     this.sys = factory();
+    this.snapshotEvery = snapshotEvery;
+    this.nextSnapshot = snapshotEvery > 0 ? 0 : Infinity;
     this.attach();
+  }
+
+  /** Snapshots held now, and the bytes they keep (for tests and `monitor time`). */
+  get snapshotStats(): { count: number; bytes: number; every: number } {
+    let bytes = 0;
+    for (const k of this.kept) bytes += k.snap.bytes;
+    return { count: this.kept.length, bytes, every: this.snapshotEvery };
+  }
+
+  private takeSnapshotNow(): void {
+    const ks = this.sys.kernel.state;
+    const opaque = new Set<object>([this, ks.trace as object]);
+    const pages: unknown = Reflect.get(this.sys.rv.hart, "pages");
+    // The hart's decode cache checks every entry against the instruction word in RAM, so it is
+    // valid whatever RAM holds: no need to keep it.
+    if (pages instanceof Map) opaque.add(pages);
+    const prev = this.kept.length > 0 ? this.kept[this.kept.length - 1].snap : null;
+    const snap = takeSnapshot(this.sys, [this.sys, rt], opaque, prev, (g) => this.countResumes(g));
+    this.kept.push({
+      steps: this.steps,
+      gen: this.genResumes,
+      snap,
+      host: this.host?.mark() ?? 0,
+      lastThread: this.lastThread,
+      lastEntries: this.lastEntries,
+    });
+    if (this.kept.length > MAX_SNAPSHOTS) {
+      this.kept = this.kept.filter((_k, i) => i % 2 === 0);
+      this.snapshotEvery *= 2;
+    }
+    this.nextSnapshot = this.steps + this.snapshotEvery;
+  }
+
+  /**
+   * Counts the resumptions of a TS thread's generator from now on (a debugging-only wrapper on the
+   * generator object itself; the engine's calls are unchanged).
+   */
+  private countResumes(g: Generator): void {
+    if (this.counted.has(g)) return;
+    this.counted.add(g);
+    for (const m of ["next", "throw", "return"] as const) {
+      const f = g[m] as (...a: unknown[]) => unknown;
+      const value = (...a: unknown[]): unknown => {
+        this.genResumes++;
+        return f.apply(g, a);
+      };
+      Object.defineProperty(g, m, { configurable: true, writable: true, value });
+    }
+  }
+
+  /**
+   * The user changed registers or memory: the run from here on is a new one, so the snapshots and
+   * the log past this position no longer describe it.
+   */
+  diverged(): void {
+    this.kept = this.kept.filter((k) => k.steps <= this.steps);
+    const last = this.kept[this.kept.length - 1];
+    if (this.snapshotEvery > 0)
+      this.nextSnapshot = last === undefined ? this.steps : last.steps + this.snapshotEvery;
   }
 
   private attach(): void {
@@ -99,6 +210,19 @@ export class Debugger implements DebugHook {
     h.maxSlice = 1;
     h.keepReservation = true;
     this.sys.debug = this;
+    // Kernel events reach the debugger through the kernel's trace hook, in front of the tracer.
+    const ks = this.sys.kernel.state;
+    ks.trace = new EventWatch(
+      ks.trace,
+      this.eventBreaks,
+      () => this.replayTarget < 0,
+      (h) => this.eventHit(h),
+    );
+  }
+
+  /** A kernel event matched a breakpoint: stop at the next instruction boundary (the first one). */
+  private eventHit(h: EventHit): void {
+    if (this.pending === null) this.pending = { kind: "event", thread: h.thread, message: h.message };
   }
 
   // ---- the hook ----
@@ -109,7 +233,9 @@ export class Debugger implements DebugHook {
         this.replayTarget = -1;
         return this.halt({ kind: "replay", thread: t });
       }
+      if (this.scanning && this.accessedWatch(t) !== null) this.scanHit = this.steps;
     } else {
+      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
       if (this.stepDone) return this.halt({ kind: "step", thread: this.stepThread });
       if (this.pending !== null) return this.halt(this.pending);
       if (this.interruptRequested) {
@@ -184,6 +310,12 @@ export class Debugger implements DebugHook {
     this.budget = budget;
     const r = this.sys.run();
     if (r.reason !== "debug") {
+      if (this.pending !== null) {
+        // An event in the system's last moments: stop there rather than report the end.
+        const e = this.pending;
+        this.halt(e);
+        return this.stopped(e);
+      }
       if (this.stepDone && this.stepThread !== null) {
         const e: StopEvent = { kind: "step", thread: this.stepThread };
         this.halt(e);
@@ -227,27 +359,78 @@ export class Debugger implements DebugHook {
 
   // ---- reverse execution by replay ----
 
-  /** Re-creates the system and runs it to position `target` (≤ steps). */
+  /**
+   * Brings the system to position `target` (≤ steps): restores the last snapshot at or before it
+   * (or, without one, re-creates the system from its inputs) and replays from there.
+   */
   replayTo(target: number): StopEvent {
-    const bps = this.breakpoints;
-    this.sys.debug = null;
-    this.sys = this.factory();
-    this.attach();
-    this.steps = 0;
-    this.lastThread = null;
-    this.lastEntries = -1;
+    this.resetTo(target);
+    this.replayTarget = target;
+    const r = this.sys.run();
+    this.replayTarget = -1;
+    const t = r.reason === "debug" ? this.sys.kernel.currentThread : null;
+    return this.stopped({ kind: target === 0 ? "begin" : "replay", thread: t });
+  }
+
+  /** Puts the system at the latest position ≤ target it can be put at without running. */
+  private resetTo(target: number): void {
+    let k: Kept | null = null;
+    for (let i = this.kept.length - 1; i >= 0; i--) {
+      if (this.kept[i].steps <= target) {
+        k = this.kept[i];
+        break;
+      }
+    }
+    // A TS thread ran since: its code's state is not in the snapshot (nor in any earlier one).
+    if (k !== null && k.gen !== this.genResumes) k = null;
+    if (k !== null) {
+      restoreSnapshot(this.sys, k.snap);
+      this.genResumes = k.gen;
+      this.host?.rewind(k.host);
+      this.steps = k.steps;
+      this.lastThread = k.lastThread;
+      this.lastEntries = k.lastEntries;
+    } else {
+      this.sys.debug = null;
+      this.sys = this.factory();
+      this.attach();
+      this.steps = 0;
+      this.lastThread = null;
+      this.lastEntries = -1;
+      this.focus = this.focus === null ? null : this.threadById(this.focus.ptr);
+      // Snapshots of the old incarnation are of no use; the new one is snapshotted from its start.
+      this.kept = [];
+      this.genResumes = 0;
+      if (this.snapshotEvery > 0) this.nextSnapshot = 0;
+    }
     this.pending = null;
     this.stepThread = null;
     this.stepDone = false;
     this.skipTcb = null;
-    this.focus = this.focus === null ? null : this.threadById(this.focus.ptr);
-    this.replayTarget = target;
     this.stop = null;
-    const r = this.sys.run();
-    this.replayTarget = -1;
-    void bps;
-    const t = r.reason === "debug" ? this.sys.kernel.currentThread : null;
-    return this.stopped({ kind: target === 0 ? "begin" : "replay", thread: t });
+  }
+
+  /**
+   * The last position before `end` where the next instruction accesses a watched location, or -1:
+   * replays the stretch since each snapshot, latest first, until one holds a hit (or `floor`, a
+   * position already known to be a stop, is passed). Leaves the system anywhere before `end`.
+   */
+  private lastWatchHit(end: number, floor: number): number {
+    if (this.watches.length === 0) return -1;
+    let hi = end;
+    for (;;) {
+      this.resetTo(hi - 1);
+      const lo = this.steps;
+      this.scanning = true;
+      this.scanHit = -1;
+      this.replayTarget = hi;
+      this.sys.run();
+      this.replayTarget = -1;
+      this.scanning = false;
+      if (this.scanHit >= 0) return this.scanHit;
+      if (lo <= floor || lo === 0) return -1;
+      hi = lo;
+    }
   }
 
   /** reverse-stepi of `t`: back to just before its previous instruction. */
@@ -261,17 +444,27 @@ export class Debugger implements DebugHook {
     return this.replayTo(0);
   }
 
-  /** reverse-continue: back to the last breakpoint hit before the current position. */
+  /** reverse-continue: back to the last breakpoint or watchpoint hit before the current position. */
   reverseContinue(): StopEvent {
     // The current position itself (a breakpoint we sit on) does not count.
-    for (let s = this.steps - 2; s >= 0; s--) {
+    let bp = -1;
+    for (let s = this.steps - 2; s >= 0 && bp < 0; s--) {
       const root = this.breakpoints.get(this.logPc[s]);
       if (root === undefined) continue;
       if (root !== 0) {
         const t = this.threadById(this.logTid[s]);
         if (t === null || vspaceRoot(t) !== root) continue;
       }
-      const e = this.replayTo(s);
+      bp = s;
+    }
+    const wp = this.lastWatchHit(this.steps - 1, bp);
+    if (wp > bp) {
+      const e = this.replayTo(wp);
+      const w = e.thread === null ? null : this.accessedWatch(e.thread);
+      if (w !== null) return { kind: "watch", thread: e.thread, watchAddr: w.vaddr, watchKind: w.kind };
+    }
+    if (bp >= 0) {
+      const e = this.replayTo(bp);
       return { kind: "breakpoint", thread: e.thread };
     }
     return this.replayTo(0);
@@ -326,6 +519,8 @@ export class Debugger implements DebugHook {
     }
     const mem = this.sys.machine.memory;
     for (let i = 0; i < bytes.length; i++) mem.u8[ps[i] - mem.ramBase] = bytes[i];
+    for (const p of ps) mem.markWritten(p, 1);
+    this.diverged();
     return true;
   }
 

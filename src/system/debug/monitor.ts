@@ -2,10 +2,11 @@
 // and scheduling contexts, read from the kernel state (never changing it). They work for every
 // thread, TS threads included.
 
-import { capTypeName } from "../../abi/captypes.ts";
+import { cap_cnode_cap, cap_endpoint_cap, cap_notification_cap, capTypeName } from "../../abi/captypes.ts";
 import { tcbCTable } from "../../abi/thread.ts";
-import { CNode, Endpoint, Notification, type Tcb } from "../../kernel/structures.ts";
+import { CNode, Endpoint, Notification, Tcb, type Cte } from "../../kernel/structures.ts";
 import { pcOfTcb, type Debugger } from "./debugger.ts";
+import { errorByName, resolveCptr, syscallByName, type EventBreak } from "./events.ts";
 
 const STATES = [
   "Inactive",
@@ -61,7 +62,105 @@ const HELP = `sel4ts monitor commands:
   sc [thread]        the thread's scheduling context
   time               simulated time and the debugger's position (instructions since boot)
   focus [thread]     later breakpoints apply only in that thread's address space (none: all)
+  break-on fault [thread]       stop when a thread (any, or this one) faults
+  break-on syscall <name>       stop when a thread makes this system call (seL4_SysCall, Send, ...)
+  break-on error [seL4_Error]   stop when an invocation fails (with any error, or this one)
+  break-on ipc <object>         stop on a Send/Call/Signal to this endpoint or notification:
+                                <thread>:<cptr> as \`caps\` lists it, or the object's address
+  break-list                    the kernel-event breakpoints
+  break-delete <n>              delete one
 `;
+
+/** Calls `f` with each non-empty slot reachable from CNode cap `node` and the cptr naming it. */
+function listCaps(
+  node: Cte,
+  bits: bigint,
+  prefix: bigint,
+  seen: Set<CNode>,
+  f: (cptr: bigint, c: Cte) => void,
+): void {
+  const cn = node.obj as CNode;
+  const level = BigInt(node.guardSize + node.sizeBits);
+  if (seen.has(cn) || level > bits || seen.size > 64) return;
+  seen.add(cn);
+  const rest = bits - level;
+  const guard = (BigInt(node.dataHi) << 32n) | BigInt(node.dataLo);
+  const base = prefix | ((guard & ((1n << BigInt(node.guardSize)) - 1n)) << (rest + BigInt(node.sizeBits)));
+  cn.slotsMade.forEach((c, i) => {
+    if (c === null || c.type === 0) return;
+    const cptr = base | (BigInt(i) << rest);
+    if (c.type === cap_cnode_cap && rest > 0n) listCaps(c, rest, cptr, seen, f);
+    else f(cptr, c);
+  });
+}
+
+function parseNumber(s: string): number | null {
+  const n = Number(s);
+  return s !== "" && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** The object an IPC breakpoint names: `<thread>:<cptr>` (a cap, as \`caps\` lists it) or an address. */
+function ipcObject(dbg: Debugger, spec: string): { ptr: number; text: string } | string {
+  const colon = spec.lastIndexOf(":");
+  if (colon > 0) {
+    const t = findThread(dbg, spec.slice(0, colon), null);
+    const cptr = parseNumber(spec.slice(colon + 1));
+    if (t === null || cptr === null) return `no thread or cptr in ${spec}\n`;
+    const slot = resolveCptr(t, BigInt(cptr));
+    if (slot === null || (slot.type !== cap_endpoint_cap && slot.type !== cap_notification_cap))
+      return `${spec} is not an endpoint or notification cap\n`;
+    return { ptr: slot.ptr, text: `${capTypeName(slot.type)} ${hex(slot.ptr)} (${spec})` };
+  }
+  const ptr = parseNumber(spec);
+  const o = ptr === null ? undefined : dbg.sys.kernel.state.objects.get(ptr);
+  if (ptr === null || !(o instanceof Endpoint || o instanceof Notification))
+    return `no endpoint or notification at ${spec}\n`;
+  return { ptr, text: `${o instanceof Endpoint ? "endpoint" : "notification"} ${hex(ptr)}` };
+}
+
+function breakOn(dbg: Debugger, args: string[]): string {
+  const [kind = "", what = ""] = args;
+  let b: Omit<EventBreak, "id"> | string;
+  switch (kind) {
+    case "fault": {
+      const t = what === "" ? null : findThread(dbg, what, null);
+      b =
+        what !== "" && t === null
+          ? `no thread ${what}\n`
+          : {
+              kind,
+              thread: t?.ptr ?? -1,
+              value: 0,
+              text: `fault of ${t === null ? "any thread" : threadName(t)}`,
+            };
+      break;
+    }
+    case "syscall": {
+      const n = syscallByName(what);
+      b = n === null ? `no system call ${what}\n` : { kind, thread: -1, value: n, text: `syscall ${what}` };
+      break;
+    }
+    case "error": {
+      const e = what === "" ? -1 : errorByName(what);
+      b =
+        e === null
+          ? `no seL4_Error ${what}\n`
+          : { kind, thread: -1, value: e, text: `invocation error ${e < 0 ? "(any)" : what}` };
+      break;
+    }
+    case "ipc": {
+      const o = ipcObject(dbg, what);
+      b = typeof o === "string" ? o : { kind, thread: -1, value: o.ptr, text: `ipc to ${o.text}` };
+      break;
+    }
+    default:
+      return "break-on fault [thread] | syscall <name> | error [seL4_Error] | ipc <object>\n";
+  }
+  if (typeof b === "string") return b;
+  const id = dbg.nextEventBreak++;
+  dbg.eventBreaks.push({ id, ...b });
+  return `kernel-event breakpoint ${id}: ${b.text}\n`;
+}
 
 /** Runs one monitor command; returns its output text. */
 export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): string {
@@ -82,14 +181,12 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
       const t = findThread(dbg, arg, cur);
       if (t === null) return `no thread ${arg}\n`;
       const root = t.cte[tcbCTable];
-      const cn = root.obj;
-      if (!(cn instanceof CNode)) return `${threadName(t)} has no CSpace\n`;
-      let s = `${threadName(t)}: CNode ${hex(cn.ptr)}, ${cn.slotsMade.length} slots\n`;
-      cn.slotsMade.forEach((c, i) => {
-        if (c === null || c.type === 0) return;
-        const name = c.obj instanceof Object && "name" in c.obj ? ` (${String(c.obj.name)})` : "";
-        const badge = c.dataHi !== 0 || c.dataLo !== 0 ? ` data ${hex(c.dataHi * 2 ** 32 + c.dataLo)}` : "";
-        s += `  ${i}: ${capTypeName(c.type)} ${hex(c.ptr)}${name}${badge}\n`;
+      if (!(root.obj instanceof CNode)) return `${threadName(t)} has no CSpace\n`;
+      let s = `${threadName(t)}: CSpace root CNode ${hex(root.ptr)}; caps by cptr (name one as ${threadName(t)}:<cptr>)\n`;
+      listCaps(root, 64n, 0n, new Set(), (cptr, c) => {
+        const badge = c.dataHi !== 0 || c.dataLo !== 0 ? ` badge ${hex(c.dataHi * 2 ** 32 + c.dataLo)}` : "";
+        const name = c.obj instanceof Tcb ? ` (${threadName(c.obj)})` : "";
+        s += `  ${hex(Number(cptr))}: ${capTypeName(c.type)} ${hex(c.ptr)}${name}${badge}\n`;
       });
       return s;
     }
@@ -99,7 +196,12 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
     }
     case "time": {
       const ticks = sys.machine.clock.now;
-      return `simulated time ${(ticks / 10).toFixed(1)} us (${ticks} ticks), ${sys.kernel.state.entries} kernel entries, position ${dbg.steps}\n`;
+      const st = dbg.snapshotStats;
+      const snaps =
+        st.count > 0
+          ? `${st.count} snapshots (every ${st.every} instructions, ${(st.bytes / 2 ** 20).toFixed(1)} MiB)`
+          : "no snapshots (reverse execution replays from boot)";
+      return `simulated time ${(ticks / 10).toFixed(1)} us (${ticks} ticks), ${sys.kernel.state.entries} kernel entries, position ${dbg.steps}; ${snaps}\n`;
     }
     case "focus": {
       if (arg === "") {
@@ -110,6 +212,19 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
       if (t === null) return `no thread ${arg}\n`;
       dbg.focus = t;
       return `breakpoints apply in the address space of ${threadName(t)}\n`;
+    }
+    case "break-on":
+      return breakOn(dbg, rest);
+    case "break-list": {
+      if (dbg.eventBreaks.length === 0) return "no kernel-event breakpoints\n";
+      return dbg.eventBreaks.map((b) => `${b.id}: ${b.text}\n`).join("");
+    }
+    case "break-delete": {
+      const n = Number(arg);
+      const i = dbg.eventBreaks.findIndex((b) => b.id === n);
+      if (i < 0) return `no kernel-event breakpoint ${arg}\n`;
+      dbg.eventBreaks.splice(i, 1);
+      return `deleted kernel-event breakpoint ${n}\n`;
     }
     default:
       return HELP;

@@ -146,7 +146,8 @@ export class RspSession {
   stopReply(e: StopEvent | ExitEvent | null): string {
     if (e === null || e.kind === "exited") return "W00";
     const t = e.thread ?? this.dbg.current;
-    let s = "T05";
+    // An interrupt is SIGINT for GDB ("Program received signal SIGINT"); every other stop SIGTRAP.
+    let s = e.kind === "interrupt" ? "T02" : "T05";
     if (t !== null) s += `thread:${this.tid(t)};`;
     if (e.kind === "breakpoint") s += "swbreak:;";
     if (e.kind === "watch" && e.watchAddr !== undefined) {
@@ -185,6 +186,7 @@ export class RspSession {
     const lo = le32(b, 0);
     const hi = b.length >= 8 ? le32(b, 4) : 0;
     if (n === 0) return true;
+    this.dbg.diverged();
     if (n < 32) {
       t.regs[2 * n - 2] = lo;
       t.regs[2 * n - 1] = hi;
@@ -362,10 +364,18 @@ export class RspSession {
     return "";
   }
 
+  /**
+   * Console output for GDB (`O` packets), to send before the next stop reply: why a kernel-event
+   * breakpoint stopped.
+   */
+  readonly output: string[] = [];
+
   /** Runs the target for one slice; the stop reply when it stopped, else null (call again). */
   runSlice(): string | null {
     const e = this.dbg.run(SLICE);
     if (e === null) return null;
+    if (e.kind === "event" && e.message !== undefined)
+      this.output.push("O" + bytesToHex(new TextEncoder().encode(`sel4ts: ${e.message}\n`)));
     this.lastStop = e;
     this.resuming = null;
     this.selected = null;

@@ -1,0 +1,101 @@
+// Breakpoints on kernel events (`monitor break-on …`), end to end with gdb-multiarch: the stop names
+// the thread the event is about (GDB switches to it) and says why on GDB's console.
+
+import { describe, expect, it } from "vitest";
+import { debugSession, haveGdb } from "./gdb-session.ts";
+
+describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
+  it("break-on fault <thread> stops at the crasher PD's faulting store", async () => {
+    const s = await debugSession("examples/microkit-c/hierarchy.system", [
+      "file examples/microkit-c/crasher.elf",
+      "monitor break-on fault crasher",
+      "monitor break-list",
+      "continue",
+      "bt",
+      "kill",
+    ]);
+    expect(s.gdb).toMatch(/kernel-event breakpoint 1: fault of crasher/);
+    expect(s.gdb).toMatch(/^1: fault of crasher$/m);
+    expect(s.gdb).toMatch(/sel4ts: crasher faults: seL4_Fault_VMFault at 0x0/);
+    expect(s.gdb).toMatch(/Thread \d+ "crasher" received signal SIGTRAP/);
+    expect(s.gdb).toMatch(/#0 +0x[0-9a-f]+ in init \(\) at \.\/crasher\.c:7/);
+    expect(s.console).toContain("crasher, starting");
+    // Stopped at the fault: the fault handler has not restarted it yet.
+    expect(s.console).not.toContain("restarting");
+  }, 120_000);
+
+  it("break-on ipc <thread>:<cptr> stops the client at its ppcall; break-delete removes it", async () => {
+    const s = await debugSession("examples/microkit-c/passive_server.system", [
+      "file examples/microkit-c/client.elf",
+      "monitor caps client",
+      "monitor break-on ipc client:0x4a",
+      "continue",
+      "bt",
+      "monitor break-delete 1",
+      "monitor break-list",
+      "continue",
+    ]);
+    expect(s.gdb).toMatch(/0x4a: endpoint 0x[0-9a-f]+ badge 0x8000000000000000/);
+    expect(s.gdb).toMatch(/sel4ts: client seL4_SysCall to endpoint 0x[0-9a-f]+ \(client:0x4a\)/);
+    expect(s.gdb).toMatch(/Thread \d+ "client" received signal SIGTRAP/);
+    expect(s.gdb).toMatch(/#1 +microkit_ppcall \(ch=0,/);
+    expect(s.gdb).toMatch(/#2 +init \(\) at \.\/client\.c:10/);
+    expect(s.gdb).toMatch(/deleted kernel-event breakpoint 1\s+no kernel-event breakpoints/);
+    expect(s.gdb).toMatch(/exited normally/);
+  }, 120_000);
+
+  it("break-on error <seL4_Error> and break-on syscall stop the root task at the failing call", async () => {
+    const s = await debugSession(
+      ["boot", "examples/c/hello-root.elf"],
+      [
+        "file examples/c/hello-root.elf",
+        "monitor break-on syscall seL4_SysDebugCapIdentify",
+        "continue",
+        "bt",
+        "monitor break-delete 1",
+        "monitor break-on error seL4_NotEnoughMemory",
+        "continue",
+        "bt",
+        "kill",
+      ],
+    );
+    expect(s.gdb).toMatch(/sel4ts: rootserver calls seL4_SysDebugCapIdentify/);
+    expect(s.gdb).toMatch(/#1 +main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:55/);
+    expect(s.gdb).toMatch(/sel4ts: rootserver: invocation failed with seL4_NotEnoughMemory/);
+    expect(s.gdb).toMatch(/#1 .* in seL4_Untyped_Retype .*num_objects=num_objects@entry=256/);
+    expect(s.gdb).toMatch(/#2 .* in main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:64/);
+    // Stopped right after the failing call: the root task has not printed its verdict yet.
+    expect(s.console).toContain("revoke the endpoint");
+    expect(s.console).not.toContain("do not fit");
+  }, 120_000);
+
+  it("Ctrl-C while the target runs stops it where it is (SIGINT), and it can go on", async () => {
+    const s = await debugSession(
+      ["boot", "test/machine/riscv/bin/loop.elf"],
+      [
+        "file test/machine/riscv/bin/loop.elf",
+        // A countdown of a billion iterations: it runs until interrupted.
+        "set {long}&count = 1000000000",
+        "p {long}&count",
+        // gdb's own output is buffered in a pipe; a shell's is not: the signal to interrupt.
+        "shell echo sel4ts-test-continuing",
+        "continue",
+        "p $t1",
+        "info threads",
+        "stepi",
+        "p $t1",
+        "kill",
+      ],
+      { after: /sel4ts-test-continuing/, ms: 2000 },
+    );
+    expect(s.gdb).toMatch(/Program received signal SIGINT/);
+    expect(s.gdb).toMatch(/in tight \(\)/);
+    const left = Number(/^\$2 = (\d+)$/m.exec(s.gdb)?.[1]);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(1_000_000_000);
+    expect(s.gdb).toMatch(/\* 1 +Thread 1 "rootserver"/);
+    // One more instruction of the countdown after the stop.
+    const after = Number(/^\$3 = (\d+)$/m.exec(s.gdb)?.[1]);
+    expect(left - after).toBeLessThanOrEqual(1);
+  }, 120_000);
+});
