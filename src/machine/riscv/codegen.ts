@@ -208,7 +208,10 @@ function instr(i: TInst, c: Ctx, selfLoop: boolean): string {
         `{ const t = (${l1} >>> 0) + ${imm}; const tlo = t & ~1; const thi = (${h1} + (t < 0 ? -1 : t > 4294967295 ? 1 : 0)) | 0;` +
         ` const v = pageV + ${off + len}; ${set(rd, "v | 0", "(v / 4294967296) | 0")}` +
         ` if (thi >>> 6 !== 0) { n -= ${c.after}; code = J.jalrFault(tlo, thi); break X; }` +
-        ` J.off = thi * 4294967296 + (tlo >>> 0) - pageV; code = ${TRACE_JUMP}; break X; }`
+        ` const to = thi * 4294967296 + (tlo >>> 0) - pageV;` +
+        // A return or call into the same page goes on inside the function when it lands on
+        // one of its blocks (the switch's default leaves otherwise).
+        ` if (to >= 0 && to < 4096) { pc = to | 0; continue X; } J.off = to; code = ${TRACE_JUMP}; break X; }`
       );
     case O.OP_BEQ:
     case O.OP_BNE:
