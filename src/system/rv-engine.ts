@@ -106,7 +106,9 @@ export class RvEngine {
     h.pcLo = r[2 * NextIP];
     h.pcHi = r[2 * NextIP + 1];
     const tr = this.translator;
-    const c = this.jit && tr !== null ? tr.run() : h.run();
+    // A debugger stepping one instruction per run keeps the LR reservation across runs, which
+    // only the interpreter's run() does: it runs everything then.
+    const c = this.jit && tr !== null && !h.keepReservation ? tr.run() : h.run();
     for (let x = 1; x < 32; x++) {
       r[2 * x - 2] = xlo[x];
       r[2 * x - 1] = xhi[x];

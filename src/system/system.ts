@@ -78,8 +78,10 @@ export interface SystemOptions {
   /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
   /**
-   * Translate hot RV64 code into JavaScript (experimental, default false until the differential
-   * tests exist); false runs every instruction on the interpreter.
+   * Translate hot RV64 code into JavaScript (default false: it wins on long-running compute, and
+   * loses on code that runs briefly, such as sel4test, where compiling costs more than it saves).
+   * Where `new Function` is forbidden the interpreter runs everything. Results, traces and
+   * consoles are the same either way.
    */
   jit?: boolean;
   /**
