@@ -98,4 +98,30 @@ describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
     const after = Number(/^\$3 = (\d+)$/m.exec(s.gdb)?.[1]);
     expect(left - after).toBeLessThanOrEqual(1);
   }, 120_000);
+
+  it("TypeScript PDs: monitor threads and caps show them, and a kernel event of a TS PD stops", async () => {
+    const s = await debugSession("examples/microkit-c/mixed.system", [
+      "monitor threads",
+      "monitor caps client",
+      "monitor sc client",
+      "monitor break-on ipc client:0x4a",
+      "continue",
+      "info threads",
+      "monitor threads",
+      "kill",
+    ]);
+    const out = s.gdb;
+    // The TS client and monitor, the C server; before the client's first run.
+    expect(out).toMatch(/0x[0-9a-f]+ client \[TS\]: Restart, prio 99, sc 0x[0-9a-f]+/);
+    expect(out).toMatch(/0x[0-9a-f]+ monitor \[TS\]: BlockedOnReceive on endpoint 0x[0-9a-f]+, prio 255/);
+    expect(out).toMatch(/0x[0-9a-f]+ server \[RV64\]: Running, prio 100/);
+    expect(out).toMatch(/client: CSpace root CNode 0x[0-9a-f]+/);
+    expect(out).toMatch(/ {2}0x4a: endpoint 0x[0-9a-f]+ badge 0x8000000000000000/);
+    expect(out).toMatch(/client: sc 0x[0-9a-f]+: period \d+ ticks, budget \d+ ticks/);
+    // The TS client's ppcall: GDB is told it is about the client, now waiting for the reply.
+    expect(out).toMatch(/sel4ts: client seL4_SysCall to endpoint 0x[0-9a-f]+ \(client:0x4a\)/);
+    expect(out).toMatch(/Thread \d+ "client" received signal SIGTRAP/);
+    expect(out).toMatch(/\* \d+ +Thread \d+ "client"/);
+    expect(out).toMatch(/client \[TS\]: BlockedOnReply/);
+  }, 120_000);
 });

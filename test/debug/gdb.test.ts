@@ -36,8 +36,8 @@ describe.skipIf(!haveGdb)("gdb-multiarch against sel4ts --gdb", () => {
     expect(printed(out, 5)).toBe(printed(out, 1));
     expect(printed(out, 6)).toBe(printed(out, 2));
     expect(printed(out, 7)).toBe(printed(out, 3));
-    expect(out).toMatch(/server: Running/);
-    expect(out).toMatch(/client: BlockedOnReply/);
+    expect(out).toMatch(/server \[RV64\]: Running/);
+    expect(out).toMatch(/client \[RV64\]: BlockedOnReply/);
   }, 120_000);
 
   it("a watchpoint on shared memory catches the other PD's write; reverse-continue returns to the last hit", async () => {
