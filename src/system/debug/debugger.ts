@@ -153,6 +153,12 @@ export class Debugger implements DebugHook {
     return { count: this.kept.length, bytes, every: this.snapshotEvery };
   }
 
+  /** Snapshots from now on every `n` instructions (0: no more). */
+  setSnapshotEvery(n: number): void {
+    this.snapshotEvery = n;
+    this.nextSnapshot = n > 0 ? this.steps + n : Infinity;
+  }
+
   private takeSnapshotNow(): void {
     const ks = this.sys.kernel.state;
     const opaque = new Set<object>([this, ks.trace as object]);

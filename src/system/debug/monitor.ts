@@ -75,6 +75,7 @@ const HELP = `sel4ts monitor commands:
   sc [thread]        the thread's scheduling context
   time               simulated time and the debugger's position (instructions since boot)
   focus [thread]     later breakpoints apply only in that thread's address space (none: all)
+  snapshot-every <n> snapshot the system every n instructions for reverse execution (0: never)
   break-on fault [thread]       stop when a thread (any, or this one) faults
   break-on syscall <name>       stop when a thread makes this system call (seL4_SysCall, Send, ...)
   break-on error [seL4_Error]   stop when an invocation fails (with any error, or this one)
@@ -226,6 +227,12 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
       if (t === null) return `no thread ${arg}\n`;
       dbg.focus = t;
       return `breakpoints apply in the address space of ${threadName(t)}\n`;
+    }
+    case "snapshot-every": {
+      const n = parseNumber(arg);
+      if (n === null) return "snapshot-every <instructions> (0: none)\n";
+      dbg.setSnapshotEvery(n);
+      return n > 0 ? `a snapshot every ${n} instructions\n` : "no more snapshots\n";
     }
     case "break-on":
       return breakOn(dbg, rest);
