@@ -13,6 +13,7 @@ import {
 } from "../abi/config.ts";
 import type { ElfImage } from "../machine/elf.ts";
 import type { OptionSpec, ParsedArgs } from "./options.ts";
+import { SEL4TEST_SMP_NODES, sel4testBuiltForSmp } from "./sel4test-smp.ts";
 
 const BOOLEAN_OPTIONS = new Set(["KernelRiscvExtF", "KernelRiscvExtD", "KernelHaveFPU", "KernelPrinting"]);
 
@@ -60,7 +61,7 @@ export const kernelOptions: OptionSpec[] = [
 /**
  * The configuration, from the weakest to the strongest: `base` (what the command implies), what
  * the binary says (an ELF's float ABI: soft-float code comes from a build with KernelRiscvExtF/D
- * off), --config, then the options given one by one (-D, --Kernel..., --domains). Returns an error
+ * off; a sel4test driver's test table says whether it was built for SMP, sel4test-smp.ts), --config, then the options given one by one (-D, --Kernel..., --domains). Returns an error
  * message for a configuration that does not resolve.
  */
 export function kernelConfigOf(
@@ -72,6 +73,7 @@ export function kernelConfigOf(
   const cfg: KernelConfig = {
     ...base,
     ...(image?.flags !== undefined ? configFromElfFlags(image.flags) : {}),
+    ...(image !== null && sel4testBuiltForSmp(image.bytes) === true ? { numNodes: SEL4TEST_SMP_NODES } : {}),
   };
   const set = (name: string, value: string, where: string): string | null => {
     const err = setConfigOption(cfg, name.replace(/:[A-Z]+$/, ""), value);

@@ -31,6 +31,21 @@ import {
 
 /** The real kernel.elf for qemu-riscv-virt spans 0x80200000..0x80228000; its first 12 KiB are boot code. */
 export const KERNEL_IMAGE_SIZE = 0x28000;
+/**
+ * The same kernel built with KernelMaxNumNodes 4 spans 0x80200000..0x80239000 (sel4test's SMP
+ * console: the device tree the elfloader puts right after it ends at 0x8023a5a0, where the 1-core
+ * one ends at 0x80229150 with 0x450 bytes less of cpu nodes): the SMP code, and per core a kernel
+ * stack and a node state (ksSMP, with its ready queues). No build for another core count was
+ * measured; those are estimated from the 4-core size at 8 KiB a core (4 KiB of stack and ~4 KiB
+ * of node state).
+ */
+export const KERNEL_IMAGE_SIZE_SMP4 = 0x39000;
+
+/** The kernel image's size for a kernel of `numNodes` cores (see KERNEL_IMAGE_SIZE_SMP4). */
+export function kernelImageSize(numNodes: number): number {
+  if (numNodes <= 1) return KERNEL_IMAGE_SIZE;
+  return KERNEL_IMAGE_SIZE_SMP4 + (numNodes - 4) * 0x2000;
+}
 export const KERNEL_BOOT_CODE_SIZE = 0x3000;
 /** Virtual address where the root task image is mapped, and its entry point. */
 export const ROOT_IMAGE_VADDR = 0x10000;
@@ -115,7 +130,7 @@ export function bootKernel(config: BootConfig): BootResult {
     image !== undefined ? image.bytes.length / PAGE : (config.imagePages ?? DEFAULT_ROOT_IMAGE_PAGES);
 
   const kernelStart = A.KERNEL_ELF_PADDR;
-  const kernelEnd = kernelStart + KERNEL_IMAGE_SIZE;
+  const kernelEnd = kernelStart + kernelImageSize(ks.numNodes);
   // The boot code and data come first in the kernel image (.boot sections, up to ki_boot_end).
   const bootCode: Region = { start: kernelStart, end: kernelStart + KERNEL_BOOT_CODE_SIZE };
   // The loader puts the device tree right after the kernel and the root task image on the next

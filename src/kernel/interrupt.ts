@@ -36,6 +36,15 @@ export const PLIC_MAX_IRQ = KERNEL_TIMER_IRQ - 1;
 export const PLIC_SOURCE_PRIORITY = 2;
 
 /**
+ * The PLIC context of core `c`'s S-mode (hart id = core index on qemu-riscv-virt): seL4's
+ * plic_enable_offset is PLIC_EN + hart * PLIC_EN_PER_HART (0x100) + PLIC_SVC_CONTEXT (1) * 0x80,
+ * i.e. context 2 * hart + 1.
+ */
+function sContext(c: number): number {
+  return 2 * c + 1;
+}
+
+/**
  * intStateIRQNode: one slot per IRQ, holding the notification cap registered for it. seL4 keeps it in
  * the kernel's BSS aligned to its size (2^IRQ_CNODE_SLOT_BITS slots of 32 bytes); here it is a CNode
  * object at a kernel-image address, so that its slots take part in the MDB like any other slot and
@@ -53,11 +62,15 @@ export const IRQ_NODE_PADDR = KERNEL_ELF_PADDR + 0x24000;
 export function initIRQController(state: KernelState): void {
   initIRQNode(state);
   const plic = state.machine.plic;
-  for (let i = 1; i <= PLIC_MAX_IRQ; i++) plic.setEnabled(i, false);
-  plic.setThreshold(0);
+  // Every core runs initLocalIRQController for its own hart's S-mode context.
+  for (let c = 0; c < state.numNodes; c++) {
+    for (let i = 1; i <= PLIC_MAX_IRQ; i++) plic.setEnabled(i, false, sContext(c));
+    plic.setThreshold(0, sContext(c));
+  }
+  // plic_init_controller claims through PLIC_HART_ID's (the boot hart's) context.
   for (let i = 1; i <= PLIC_MAX_IRQ; i++) {
     if (plic.isPending(i)) {
-      plic.claim();
+      plic.claim(sContext(0));
       plic.complete(i);
     }
   }
@@ -72,10 +85,15 @@ export function initIRQNode(state: KernelState): void {
   state.irqSlots = node.slots; // every IRQ slot made: IRQ caps index them directly
 }
 
-/** maskInterrupt: the timer's mask bit (sie.STIE) is not modelled; PLIC sources are (dis)enabled. */
+/**
+ * maskInterrupt: the timer's mask bit (sie.STIE) is not modelled; PLIC sources are (dis)enabled
+ * in the S-mode context of the hart this core runs on (plic_mask_irq, plic_get_current_hart_id),
+ * so a source is routed to the core that made it active (IRQControl_Get) and masked only there by
+ * the core that makes it inactive, as on the real kernel.
+ */
 export function maskInterrupt(disable: boolean, irq: number): void {
   if (irq === KERNEL_TIMER_IRQ) return;
-  ks.machine.plic.setEnabled(irq, !disable);
+  ks.machine.plic.setEnabled(irq, !disable, sContext(ks.core));
 }
 
 /** setIRQState: record the state; an Inactive IRQ is masked, any other unmasked. */
@@ -107,8 +125,9 @@ export function irqSlot(irq: number): Cte {
  */
 function getActiveIRQ(): number {
   const m = ks.machine;
-  if (m.plic.hasPending()) {
-    const irq = m.plic.claim();
+  const ctx = sContext(ks.core);
+  if (m.plic.hasPending(ctx)) {
+    const irq = m.plic.claim(ctx);
     m.plic.complete(irq);
     return irq;
   }

@@ -1,7 +1,8 @@
 // seL4's userError(): the line a debug kernel (CONFIG_PRINTING) prints when an invocation fails,
 //   <<seL4(CPU 0) [decodeCNodeInvocation/54 T0xffffffc13ffca400 "sel4test-driver" @14224]: message>>
 // naming the C function and line of the real kernel's check (usererror-sites.ts), the current
-// thread's TCB as a kernel pointer, its debug name and its restart pc. The kernel does no I/O: the
+// thread's TCB as a kernel pointer, its debug name and its restart pc; `CPU n` is the core that
+// entered the kernel (an SMP kernel prints each core's own number). The kernel does no I/O: the
 // line goes to the `kernelLog` event; without a listener, or with printing off, a site costs one
 // test. Only error paths call this, so the invocation fast paths pay nothing.
 //
@@ -40,7 +41,8 @@ export function userError(site: number, a?: UserErrorArg, b?: UserErrorArg, c?: 
   if (!ks.printing || log === undefined || site < 0) return;
   const s = USER_ERROR_SITES[site];
   const t = ks.curThread;
-  log(`<<seL4(CPU 0) [${s[0]}/${s[1]} ${threadLabel(t)}]: ${formatMessage(s[2], [a, b, c])}>>`);
+  // CURRENT_CPU_INDEX(): the core the kernel was entered on (0 on a 1-core kernel).
+  log(`<<seL4(CPU ${ks.core}) [${s[0]}/${s[1]} ${threadLabel(t)}]: ${formatMessage(s[2], [a, b, c])}>>`);
 }
 
 /** Report user error `site` for a step that failed with `status` (its error already set); returns it. */

@@ -19,7 +19,7 @@ import { virtDtb } from "./fdt.ts";
 import { GoldfishRtc } from "./goldfish-rtc.ts";
 import { PhysicalMemory } from "./memory.ts";
 import { sv39Translate, type Sv39Access } from "./mmu.ts";
-import { Plic, PlicDevice } from "./plic.ts";
+import { Plic, PlicDevice, sContext } from "./plic.ts";
 import { ClintDevice, Timer } from "./timer.ts";
 import { Uart, type ByteSink } from "./uart.ts";
 
@@ -98,7 +98,7 @@ export class Machine {
     }
     this.timer = this.timers[0];
     this.softPending = new Uint8Array(harts);
-    this.plic = new Plic();
+    this.plic = new Plic(undefined, harts);
     this.uart = new Uart(this.plic, config.onUartByte ?? discard, UART0_IRQ);
     this.clint = new ClintDevice(this.clock, this.timers, this.softPending);
     this.rtc = new GoldfishRtc(this.clock, this.plic, RTC_IRQ, { baseNs: config.rtcBaseNs });
@@ -124,13 +124,12 @@ export class Machine {
     this.softPending[h] = 1;
   }
 
-  /** Whether hart `h` has an interrupt to take: its timer, its software interrupt, or (hart 0) the PLIC. */
+  /** Whether hart `h` has an interrupt to take: its timer, its software interrupt, or its PLIC S-mode context. */
   hartInterruptPending(h: number): boolean {
     if (this.softPending[h] !== 0 || this.timers[h].isPending()) return true;
-    if (h !== 0) return false;
     if (this.inputNext <= this.clock.now) this.deliverInput();
     if (this.rtc.alarmTick <= this.clock.now) this.rtc.expire();
-    return this.plic.hasPending();
+    return this.plic.hasPending(sContext(h));
   }
 
   /** sfence.vma: the kernel calls this after changing any PTE (or ASID binding). */
@@ -188,10 +187,10 @@ export class Machine {
   interruptPending(): boolean {
     if (this.inputNext <= this.clock.now) this.deliverInput();
     if (this.rtc.alarmTick <= this.clock.now) this.rtc.expire();
-    // The PLIC's S-mode context of hart 0 is the one seL4 enables sources in (external interrupts
-    // go to the boot core); another hart sees only its own timer and software interrupt.
-    if (this.hart !== 0) return this.softPending[this.hart] !== 0 || this.timer.isPending();
-    return this.timer.isPending() || this.plic.hasPending() || this.softPending[0] !== 0;
+    // External interrupts reach a hart through its S-mode PLIC context: seL4 enables a source in
+    // the context of the core that ran the invocation (maskInterrupt), so on the core that set it up.
+    const h = this.hart;
+    return this.timer.isPending() || this.plic.hasPending(2 * h + 1) || this.softPending[h] !== 0;
   }
 
   /**
@@ -213,7 +212,7 @@ export class Machine {
       if (this.softPending[h] !== 0) return this.clock.now;
       t = Math.min(t, this.timers[h].deadline);
     }
-    if (this.plic.hasPending()) return this.clock.now;
+    if (this.plic.anyPending()) return this.clock.now;
     return t;
   }
 

@@ -9,6 +9,11 @@
 // sender waiting), else to the moment it next runs. Faults and scheduling-context accounting are
 // instants on the thread concerned, and each SC's available budget is a counter.
 //
+// With several cores (KernelMaxNumNodes > 1) a second process, "cores", has a track per core
+// ("CPU n") whose slices name the thread that core runs; the thread tracks stay as they are (a
+// thread runs on one core at a time, so its slices never overlap). Each core's idle thread has
+// its own track, "idle (CPU n)". Kernel entries happen on the selected hart (Machine.hart).
+//
 // Determinism: every timestamp comes from the simulated clock (ticks and the cycles charged within
 // a tick, so 1 ns resolution) and the events are written in a fixed order, so the same run gives
 // the same bytes.
@@ -53,6 +58,8 @@ export interface TraceOptions {
 }
 
 const PID = 1;
+/** The process of the per-core tracks (multicore runs only); core c is its thread c + 1. */
+const CORES_PID = 2;
 const NS_PER_CYCLE = 1e9 / CPU_CLOCK_HZ;
 const NS_PER_TICK = CYCLES_PER_TICK * NS_PER_CYCLE;
 /** Timer ticks per microsecond; dividing by it keeps decimal values exact in the text (15.6, not 15.600000000000001). */
@@ -90,8 +97,10 @@ export class Tracer implements KernelTrace {
   private readonly order: Track[] = [];
   private readonly processName: string;
   private readonly maxEvents: number;
-  private running: Track | null = null;
-  private runningName = "";
+  /** Per core: the thread it runs (null before the first or after the end) and its slice's name. */
+  private readonly running: (Track | null)[];
+  private readonly runningName: string[];
+  private readonly cores: number;
   // The kernel entry in progress (entryTrack null when none).
   private entryTrack: Track | null = null;
   private entryNs = 0;
@@ -113,6 +122,9 @@ export class Tracer implements KernelTrace {
     this.processName = opts.processName ?? "sel4ts";
     // About 130 MB of JSON: what the Perfetto UI still opens comfortably.
     this.maxEvents = opts.maxEvents ?? 1_000_000;
+    this.cores = machine.numHarts;
+    this.running = new Array<Track | null>(this.cores).fill(null);
+    this.runningName = new Array<string>(this.cores).fill("");
   }
 
   /** Events recorded so far. */
@@ -131,8 +143,9 @@ export class Tracer implements KernelTrace {
     if (this.stopped) return;
     const t = this.track(thread);
     const ns = this.now();
-    // A thread the tracer has not seen take the CPU (a test driving the kernel by hand) gets it now.
-    if (this.running !== t) this.switchTo(t, ns);
+    // A thread the tracer has not seen take the CPU (a test driving the kernel by hand, or a core
+    // a remote stall switched to its idle thread) gets it now.
+    if (this.running[this.machine.hart] !== t) this.switchTo(t, ns);
     t.lastEntryNs = ns;
     this.entryTrack = t;
     this.entryNs = ns;
@@ -196,7 +209,7 @@ export class Tracer implements KernelTrace {
     const ns = this.now();
     this.closeEntry(ns);
     const t = this.track(next);
-    if (this.running !== t) this.switchTo(t, ns);
+    if (this.running[this.machine.hart] !== t) this.switchTo(t, ns);
     if (t.pending.length > 0) {
       // Just inside its slice, which starts at `ns`.
       for (const f of t.pending) this.flow(f, t.tid, ns + 1);
@@ -269,7 +282,7 @@ export class Tracer implements KernelTrace {
 
   sched(kind: number, sc: SchedContext, ticks: number): void {
     if (this.stopped) return;
-    const owner = sc.tcb !== null ? this.track(sc.tcb) : (this.entryTrack ?? this.running);
+    const owner = sc.tcb !== null ? this.track(sc.tcb) : (this.entryTrack ?? this.running[this.machine.hart]);
     const available = availableTicks(sc, this.machine.clock.now) / TICKS_PER_US;
     const args: Args = { sc: this.scName(sc) };
     let name: string;
@@ -329,7 +342,7 @@ export class Tracer implements KernelTrace {
           ph: "M",
           pid: PID,
           tid: t.tid,
-          args: { name: trackName(t.tcb) },
+          args: { name: this.cores > 1 ? coreTrackName(t.tcb, t.tcb.affinity) : trackName(t.tcb) },
         }),
         JSON.stringify({
           name: "thread_sort_index",
@@ -339,6 +352,22 @@ export class Tracer implements KernelTrace {
           args: { sort_index: t.tid },
         }),
       );
+    }
+    if (this.cores > 1) {
+      meta.push(JSON.stringify({ name: "process_name", ph: "M", pid: CORES_PID, args: { name: "cores" } }));
+      for (let c = 0; c < this.cores; c++) {
+        const tid = c + 1;
+        meta.push(
+          JSON.stringify({ name: "thread_name", ph: "M", pid: CORES_PID, tid, args: { name: `CPU ${c}` } }),
+          JSON.stringify({
+            name: "thread_sort_index",
+            ph: "M",
+            pid: CORES_PID,
+            tid,
+            args: { sort_index: tid },
+          }),
+        );
+      }
     }
     // Stable by time: events of one instant keep the order they happened in.
     const idx = this.lines.map((_, i) => i);
@@ -379,29 +408,32 @@ export class Tracer implements KernelTrace {
     this.times.push(ns);
   }
 
+  /** The selected hart now runs `t`. */
   private switchTo(t: Track, ns: number): void {
-    this.endRunning(ns);
+    const core = this.machine.hart;
+    this.endRunning(core, ns);
+    // Still shown on another core (which a remote stall or a migration took it from without that
+    // core's kernel exit): it left that core now.
+    for (let c = 0; c < this.cores; c++) if (this.running[c] === t) this.endRunning(c, ns);
     const tcb = t.tcb;
     const args: Args = { tcb: `0x${tcb.ptr.toString(16)}`, priority: tcb.priority };
-    this.runningName = trackName(tcb);
-    this.push(ns, {
-      name: this.runningName,
-      cat: "thread",
-      ph: "B",
-      ts: ns / 1000,
-      pid: PID,
-      tid: t.tid,
-      args,
-    });
-    this.running = t;
+    const name = this.cores > 1 ? coreTrackName(tcb, core) : trackName(tcb);
+    this.runningName[core] = name;
+    this.push(ns, { name, cat: "thread", ph: "B", ts: ns / 1000, pid: PID, tid: t.tid, args });
+    if (this.cores > 1)
+      this.push(ns, { name, cat: "cpu", ph: "B", ts: ns / 1000, pid: CORES_PID, tid: core + 1, args });
+    this.running[core] = t;
   }
 
   /** The E of the running slice carries its B's name, even if the thread was renamed since. */
-  private endRunning(ns: number): void {
-    const prev = this.running;
+  private endRunning(core: number, ns: number): void {
+    const prev = this.running[core];
     if (prev === null) return;
-    this.push(ns, { name: this.runningName, cat: "thread", ph: "E", ts: ns / 1000, pid: PID, tid: prev.tid });
-    this.running = null;
+    const name = this.runningName[core];
+    this.push(ns, { name, cat: "thread", ph: "E", ts: ns / 1000, pid: PID, tid: prev.tid });
+    if (this.cores > 1)
+      this.push(ns, { name, cat: "cpu", ph: "E", ts: ns / 1000, pid: CORES_PID, tid: core + 1 });
+    this.running[core] = null;
   }
 
   private closeEntry(ns: number): void {
@@ -422,7 +454,7 @@ export class Tracer implements KernelTrace {
   }
 
   private stop(ns: number, truncated: boolean): void {
-    this.endRunning(ns);
+    for (let c = 0; c < this.cores; c++) this.endRunning(c, ns);
     this.entryTrack = null;
     this.stopped = true;
     this.truncated = truncated;
@@ -474,6 +506,11 @@ export class Tracer implements KernelTrace {
 function trackName(t: Tcb): string {
   if (t.ptr === 0 && t.name === "idle_thread") return "idle";
   return t.name !== "" ? t.name : `tcb@0x${t.ptr.toString(16)}`;
+}
+
+/** With several cores: as trackName, but each core's idle thread says which core it idles. */
+function coreTrackName(t: Tcb, core: number): string {
+  return t.ptr === 0 && t.name === "idle_thread" ? `idle (CPU ${core})` : trackName(t);
 }
 
 function hexAddr(a: number): string {

@@ -220,3 +220,60 @@ describe("SMP remote operations on a running thread", () => {
     expect(r.during).toBe(0);
   });
 });
+
+describe("SMP debug kernel lines", () => {
+  it("a user error names the core that entered the kernel: <<seL4(CPU n) [...]>>", () => {
+    const lines: string[] = [];
+    runRoot(
+      function* (bi) {
+        const k = yield* threadKit(bi);
+        for (const core of [2, 1, 3]) {
+          yield* k.spawn(
+            function* () {
+              yield* seL4_TCB_Resume(1000); // an empty slot: decodeInvocation/643
+            },
+            { prio: 100, core },
+          );
+          yield* sel4ts_busy(1000);
+        }
+        yield* seL4_TCB_Resume(1001);
+      },
+      { ...FOUR, onKernelLog: (l) => lines.push(l) },
+    );
+    expect(
+      lines.map((l) => /^<<seL4\(CPU (\d)\) \[(\w+)\/\d+ .*: (.*)>>$/.exec(l)?.slice(1).join(" ")),
+    ).toEqual([
+      "2 decodeInvocation Attempted to invoke a null cap #1000.",
+      "1 decodeInvocation Attempted to invoke a null cap #1000.",
+      "3 decodeInvocation Attempted to invoke a null cap #1000.",
+      "0 decodeInvocation Attempted to invoke a null cap #1001.",
+    ]);
+  });
+});
+
+describe("SMP boot memory", () => {
+  it("the 4-core kernel image is the real SMP build's size: free RAM after the device tree as listed by sel4test", () => {
+    const seen: [number, number][][] = [];
+    for (const numNodes of [1, 4]) {
+      runRoot(
+        function* (bi) {
+          const ram = bi.untypedList.filter((u) => u.isDevice === 0);
+          seen.push(ram.slice(2, 4).map((u) => [u.paddr, u.sizeBits]));
+        },
+        { kernelConfig: { numNodes } },
+      );
+    }
+    // qemu-console-fpu.log and qemu-console-smp.log: the device tree (0x1150 bytes with one cpu
+    // node, 0x15a0 with four) ends the kernel image + 0x1150 / + 0x15a0 bytes.
+    expect(seen).toEqual([
+      [
+        [0x80229150, 4],
+        [0x80229160, 5],
+      ],
+      [
+        [0x8023a5a0, 5],
+        [0x8023a5c0, 6],
+      ],
+    ]);
+  });
+});

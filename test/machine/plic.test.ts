@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   Plic,
   PlicDevice,
+  sContext,
   PLIC_PENDING_BASE,
   PLIC_S_CLAIM,
   PLIC_S_ENABLE_BASE,
@@ -147,5 +148,51 @@ describe("Plic", () => {
     expect(d.read(PLIC_PENDING_BASE + 4, 4)).toBe(0);
     d.write(PLIC_S_ENABLE_BASE, 4, 1);
     expect(p.isEnabled(0)).toBe(false);
+  });
+
+  it("has two contexts per hart: enable bits and threshold per context, each hart's S-mode line its own", () => {
+    const p = new Plic(undefined, 4);
+    expect([p.numContexts, sContext(0), sContext(2)]).toEqual([8, 1, 5]);
+    p.setPriority(10, 2);
+    p.setEnabled(10, true, sContext(2));
+    p.raise(10);
+    expect([0, 1, 2, 3].map((h) => p.hasPending(sContext(h)))).toEqual([false, false, true, false]);
+    expect(p.hasPending(4)).toBe(false); // hart 2's M-mode context has it masked
+    expect(p.claim(sContext(0))).toBe(0);
+    // Enabled in two contexts: both lines rise, the first claim takes it, the other finds nothing.
+    p.setEnabled(10, true, sContext(3));
+    expect(p.hasPending(sContext(3))).toBe(true);
+    expect(p.claim(sContext(3))).toBe(10);
+    expect(p.hasPending(sContext(2))).toBe(false);
+    expect(p.claim(sContext(2))).toBe(0);
+    p.complete(10);
+    // A context's threshold holds back only that context.
+    p.raise(10);
+    p.setThreshold(2, sContext(3));
+    expect([p.hasPending(sContext(2)), p.hasPending(sContext(3))]).toEqual([true, false]);
+    expect(p.hasPending(99)).toBe(false);
+  });
+
+  it("maps every context's registers as QEMU virt does: enables at 0x2000 + 0x80 c, threshold and claim at 0x200000 + 0x1000 c", () => {
+    const p = new Plic(undefined, 4);
+    const d = new PlicDevice(p);
+    const ctx = sContext(2); // context 5
+    d.write(4 * 10, 4, 3);
+    d.write(0x2000 + 0x80 * ctx, 4, 1 << 10);
+    expect([p.isEnabled(10, ctx), p.isEnabled(10, 1)]).toEqual([true, false]);
+    expect(d.read(0x2000 + 0x80 * ctx, 4)).toBe(1 << 10);
+    expect(d.read(PLIC_S_ENABLE_BASE, 4)).toBe(0);
+    d.write(0x200000 + 0x1000 * ctx, 4, 2);
+    expect(p.thresholdOf(ctx)).toBe(2);
+    expect(d.read(0x200000 + 0x1000 * ctx, 4)).toBe(2);
+    p.raise(10);
+    expect(d.read(PLIC_S_CLAIM, 4)).toBe(0); // hart 0's S-mode context: not enabled there
+    expect(d.read(0x200000 + 0x1000 * ctx + 4, 4)).toBe(10);
+    d.write(0x200000 + 0x1000 * ctx + 4, 4, 10);
+    expect(p.isClaimed(10)).toBe(false);
+    // Past the last context (8 with 4 harts): nothing.
+    d.write(0x2000 + 0x80 * 8, 4, 1 << 10);
+    expect(d.read(0x2000 + 0x80 * 8, 4)).toBe(0);
+    expect(d.read(0x200000 + 0x1000 * 8 + 4, 4)).toBe(0);
   });
 });
