@@ -235,6 +235,8 @@ export class Debugger implements DebugHook {
 
   beforeRv(t: Tcb): boolean {
     if (this.replayTarget >= 0) {
+      // A replay from boot snapshots as it goes (one from a snapshot is behind the last one kept).
+      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
       if (this.steps === this.replayTarget) {
         this.replayTarget = -1;
         return this.halt({ kind: "replay", thread: t });
