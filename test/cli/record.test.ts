@@ -50,7 +50,7 @@ describe("record and replay of UART input", () => {
     const r3 = await sel4ts(["run", `${FIX}/echo.system`, "--input-text", "abc\nhello\nq", "--trace", t2]);
     expect(r3.stdout).toBe(r1.stdout);
     expect(readFileSync(t2)).not.toEqual(readFileSync(t1));
-  }, 60_000);
+  }, 120_000);
 
   it("a recording that is not one is refused", async () => {
     const r = await sel4ts(["boot", `${FIX}/echo-root.ts`, "--replay", `${FIX}/loop.ts`]);
