@@ -5,9 +5,9 @@ import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 import type { RootMain } from "../user/root.ts";
-import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
 import type { ParsedArgs } from "./options.ts";
-import { simulation, type RunIO, type Simulation } from "./run-io.ts";
+import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { describeUserError } from "./user-stack.ts";
 import { kernelConfigOf } from "./kernel-config.ts";
@@ -91,5 +91,6 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
   const code = sim.run(() => {
     if (image === null) sim.system.boot(mod.default as RootMain);
   });
+  if (image === null) await reportDroppedCalls(sim, [file], io);
   return uart.finish() ? code : 1;
 }

@@ -14,12 +14,10 @@ import { captureCaps, namesFromSlots, type CapSnapshot } from "../system/introsp
 import type { RootMain } from "../user/root.ts";
 import { snapshotToCapDL, snapshotToDot } from "../viz/caps.ts";
 import { renderSvg } from "../viz/render.ts";
+import { CAPS_USAGE } from "./cmd-graph.ts";
 import { parseDuration } from "./duration.ts";
 import { emit, takeOutputArgs } from "./graph.ts";
 import { loadPrograms, loadSdf, parseSdfArgs, type SdfArgs } from "./sdf-args.ts";
-
-export const CAPS_USAGE =
-  "sel4ts caps <file.system|root.elf|root.ts> [--at <duration>|fault] [--format capdl|dot|svg] [--all] [-o <out>] [--max-time <duration>] [--search-path DIR]...";
 
 /** A way to start the system again from scratch (runs are deterministic, so it replays exactly). */
 type Boot = (opts: SystemOptions) => { system: System; names: () => Map<string, string> };

@@ -3,7 +3,7 @@
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXIT_BAD_INPUT, EXIT_OK } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_OK } from "./exit.js";
 import { directoryCheck, type Command } from "./options.ts";
 import { searchPath } from "./shared-options.ts";
 

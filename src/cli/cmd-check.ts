@@ -2,7 +2,7 @@
 // the SDF, each program image (found, an RV64 ELF that parses, or a module that loads and exports
 // init), the build (setvar symbols present in ELF images), and the TS programs' types.
 
-import { EXIT_BAD_INPUT, EXIT_OK } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_OK } from "./exit.js";
 import type { Command } from "./options.ts";
 import { reportOption, searchPath } from "./shared-options.ts";
 

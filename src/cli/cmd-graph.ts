@@ -1,9 +1,15 @@
 // `sel4ts graph` and `sel4ts caps`: pictures of a system description and of a running system's
 // capabilities (graph.ts, caps.ts; they parse their own arguments).
 
+// Only this small file is loaded to parse a command line: graph.ts and caps.ts load the simulator.
+
 import type { Command } from "./options.ts";
-import { CAPS_USAGE } from "./caps.ts";
-import { GRAPH_USAGE } from "./graph.ts";
+
+export const GRAPH_USAGE =
+  "sel4ts graph <file.system> [--format dot|svg] [--channels-only] [-o <out>] [--search-path DIR]...";
+
+export const CAPS_USAGE =
+  "sel4ts caps <file.system|root.elf|root.ts> [--at <duration>|fault] [--format capdl|dot|svg] [--all] [-o <out>] [--max-time <duration>] [--search-path DIR]...";
 
 export const graphCommand: Command = {
   name: "graph",

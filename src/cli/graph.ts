@@ -2,12 +2,10 @@
 // description as a picture (src/viz/system-graph.ts), DOT text or SVG drawn by Graphviz.
 
 import { writeFileSync } from "node:fs";
+import { GRAPH_USAGE } from "./cmd-graph.ts";
 import { systemToDot } from "../viz/system-graph.ts";
 import { renderSvg } from "../viz/render.ts";
 import { loadSdf, parseSdfArgs } from "./sdf-args.ts";
-
-export const GRAPH_USAGE =
-  "sel4ts graph <file.system> [--format dot|svg] [--channels-only] [-o <out>] [--search-path DIR]...";
 
 /** Write `text` to `out` (a file) or stdout; false with a message when the file cannot be written. */
 export function emit(text: string, out: string | undefined): boolean {

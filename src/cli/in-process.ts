@@ -24,6 +24,7 @@ export function inProcessIO(): RunIO & { flush(): void } {
     stopReason: () => 0,
     stdinBytes: null,
     inputStream: null,
+    traceSink: null,
     flush,
   };
 }

@@ -10,7 +10,7 @@ import { buildMicrokit, type MicrokitBuild } from "../microkit/builder.ts";
 import { ElfImageError, elfProgramOf, type ElfProgram } from "../microkit/elf-pd.ts";
 import { formatDiagnostic, parseSdf, type SdfFileLookup, type SdfSystem } from "../microkit/sdf.ts";
 import { microkitProgramOf, type MicrokitProgram } from "../user/microkit.ts";
-import { EXIT_BAD_INPUT } from "./exit.ts";
+import { EXIT_BAD_INPUT } from "./exit.js";
 import { describeUserError } from "./user-stack.ts";
 
 /** Where diagnostics go (stderr, in whichever thread). */

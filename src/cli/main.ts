@@ -1,13 +1,14 @@
 // The sel4ts command line: the only place that does I/O. Commands and their options are declared
 // in one table (commands.ts, one file per command); this file parses a command line against it,
-// answers --help / --version / help <cmd>, and runs the command — a simulation supervised from a
-// worker thread (supervise.ts), or in this thread when called as a library (tests).
+// answers --help / --version / help <cmd>, and runs the command in this thread. The sel4ts command
+// (bin/sel4ts.js) sends `boot` and `run` to a supervised worker instead (supervise.js, worker.ts);
+// here they run in this thread, without --timeout or Ctrl-C handling (tests call main() so).
 
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { commands } from "./commands.ts";
-import { EXIT_OK, EXIT_USAGE } from "./exit.ts";
+import { EXIT_OK, EXIT_USAGE } from "./exit.js";
 import {
   commandHelp,
   parseCommandLine,
@@ -50,28 +51,7 @@ function findCommand(name: string): Command | string {
   return `unknown command '${name}'${close !== null ? ` (did you mean '${close}'?)` : ""}; see sel4ts --help`;
 }
 
-export interface MainOptions {
-  /** Run simulations in a supervised worker thread (the sel4ts command); else in this thread. */
-  supervise?: boolean;
-}
-
-export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
-  if (opts.supervise !== true) return command(argv, opts, null);
-  // The worker starts loading the simulator at once; a command that does not run one ends it.
-  const { prestart } = await import("./supervise.ts");
-  const worker = prestart();
-  try {
-    return await command(argv, opts, worker);
-  } finally {
-    void worker.terminate();
-  }
-}
-
-async function command(
-  argv: string[],
-  opts: MainOptions,
-  worker: import("node:worker_threads").Worker | null,
-): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     process.stderr.write(overview());
@@ -110,10 +90,6 @@ async function command(
     throw e;
   }
   if (cmd.execute !== undefined) {
-    if (opts.supervise === true) {
-      const { supervise } = await import("./supervise.ts");
-      return supervise(cmd, args, worker ?? undefined);
-    }
     const io = inProcessIO();
     try {
       return await cmd.execute(args, io);

@@ -4,7 +4,7 @@
 // so `--help`, the parser, the "did you mean" hints and the README all read the same table.
 
 import { parseArgs } from "node:util";
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, statSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDuration } from "./duration.ts";
 import type { RunIO } from "./run-io.ts";
@@ -48,7 +48,7 @@ export interface Command {
   raw?: (argv: string[]) => Promise<number>;
   /**
    * Runs in a supervised worker thread (a simulation): the CLI's thread enforces --timeout,
-   * handles Ctrl-C and streams the console (see supervise.ts, worker.ts).
+   * handles Ctrl-C and streams the console (see supervise.js, worker.ts).
    */
   execute?: (args: ParsedArgs, io: RunIO) => Promise<number>;
 }
@@ -71,10 +71,16 @@ export function writableFileCheck(v: string): string | null {
   }
   const dir = dirname(full);
   if (!existsSync(dir)) return `directory '${dirname(v)}' does not exist`;
+  // Create it and take it away again: only that tells for sure (root passes any access check, yet
+  // cannot create a file in /proc or on a read-only file system).
   try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    return `directory '${dirname(v)}' is not writable`;
+    closeSync(openSync(full, "wx"));
+    unlinkSync(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "EACCES" || code === "EPERM"
+      ? `directory '${dirname(v)}' is not writable`
+      : `cannot create '${v}' (${code ?? String(e)})`;
   }
   return null;
 }

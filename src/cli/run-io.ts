@@ -1,6 +1,6 @@
 // What a supervised command (boot, run) runs with in the worker, and the part of a run they share:
 // the System wired to the console and stderr, unhandled faults and TS exceptions counted and
-// explained, the trace written, the end-of-run summary and the verdict (exit.ts).
+// explained, the trace written, the end-of-run summary and the verdict (exit.js).
 
 import { writeFileSync } from "node:fs";
 import type { Tcb } from "../kernel/structures.ts";
@@ -11,7 +11,7 @@ import {
   type RunWatch,
   type SystemOptions,
 } from "../system/system.ts";
-import { STOP_INTERRUPT, STOP_TIMEOUT } from "./channel.ts";
+import { STOP_INTERRUPT, STOP_TIMEOUT } from "./channel.js";
 import { parseDuration } from "./duration.ts";
 import {
   EXIT_EXCEPTION,
@@ -22,11 +22,13 @@ import {
   EXIT_MAX_TIME,
   EXIT_OK,
   EXIT_TIMEOUT,
-} from "./exit.ts";
+} from "./exit.js";
 import type { ParsedArgs } from "./options.ts";
 import { describeUserError, locateTsThread } from "./user-stack.ts";
 import { rt } from "../user/runtime.ts";
 import { kernelLogSink, parseKernelLogMode } from "./kernel-log.ts";
+import { monitorFaultTap } from "./monitor-faults.ts";
+import type { TraceSink } from "../system/trace.ts";
 
 export interface RunIO {
   /** A console byte (stdout). */
@@ -40,6 +42,8 @@ export interface RunIO {
   stdinBytes: Uint8Array | null;
   /** stdin as a pipe that keeps delivering during the run, if it is one. */
   inputStream: InputStream | null;
+  /** Where the trace (--trace) is streamed as it is recorded, so a run ended by force still leaves one. */
+  traceSink: TraceSink | null;
 }
 
 /** Where a faulting pc is in the program's source: "function at file:line", or null. */
@@ -49,6 +53,19 @@ export interface Simulation {
   system: System;
   /** Run and report; returns the exit status. */
   run(start: () => void): number;
+  /** System calls made and never run (generators dropped without yield*), counted by run(). */
+  droppedCalls: number;
+}
+
+/**
+ * After a run that dropped system calls: where, in the TypeScript programs `files` (the checker's
+ * search for call statements whose generator is thrown away, as `sel4ts check` does).
+ */
+export async function reportDroppedCalls(sim: Simulation, files: string[], io: RunIO): Promise<void> {
+  const ts = files.filter((f) => /\.(ts|mts)$/.test(f));
+  if (sim.droppedCalls === 0 || ts.length === 0) return;
+  const { typecheckFiles } = await import("./typecheck.ts");
+  typecheckFiles(ts, io.stderr, { droppedOnly: true });
 }
 
 /** Options shared by boot and run, read from the parsed command line. */
@@ -76,14 +93,35 @@ export function simulation(
   extra: SystemOptions,
   locate: Locator,
   onDiagnostic?: (text: string) => boolean,
+  /** A Microkit system: faults its monitor prints are located in the PD's source and counted. */
+  microkit = false,
 ): Simulation {
   let faults = 0;
   let exceptions = 0;
+  const tap = microkit
+    ? monitorFaultTap(
+        () => system,
+        locate,
+        io.stderr,
+        () => faults++,
+      )
+    : null;
+  const trace =
+    extra.trace !== undefined && io.traceSink !== null && args.values.gdb === undefined
+      ? { ...extra.trace, sink: io.traceSink }
+      : extra.trace;
   const system: System = new System({
     ...systemOptions(args),
     ...extra,
+    trace,
     watch: io.watch,
-    onConsole: io.console,
+    onConsole:
+      tap === null
+        ? io.console
+        : (b) => {
+            io.console(b);
+            tap(b);
+          },
     onKernelLog: kernelLogSink(
       parseKernelLogMode(
         typeof args.values["kernel-log"] === "string" ? args.values["kernel-log"] : "stderr",
@@ -112,6 +150,7 @@ export function simulation(
   const tracePath = typeof args.values.trace === "string" ? args.values.trace : undefined;
   return {
     system,
+    droppedCalls: 0,
     run(start: () => void): number {
       let r: RunResult;
       rt.unstarted = 0;
@@ -130,8 +169,9 @@ export function simulation(
       if (rt.unstarted > 0)
         io.stderr(
           `sel4ts: warning: ${rt.unstarted} system call(s) were made and never run: a call written without ` +
-            "yield* does nothing (sel4ts check shows where)",
+            "yield* does nothing",
         );
+      this.droppedCalls = rt.unstarted;
       const v = args.values;
       const ms = (r.ticks / 10_000).toFixed(3);
       const stop = io.stopReason();

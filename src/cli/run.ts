@@ -4,9 +4,9 @@ import { basename } from "node:path";
 import { microkitKernelConfig, microkitRootTask } from "../microkit/run.ts";
 import type { ParsedArgs } from "./options.ts";
 import { build, findFile, loadPrograms, loadSdf, searchDirs } from "./load.ts";
-import { simulation, type RunIO, type Simulation } from "./run-io.ts";
+import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
-import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.ts";
+import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
 import { kernelConfigOf } from "./kernel-config.ts";
 import { uartInput } from "./record.ts";
 
@@ -67,6 +67,7 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
         io.stderr(`sel4ts: ${m[1]}`);
         return true;
       },
+      true,
     );
   if (typeof args.values.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
@@ -77,6 +78,7 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
   const sim = make(io);
   const objectSlots: number[] = [];
   const code = sim.run(() => sim.system.boot(microkitRootTask(b, sys, loaded.programs, objectSlots)));
+  await reportDroppedCalls(sim, [...loaded.files.values()], io);
   const reportPath = args.values.report;
   if (typeof reportPath === "string") {
     const { writeReport } = await import("./report.ts");

@@ -28,9 +28,14 @@ function isUserFile(f: string): boolean {
 
 /**
  * Type-check `files` (and what they import); print each error in the user's files as
- * FILE:LINE:COL: error TSnnnn: message. Returns the number of errors.
+ * FILE:LINE:COL: error TSnnnn: message. Returns the number of errors. `droppedOnly`: report only
+ * the system calls written without yield*, as warnings (after a run that made some).
  */
-export function typecheckFiles(files: string[], report: (line: string) => void): number {
+export function typecheckFiles(
+  files: string[],
+  report: (line: string) => void,
+  opts: { droppedOnly?: boolean } = {},
+): number {
   if (files.length === 0) return 0;
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
@@ -49,9 +54,9 @@ export function typecheckFiles(files: string[], report: (line: string) => void):
     files.map((f) => resolve(f)),
     options,
   );
-  const diags = ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file === undefined || isUserFile(d.file.fileName));
+  const diags = (opts.droppedOnly === true ? [] : ts.getPreEmitDiagnostics(program)).filter(
+    (d) => d.file === undefined || isUserFile(d.file.fileName),
+  );
   let n = 0;
   for (const d of diags) {
     if (d.category !== ts.DiagnosticCategory.Error) continue;
@@ -71,7 +76,7 @@ export function typecheckFiles(files: string[], report: (line: string) => void):
           format(
             sf,
             node.expression.getStart(sf),
-            `error: ${call}(…) makes a generator that is never run, so nothing happens: write yield* ${call}(…)`,
+            `${opts.droppedOnly === true ? "warning" : "error"}: ${call}(…) makes a generator that is never run, so nothing happens: write yield* ${call}(…)`,
           ),
         );
       }

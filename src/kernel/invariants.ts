@@ -56,7 +56,7 @@ import {
   Tcb,
   ZombieType_ZombieTCB,
 } from "./structures.ts";
-import { isSchedulable } from "./thread.ts";
+import { isRunnable, isSchedulable } from "./thread.ts";
 import { checkVSpaces } from "./invariants-vspace.ts";
 
 // Module-level copies: test runners and loaders turn imported bindings into property reads, and
@@ -137,7 +137,12 @@ export function checkInvariants(ks: KernelState): string | null {
     }
   }
   ks.loadCore(here);
-  return problem;
+  if (problem !== null) return problem;
+  // A thread lives on its SC's core (migrateTCB when an SC is configured, bound or donated).
+  for (const o of ks.objects.values())
+    if (o instanceof Tcb && o.sc !== null && o.affinity !== o.sc.core)
+      return `thread "${o.name}" is on core ${o.affinity} but its SC on core ${o.sc.core}`;
+  return null;
 }
 
 /** Each core queues and runs only threads of its own (tcbAffinity), and runs its own idle thread. */
@@ -150,6 +155,8 @@ function checkAffinity(ks: KernelState): string | null {
     if (t.affinity !== c) return `thread "${t.name}" of core ${t.affinity} is released on core ${c}`;
   const cur = ks.curThread;
   if (cur.affinity !== c) return `core ${c} runs thread "${cur.name}" of core ${cur.affinity}`;
+  if (cur !== ks.idleThread && !isRunnable(cur))
+    return `core ${c} runs thread "${cur.name}", which is not runnable`;
   if (cur !== ks.idleThread && ks.nodes.some((n, i) => i !== c && n.idleThread === cur))
     return `core ${c} runs another core's idle thread`;
   return null;

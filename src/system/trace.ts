@@ -49,15 +49,26 @@ import type { Notification, SchedContext, Tcb } from "../kernel/structures.ts";
 import { CPU_CLOCK_HZ, CYCLES_PER_TICK } from "../machine/clock.ts";
 import type { Machine } from "../machine/machine.ts";
 import { faultName, hexWord, invocationName, syscallName } from "./trace-names.ts";
+import { metaEvents, TRACE_PID, traceDocument } from "./trace-json.js";
 
 export interface TraceOptions {
   /** The process track's name (e.g. the system file's name). */
   processName?: string;
   /** Stop recording after about this many events (the file says it was truncated). */
   maxEvents?: number;
+  /** Also hands each event to `sink` as it is recorded (a supervisor keeping what a stuck run recorded). */
+  sink?: TraceSink;
 }
 
-const PID = 1;
+/** Receives a trace as it is recorded: enough to write the file (traceDocument) if the run never ends. */
+export interface TraceSink {
+  /** An event, as JSON text. */
+  event(json: string): void;
+  /** A thread track's name, when the track appears and whenever the name it runs under changes. */
+  thread(tid: number, name: string): void;
+}
+
+const PID = TRACE_PID;
 /** The process of the per-core tracks (multicore runs only); core c is its thread c + 1. */
 const CORES_PID = 2;
 const NS_PER_CYCLE = 1e9 / CPU_CLOCK_HZ;
@@ -76,6 +87,8 @@ interface Track {
   lastEntryNs: number;
   /** Flows that end when it next runs. */
   pending: Flow[];
+  /** The name last given to the sink (TraceOptions.sink). */
+  sunkName: string;
 }
 
 interface Flow {
@@ -114,6 +127,7 @@ export class Tracer implements KernelTrace {
   private stopped = false;
   private truncated = false;
   private output: string | null = null;
+  private readonly sink: TraceSink | undefined;
 
   constructor(
     private readonly machine: Machine,
@@ -122,6 +136,7 @@ export class Tracer implements KernelTrace {
     this.processName = opts.processName ?? "sel4ts";
     // About 130 MB of JSON: what the Perfetto UI still opens comfortably.
     this.maxEvents = opts.maxEvents ?? 1_000_000;
+    this.sink = opts.sink;
     this.cores = machine.numHarts;
     this.running = new Array<Track | null>(this.cores).fill(null);
     this.runningName = new Array<string>(this.cores).fill("");
@@ -332,56 +347,30 @@ export class Tracer implements KernelTrace {
       this.closeEntry(ns);
       this.stop(ns, false);
     }
-    const meta: string[] = [
-      JSON.stringify({ name: "process_name", ph: "M", pid: PID, args: { name: this.processName } }),
-    ];
-    for (const t of this.order) {
+    const meta = metaEvents(
+      PID,
+      this.processName,
+      this.order.map(
+        (t) => [t.tid, this.cores > 1 ? coreTrackName(t.tcb, t.tcb.affinity) : trackName(t.tcb)] as const,
+      ),
+    );
+    if (this.cores > 1)
       meta.push(
-        JSON.stringify({
-          name: "thread_name",
-          ph: "M",
-          pid: PID,
-          tid: t.tid,
-          args: { name: this.cores > 1 ? coreTrackName(t.tcb, t.tcb.affinity) : trackName(t.tcb) },
-        }),
-        JSON.stringify({
-          name: "thread_sort_index",
-          ph: "M",
-          pid: PID,
-          tid: t.tid,
-          args: { sort_index: t.tid },
-        }),
+        ...metaEvents(
+          CORES_PID,
+          "cores",
+          Array.from({ length: this.cores }, (_, c) => [c + 1, `CPU ${c}`] as const),
+        ),
       );
-    }
-    if (this.cores > 1) {
-      meta.push(JSON.stringify({ name: "process_name", ph: "M", pid: CORES_PID, args: { name: "cores" } }));
-      for (let c = 0; c < this.cores; c++) {
-        const tid = c + 1;
-        meta.push(
-          JSON.stringify({ name: "thread_name", ph: "M", pid: CORES_PID, tid, args: { name: `CPU ${c}` } }),
-          JSON.stringify({
-            name: "thread_sort_index",
-            ph: "M",
-            pid: CORES_PID,
-            tid,
-            args: { sort_index: tid },
-          }),
-        );
-      }
-    }
     // Stable by time: events of one instant keep the order they happened in.
     const idx = this.lines.map((_, i) => i);
     const times = this.times;
     idx.sort((a, b) => times[a] - times[b] || a - b);
-    const body = idx.map((i) => this.lines[i]);
-    const other = {
-      generator: "sel4ts",
-      clock: "simulated: 10 MHz timer, 1 GHz core; ts in microseconds, 1 ns resolution",
-      truncated: this.truncated,
-    };
-    this.output =
-      `{"traceEvents":[\n${[...meta, ...body].join(",\n")}\n],\n` +
-      `"displayTimeUnit":"ns",\n"otherData":${JSON.stringify(other)}}\n`;
+    this.output = traceDocument(
+      meta,
+      idx.map((i) => this.lines[i]),
+      { truncated: this.truncated },
+    );
     return this.output;
   }
 
@@ -396,16 +385,19 @@ export class Tracer implements KernelTrace {
   private track(t: Tcb): Track {
     let tr = this.tracks.get(t);
     if (tr === undefined) {
-      tr = { tid: this.order.length + 2, tcb: t, lastEntryNs: 0, pending: [] };
+      tr = { tid: this.order.length + 2, tcb: t, lastEntryNs: 0, pending: [], sunkName: trackName(t) };
       this.tracks.set(t, tr);
       this.order.push(tr);
+      if (this.sink !== undefined) this.sink.thread(tr.tid, tr.sunkName);
     }
     return tr;
   }
 
   private push(ns: number, ev: object): void {
-    this.lines.push(JSON.stringify(ev));
+    const json = JSON.stringify(ev);
+    this.lines.push(json);
     this.times.push(ns);
+    if (this.sink !== undefined) this.sink.event(json);
   }
 
   /** The selected hart now runs `t`. */
@@ -419,6 +411,10 @@ export class Tracer implements KernelTrace {
     const args: Args = { tcb: `0x${tcb.ptr.toString(16)}`, priority: tcb.priority };
     const name = this.cores > 1 ? coreTrackName(tcb, core) : trackName(tcb);
     this.runningName[core] = name;
+    if (this.sink !== undefined && t.sunkName !== name) {
+      t.sunkName = name;
+      this.sink.thread(t.tid, name);
+    }
     this.push(ns, { name, cat: "thread", ph: "B", ts: ns / 1000, pid: PID, tid: t.tid, args });
     if (this.cores > 1)
       this.push(ns, { name, cat: "cpu", ph: "B", ts: ns / 1000, pid: CORES_PID, tid: core + 1, args });

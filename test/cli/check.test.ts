@@ -53,6 +53,10 @@ describe("a system call without yield*", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("A");
     expect(r.stderr).toContain("sel4ts: warning: 1 system call(s) were made and never run");
+    // Where: the run names the call's file:line itself, without --typecheck.
+    expect(r.stderr).toContain(
+      `${FIX}/dropped-root.ts:5:3: warning: seL4_Yield(…) makes a generator that is never run`,
+    );
     const t = await sel4ts(["boot", `${FIX}/dropped-root.ts`, "--typecheck"]);
     expect(t.code).toBe(1);
     expect(t.stderr).toContain(

@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import * as exit from "../../src/cli/exit.ts";
+import * as exit from "../../src/cli/exit.js";
 import { ROOT } from "./cli.ts";
 
 const docs = [

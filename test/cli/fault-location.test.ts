@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIX, ROOT, sel4ts } from "./cli.ts";
+import { EXAMPLES, FIX, ROOT, sel4ts } from "./cli.ts";
 
 const haveCc = spawnSync("riscv64-unknown-elf-gcc", ["--version"]).status === 0;
 
@@ -34,4 +34,36 @@ describe("fault locations", () => {
       );
     },
   );
+
+  it("a C PD whose fault the Microkit monitor reports: the monitor's lines, then its function and file:line", async () => {
+    const r = await sel4ts([
+      "run",
+      `${FIX}/monitor-crash-c.system`,
+      "--search-path",
+      `${EXAMPLES}/microkit-c`,
+      "--fail-on-fault",
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain("MON|ERROR: faulting PD: crasher\n");
+    expect(r.stdout).toContain("MON|ERROR: description of fault: Store/AMO access fault\n");
+    // crasher.c line 7 is the store to address 0 in init (the committed ELF is built with -g).
+    expect(r.stderr).toMatch(
+      /^sel4ts: the fault of PD 'crasher' is at init \((\S*\/)?crasher\.c:7\), pc 0x[0-9a-f]+$/m,
+    );
+    expect(r.stderr).toContain("1 unhandled fault(s)");
+  });
+
+  it("a TS PD whose fault the Microkit monitor reports: the file:line of its yield*", async () => {
+    const r = await sel4ts([
+      "run",
+      `${FIX}/monitor-crash-ts.system`,
+      "--search-path",
+      `${EXAMPLES}/microkit`,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("MON|ERROR: faulting PD: crasher\n");
+    expect(r.stderr).toContain(
+      `sel4ts: the fault of PD 'crasher' is at Object.init (${EXAMPLES}/microkit/crasher.ts:8:`,
+    );
+  });
 });

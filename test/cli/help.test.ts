@@ -63,6 +63,13 @@ describe("sel4ts help", () => {
     expect(t.code).toBe(2);
     expect(t.stdout).toBe("");
     expect(t.stderr.split("\n")[0]).toBe("sel4ts: --trace: directory '/nonexistent-dir' does not exist");
+    // A directory that exists but where no file can be made (even by root).
+    const p = await sel4ts(["boot", `${EXAMPLES}/hello-root.ts`, "--trace", "/proc/sel4ts-trace.json"]);
+    expect(p.code).toBe(2);
+    expect(p.stdout).toBe("");
+    expect(p.stderr.split("\n")[0]).toMatch(
+      /^sel4ts: --trace: (cannot create|directory '\/proc' is not writable)/,
+    );
     const s = await sel4ts(["check", `${FIX}/loop.system`, "--search-path", `${FIX}/no-such-dir`]);
     expect(s.code).toBe(2);
     expect(s.stderr.split("\n")[0]).toBe(

@@ -1,6 +1,6 @@
 // The multicore Microkit example: a producer on core 1 and a consumer on core 2 of a 4-core kernel
 // share an SPSC ring, a starter shares core 0 with the monitor and a reporter has core 3. Its
-// TypeScript PDs (examples/microkit-smp) and their C twins (examples/microkit-c/spsc_smp.system,
+// TypeScript PDs (examples/microkit-smp) and their C twins (examples/microkit-smp/spsc_c.system,
 // run on the RV64 harts) print the same bytes, and each runs the same way twice.
 
 import { readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { microkitProgramOf, type MicrokitProgram } from "../../src/user/microkit
 
 const EX = resolve(import.meta.dirname, "../../examples");
 const TS = resolve(EX, "microkit-smp/spsc.system");
-const C = resolve(EX, "microkit-c/spsc_smp.system");
+const C = resolve(EX, "microkit-smp/spsc_c.system");
 
 const EXPECTED =
   "MON|INFO: Microkit Monitor started!\n" +

@@ -1,4 +1,6 @@
-// The exit statuses of sel4ts: one table, documented in README.md ("Exit codes").
+// @ts-check
+// The exit statuses of sel4ts: one table, documented in README.md ("Exit codes"). JavaScript (with
+// channel.js and supervise.js) so the CLI's thread needs no TypeScript loader.
 
 /** The run ended cleanly: halt, idle, or --max-time (without --fail-on-timeout); check found nothing. */
 export const EXIT_OK = 0;
