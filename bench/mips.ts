@@ -1,4 +1,4 @@
-// Emulated MIPS of the RV64 interpreter: the root task test/machine/riscv/bin/loop.elf runs a
+// Emulated MIPS of the RV64 hart (interpreted, or translated with `jit`): the root task test/machine/riscv/bin/loop.elf runs a
 // tight countdown loop (c.addi + c.bnez) or a load/add/store loop over an array, booted on a
 // System like any root task (kernel entries for its timeslice included). Host wall time.
 
@@ -11,7 +11,7 @@ import { System } from "../src/system/system.ts";
 const LOOP_ELF = join(dirname(fileURLToPath(import.meta.url)), "../test/machine/riscv/bin/loop.elf");
 
 /** Millions of instructions per wall second, best of `reps`, for `count` countdowns and `passes` array passes. */
-export function emulatedMips(count: number, passes: number, reps = 3): number {
+export function emulatedMips(count: number, passes: number, jit = false, reps = 3): number {
   const elf = parseElf(new Uint8Array(readFileSync(LOOP_ELF)));
   const img = elfImage(elf);
   const dv = new DataView(img.bytes.buffer);
@@ -24,7 +24,7 @@ export function emulatedMips(count: number, passes: number, reps = 3): number {
   set("passes", passes);
   let best = 0;
   for (let rep = 0; rep < reps; rep++) {
-    const sys = new System({ onConsole: () => undefined, ramSize: 64 << 20 });
+    const sys = new System({ onConsole: () => undefined, ramSize: 64 << 20, jit });
     sys.bootImage(img);
     const t0 = performance.now();
     const r = sys.run();
@@ -36,6 +36,9 @@ export function emulatedMips(count: number, passes: number, reps = 3): number {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(`tight loop: ${emulatedMips(50_000_000, 0).toFixed(1)} MIPS`);
-  console.log(`memory loop: ${emulatedMips(1, 50_000).toFixed(1)} MIPS`);
+  for (const jit of [false, true]) {
+    const how = jit ? "translated" : "interpreted";
+    console.log(`tight loop, ${how}: ${emulatedMips(50_000_000, 0, jit).toFixed(1)} MIPS`);
+    console.log(`memory loop, ${how}: ${emulatedMips(1, 50_000, jit).toFixed(1)} MIPS`);
+  }
 }

@@ -16,7 +16,7 @@ const DIR = resolve(import.meta.dirname, "c");
 const ROUNDS = 200_000;
 const NS_PER_TICK = 100;
 
-export function cPpcallRoundTrip(): { ns: number; simNs: number } {
+export function cPpcallRoundTrip(jit = false): { ns: number; simNs: number } {
   const file = resolve(DIR, "pingpong.system");
   const r = parseSdf(readFileSync(file, "utf8"), { file });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
@@ -25,6 +25,7 @@ export function cPpcallRoundTrip(): { ns: number; simNs: number } {
     elfs.set(pd.name, elfProgramOf(new Uint8Array(readFileSync(resolve(DIR, pd.programImage.path)))));
   const t = { start: 0, end: 0, simStart: 0, simEnd: 0 };
   const system: System = new System({
+    jit,
     kernelConfig: microkitKernelConfig(r.system),
     onConsole: (b) => {
       if (b === 0x53) [t.start, t.simStart] = [performance.now(), system.machine.clock.now];
@@ -41,6 +42,11 @@ export function cPpcallRoundTrip(): { ns: number; simNs: number } {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = cPpcallRoundTrip();
-  console.log(`C ppcall round trip: ${r.ns.toFixed(0)} ns wall, ${r.simNs.toFixed(0)} ns simulated`);
+  for (const jit of [false, true]) {
+    const r = cPpcallRoundTrip(jit);
+    const how = jit ? "translated" : "interpreted";
+    console.log(
+      `C ppcall round trip, ${how}: ${r.ns.toFixed(0)} ns wall, ${r.simNs.toFixed(0)} ns simulated`,
+    );
+  }
 }

@@ -11,8 +11,13 @@
 //   ipc_roundtrip_ns, coroutine_floor_ns, ipc_ratio  bench/ipc.ts (Call + ReplyRecv against two
 //       generators handing a value back and forth);
 //   notify_ns, retype_revoke_per_s  bench/ops.ts;  boot_63pd_ms  bench/boot.ts;
-//   emulated_mips / emulated_mips_mem  bench/mips.ts (RV64 interpreter: tight loop, memory loop);
-//   c_ppcall_roundtrip_ns (_sim_ns)  bench/ppcall.ts (C PDs from bench/c);
+//   emulated_mips / emulated_mips_mem  bench/mips.ts (RV64 interpreter: tight loop, memory loop),
+//       and _jit the same translated;
+//   mixed_mips_interp / _jit / _qemu, mixed_jit_speedup, mixed_qemu_ratio  bench/mixed.ts (a mixed C
+//       workload on sel4ts interpreted and translated, and under qemu-riscv64 when installed);
+//   sel4test_sel4ts_s / sel4test_qemu_s  bench/sel4test.ts, only with SEL4TS_BENCH_SEL4TEST=1;
+//   c_ppcall_roundtrip_ns (_sim_ns, _jit_ns)  bench/ppcall.ts (C PDs from bench/c; on the
+//       interpreter, and translated);
 //   sim_speedup_idle / _busy  bench/time.ts;
 //   copy_delete_pairs_per_s / copy_delete_pair_ns  seL4_CNode_Copy + seL4_CNode_Delete of an
 //       endpoint cap, issued by a TS root task through libsel4, the TS engine and the kernel;
@@ -58,6 +63,8 @@ import { simSpeedup } from "./time.ts";
 import { notifyNs, retypeRevokePerS } from "./ops.ts";
 import { boot63, BOOT_PDS } from "./boot.ts";
 import { emulatedMips } from "./mips.ts";
+import { mixedWorkload } from "./mixed.ts";
+import { sel4testAvailable, sel4testQemu, sel4testSel4ts } from "./sel4test.ts";
 import { cPpcallRoundTrip } from "./ppcall.ts";
 import type { CNode, Tcb } from "../src/kernel/structures.ts";
 import {
@@ -330,7 +337,15 @@ const retypeRevoke = retypeRevokePerS(Math.max(10_000, Math.floor(PAIRS / 4)), 5
 const boot = boot63();
 const mips = emulatedMips(50_000_000, 0);
 const mipsMem = emulatedMips(1, 50_000);
+const mipsJit = emulatedMips(200_000_000, 0, true);
+const mipsMemJit = emulatedMips(1, 200_000, true);
+const mixed = mixedWorkload();
+const sel4test =
+  process.env.SEL4TS_BENCH_SEL4TEST !== undefined && sel4testAvailable()
+    ? { sel4ts: sel4testSel4ts(false), qemu: await sel4testQemu() }
+    : null;
 const ppcall = cPpcallRoundTrip();
+const ppcallJit = cPpcallRoundTrip(true);
 if (boot.inits !== BOOT_PDS) throw new Error(`only ${boot.inits} of ${BOOT_PDS} inits ran`);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
 
@@ -344,8 +359,18 @@ const result = {
   boot_63pd_ms: Number(boot.ms.toFixed(1)),
   emulated_mips: Number(mips.toFixed(1)),
   emulated_mips_mem: Number(mipsMem.toFixed(1)),
+  emulated_mips_jit: Number(mipsJit.toFixed(1)),
+  emulated_mips_mem_jit: Number(mipsMemJit.toFixed(1)),
+  mixed_mips_interp: Number(mixed.interp.mips.toFixed(1)),
+  mixed_mips_jit: Number(mixed.jit.mips.toFixed(1)),
+  mixed_jit_speedup: Number((mixed.jit.mips / mixed.interp.mips).toFixed(2)),
+  mixed_mips_qemu: mixed.qemuMips === null ? null : Math.round(mixed.qemuMips),
+  mixed_qemu_ratio: mixed.qemuMips === null ? null : Number((mixed.qemuMips / mixed.jit.mips).toFixed(1)),
+  sel4test_sel4ts_s: sel4test?.sel4ts == null ? null : Number(sel4test.sel4ts.toFixed(1)),
+  sel4test_qemu_s: sel4test?.qemu == null ? null : Number(sel4test.qemu.toFixed(1)),
   c_ppcall_roundtrip_ns: Math.round(ppcall.ns),
   c_ppcall_roundtrip_sim_ns: Math.round(ppcall.simNs),
+  c_ppcall_roundtrip_jit_ns: Math.round(ppcallJit.ns),
   sim_speedup_idle: Math.round(speedupIdle),
   sim_speedup_busy: Number(speedupBusy.toFixed(1)),
   copy_delete_pairs_per_s: Math.round(1e9 / full.pairNs),
@@ -367,8 +392,18 @@ const rows: [string, string][] = [
   [`boot of ${BOOT_PDS} PDs / 62 channels to every init run (median ms)`, String(result.boot_63pd_ms)],
   ["emulated RV64 MIPS, tight loop (c.addi + c.bnez)", String(result.emulated_mips)],
   ["emulated RV64 MIPS, load/add/store loop over an array", String(result.emulated_mips_mem)],
+  ["  the same two, translated: tight loop", String(result.emulated_mips_jit)],
+  ["  ... load/add/store loop", String(result.emulated_mips_mem_jit)],
+  ["mixed C workload (bench/c/mixed-work.c), interpreted MIPS", String(result.mixed_mips_interp)],
+  ["  translated MIPS", String(result.mixed_mips_jit)],
+  ["  speedup translated / interpreted", String(result.mixed_jit_speedup)],
+  ["  qemu-riscv64 MIPS on the same code (- when not installed)", String(result.mixed_mips_qemu ?? "-")],
+  ["  ratio qemu-riscv64 / sel4ts translated", String(result.mixed_qemu_ratio ?? "-")],
+  ["sel4test to 'All is well', sel4ts s (SEL4TS_BENCH_SEL4TEST=1)", String(result.sel4test_sel4ts_s ?? "-")],
+  ["  qemu-system-riscv64 with the real kernel, s", String(result.sel4test_qemu_s ?? "-")],
   ["C ppcall round trip between two PDs on the RV64 hart (wall ns)", String(result.c_ppcall_roundtrip_ns)],
   ["  the same in simulated time (ns)", String(result.c_ppcall_roundtrip_sim_ns)],
+  ["  the same translated (--jit, wall ns)", String(result.c_ppcall_roundtrip_jit_ns)],
   ["simulated s per wall s, idle-heavy (0.5 ms of work per 100 ms)", String(result.sim_speedup_idle)],
   ["simulated s per wall s, busy (two threads computing round robin)", String(result.sim_speedup_busy)],
   ["copy+delete pairs per second (TS root task)", result.copy_delete_pairs_per_s.toLocaleString("en")],

@@ -14,7 +14,7 @@ import { captureCaps, namesFromSlots, type CapSnapshot } from "../system/introsp
 import type { RootMain } from "../user/root.ts";
 import { snapshotToCapDL, snapshotToDot } from "../viz/caps.ts";
 import { renderSvg } from "../viz/render.ts";
-import { CAPS_USAGE } from "./cmd-graph.ts";
+import { CAPS_USAGE, capsCommand, rawUsageError } from "./cmd-graph.ts";
 import { parseDuration } from "./duration.ts";
 import { emit, takeOutputArgs } from "./graph.ts";
 import { loadPrograms, loadSdf, parseSdfArgs, type SdfArgs } from "./sdf-args.ts";
@@ -85,7 +85,7 @@ function firstFaultTicks(boot: Boot, base: SystemOptions): number | null {
 
 export async function caps(args: string[]): Promise<number> {
   const usage = (msg: string): number => {
-    process.stderr.write(`sel4ts: ${msg}\nusage: ${CAPS_USAGE}\n`);
+    process.stderr.write(rawUsageError(capsCommand, CAPS_USAGE, msg));
     return 2;
   };
   // --at is ours; the rest are run's options.

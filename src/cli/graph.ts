@@ -2,7 +2,7 @@
 // description as a picture (src/viz/system-graph.ts), DOT text or SVG drawn by Graphviz.
 
 import { writeFileSync } from "node:fs";
-import { GRAPH_USAGE } from "./cmd-graph.ts";
+import { GRAPH_USAGE, graphCommand, rawUsageError } from "./cmd-graph.ts";
 import { systemToDot } from "../viz/system-graph.ts";
 import { renderSvg } from "../viz/render.ts";
 import { loadSdf, parseSdfArgs } from "./sdf-args.ts";
@@ -53,10 +53,11 @@ export async function graph(args: string[]): Promise<number> {
   const o = takeOutputArgs(args, ["dot", "svg"]);
   const a = typeof o === "string" ? o : parseSdfArgs("graph", o.rest);
   if (typeof o === "string" || typeof a === "string") {
-    process.stderr.write(`sel4ts: ${typeof o === "string" ? o : (a as string)}\nusage: ${GRAPH_USAGE}\n`);
+    process.stderr.write(rawUsageError(graphCommand, GRAPH_USAGE, typeof o === "string" ? o : (a as string)));
     return 2;
   }
-  const sys = await loadSdf(a);
+  // A picture of the description: any core count a kernel can have (KernelMaxNumNodes ≤ 8).
+  const sys = await loadSdf(a, true);
   if (typeof sys === "number") return sys;
   const dot = systemToDot(sys, { channelsOnly: o.flags.has("--channels-only") });
   const text = o.format === "svg" ? await renderSvg(dot) : dot;

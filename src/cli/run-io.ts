@@ -71,9 +71,10 @@ export async function reportDroppedCalls(sim: Simulation, files: string[], io: R
 /** Options shared by boot and run, read from the parsed command line. */
 export function systemOptions(
   args: ParsedArgs,
-): Pick<SystemOptions, "maxTicks" | "ramSize" | "checkInvariants"> {
+): Pick<SystemOptions, "maxTicks" | "ramSize" | "checkInvariants" | "jit"> {
   const v = args.values;
   return {
+    jit: v.jit === true,
     maxTicks: typeof v["max-time"] === "string" ? (parseDuration(v["max-time"]) ?? undefined) : undefined,
     ramSize: typeof v.ram === "string" ? Number(v.ram) * 1024 * 1024 : undefined,
     checkInvariants: v["check-invariants"] === true,

@@ -116,8 +116,12 @@ export function parseSdfArgs(cmd: string, args: string[]): SdfArgs | string {
   return { file: boot.file, searchPaths, boot, reportPath };
 }
 
-/** Parse an SDF for `run`/`capdl`; diagnostics are printed; null when it has errors. */
-export async function loadSdf(a: SdfArgs): Promise<SdfSystem | number> {
+/**
+ * Parse an SDF for `graph`/`caps`; diagnostics are printed; an exit status when it has errors.
+ * `anyCores` (a picture of the description): a system placing PDs on other cores is read as for
+ * a multicore kernel (8 cores, the most there can be) when a single-core reading refuses it.
+ */
+export async function loadSdf(a: SdfArgs, anyCores = false): Promise<SdfSystem | number> {
   let text: string;
   try {
     text = await readFile(a.file, "utf8");
@@ -135,7 +139,11 @@ export async function loadSdf(a: SdfArgs): Promise<SdfSystem | number> {
       return { found: false, reason: "unreadable" };
     }
   };
-  const result = parseSdf(text, { file: a.file, readFile: lookup });
+  let result = parseSdf(text, { file: a.file, readFile: lookup });
+  if (!result.ok && anyCores) {
+    const multi = parseSdf(text, { file: a.file, readFile: lookup, config: { numCores: 8 } });
+    if (multi.ok) result = multi;
+  }
   for (const w of result.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
   if (result.ok) return result.system;
   for (const e of result.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);

@@ -89,6 +89,11 @@ export const runOptions: OptionSpec[] = [
   },
   { name: "quiet", type: "boolean", help: "no end-of-run summary on stderr" },
   {
+    name: "jit",
+    type: "boolean",
+    help: "translate hot RV64 code into JavaScript (faster for long-running compute; same results)",
+  },
+  {
     name: "kernel-log",
     type: "string",
     arg: "stderr|console|off",

@@ -20,6 +20,7 @@ import { seL4_TCBFlag_fpuDisabled } from "../abi/thread.ts";
 import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
 import type { Machine } from "../machine/machine.ts";
 import { CPU_ECALL, CPU_EVENT, CPU_FAULT, Hart, type HartConfig } from "../machine/riscv/cpu.ts";
+import { canTranslate, Translator } from "../machine/riscv/translate.ts";
 import { FpuState } from "../machine/riscv/fpu.ts";
 import { EXIT_INTERRUPT, EXIT_SYSCALL, EXIT_VMFAULT, type ThreadHandle } from "./ts-engine.ts";
 
@@ -40,10 +41,21 @@ export class RvEngine {
   /** ksCurFPUOwner: the thread whose FP state is in the hart's registers. */
   private fpuOwner: ThreadHandle | null = null;
 
-  constructor(machine: Machine, config: HartConfig = {}, fpu = true) {
+  /** The translator, or null where generated code cannot run (it is then never used). */
+  readonly translator: Translator | null;
+  /**
+   * Run hot code translated or everything on the interpreter. A debugger sets it false while
+   * breakpoints, single-stepping or watchpoints need every instruction seen; the two give the
+   * same results, so it may change between any two runs.
+   */
+  jit: boolean;
+
+  constructor(machine: Machine, config: HartConfig = {}, fpu = true, jit = false) {
     this.hart = new Hart(machine, config);
     this.fpu = fpu;
     this.hart.fpu.enabled = false;
+    this.translator = jitAvailable() ? new Translator(this.hart, machine) : null;
+    this.jit = jit && this.translator !== null;
   }
 
   /** lazyFPURestore(t): sets sstatus.FS for t, switching the FPU's owner when needed. */
@@ -93,7 +105,10 @@ export class RvEngine {
     }
     h.pcLo = r[2 * NextIP];
     h.pcHi = r[2 * NextIP + 1];
-    const c = h.run();
+    const tr = this.translator;
+    // A debugger stepping one instruction per run keeps the LR reservation across runs, which
+    // only the interpreter's run() does: it runs everything then.
+    const c = this.jit && tr !== null && !h.keepReservation ? tr.run() : h.run();
     for (let x = 1; x < 32; x++) {
       r[2 * x - 2] = xlo[x];
       r[2 * x - 1] = xhi[x];
@@ -121,4 +136,12 @@ export class RvEngine {
         return EXIT_USER_EXCEPTION;
     }
   }
+}
+
+let available: boolean | undefined;
+
+/** Whether `new Function` works here, checked once (a Content-Security-Policy may forbid it). */
+function jitAvailable(): boolean {
+  if (available === undefined) available = canTranslate();
+  return available;
 }

@@ -78,6 +78,13 @@ export interface SystemOptions {
   /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
   /**
+   * Translate hot RV64 code into JavaScript (default false: it wins on long-running compute, and
+   * loses on code that runs briefly, such as sel4test, where compiling costs more than it saves).
+   * Where `new Function` is forbidden the interpreter runs everything. Results, traces and
+   * consoles are the same either way.
+   */
+  jit?: boolean;
+  /**
    * With several cores (kernelConfig.numNodes > 1): the length of a hart's turn in timer ticks
    * (default 100, i.e. 10 µs). Harts run one at a time, in turns, on one simulated clock.
    */
@@ -173,7 +180,7 @@ export class System {
       this.config,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart, this.config.fpu);
+    this.rv = new RvEngine(this.machine, opts.hart, this.config.fpu, opts.jit ?? false);
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {

@@ -50,7 +50,9 @@ describe("sel4ts help", () => {
   it("an option of another command is refused, naming the commands that take it", async () => {
     const r = await sel4ts(["boot", `${EXAMPLES}/hello-root.ts`, "--search-path", EXAMPLES]);
     expect(r.code).toBe(2);
-    expect(r.stderr.split("\n")[0]).toBe("sel4ts: 'boot' does not take --search-path (run, check, capdl do)");
+    expect(r.stderr.split("\n")[0]).toBe(
+      "sel4ts: 'boot' does not take --search-path (run, check, capdl, graph, caps do)",
+    );
   });
 
   it("an unwritable --trace path and a missing --search-path are refused before the run", async () => {
@@ -85,6 +87,21 @@ describe("sel4ts help", () => {
     expect(d.code).toBe(2);
     expect(d.stderr.split("\n")[0]).toBe(
       "sel4ts: --max-time: '10 parsecs' is not a duration (examples: 500us, 10ms, 2s)",
+    );
+  });
+
+  it("graph and caps (which parse their own arguments) describe every option and suggest one", async () => {
+    const g = await sel4ts(["graph", "--help"]);
+    expect(g.code).toBe(0);
+    for (const o of ["--format dot|svg", "--channels-only", "--output <file>", "--search-path <dir>"])
+      expect(g.stdout).toMatch(new RegExp(`^  ${o.replace(/[|]/g, "\\|")} +\\S`, "m"));
+    const c = await sel4ts(["help", "caps"]);
+    for (const o of ["--at", "--format", "--all", "--output", "--max-time", "--search-path"])
+      expect(c.stdout).toMatch(new RegExp(`^  ${o}\\b.* {2,}\\S`, "m"));
+    const u = await sel4ts(["graph", `${EXAMPLES}/microkit/hello.system`, "--chanels-only"]);
+    expect(u.code).toBe(2);
+    expect(u.stderr.split("\n")[0]).toBe(
+      "sel4ts: unknown option --chanels-only (did you mean --channels-only?)",
     );
   });
 });

@@ -1,6 +1,7 @@
 // The M extension on (lo, hi) i32 halves. Products are assembled from exact partial products in
 // doubles (each below 2^53); division takes an exact double path when both operands are below
-// 2^52 in magnitude and falls back to BigInt only for larger ones (rare in practice).
+// 2^52 in magnitude and an exact two-step or estimate-and-correct path on the halves otherwise
+// (no BigInt: it allocates, and 64-bit hashes and printf's digits divide large values often).
 
 const TWO_32 = 4294967296;
 
@@ -79,21 +80,68 @@ export function mulh(
 }
 
 const LIMIT = 2 ** 52;
+const TWO_21 = 2097152;
 
 function setNumber(xlo: Int32Array, xhi: Int32Array, rd: number, v: number): void {
   xlo[rd] = v | 0;
   xhi[rd] = Math.floor(v / TWO_32) | 0;
 }
 
-function setBig(xlo: Int32Array, xhi: Int32Array, rd: number, v: bigint): void {
-  const u = BigInt.asUintN(64, v);
-  xlo[rd] = Number(u & 0xffffffffn) | 0;
-  xhi[rd] = Number(u >> 32n) | 0;
+// Results of udivmod: quotient and remainder as unsigned 32-bit halves.
+let qH = 0;
+let qL = 0;
+let rH = 0;
+let rL = 0;
+
+/**
+ * Unsigned 64-bit a / b (b ≠ 0, halves given as uint32 values) into qH:qL, rH:rL, exactly and
+ * without BigInt (which allocates): a divisor below 2^21 divides in two 32-bit steps whose
+ * partial dividends stay below 2^53; a larger one gives a quotient below 2^43, estimated in
+ * doubles (off by at most one), lowered by two so it is never too big, and corrected upwards
+ * with exact 64-bit arithmetic on the halves.
+ */
+function udivmod(ah: number, al: number, bh: number, bl: number): void {
+  if (bh === 0 && bl < TWO_21) {
+    const q1 = Math.floor(ah / bl);
+    const t = (ah - q1 * bl) * TWO_32 + al;
+    const q0 = Math.floor(t / bl);
+    qH = q1;
+    qL = q0;
+    rH = 0;
+    rL = t - q0 * bl;
+    return;
+  }
+  let q = Math.floor((ah * TWO_32 + al) / (bh * TWO_32 + bl)) - 2;
+  if (q < 0) q = 0;
+  // r = a - q * b: q * b ≤ a, so the 64-bit difference is exact.
+  const qh = Math.floor(q / TWO_32);
+  const ql = q >>> 0;
+  mul32(ql, bl);
+  const ph = (pHi + Math.imul(ql, bh) + Math.imul(qh, bl)) >>> 0;
+  let d = al - pLo;
+  let r0 = d >>> 0;
+  let r1 = (ah - ph - (d < 0 ? 1 : 0)) >>> 0;
+  while (r1 > bh || (r1 === bh && r0 >= bl)) {
+    d = r0 - bl;
+    r0 = d >>> 0;
+    r1 = (r1 - bh - (d < 0 ? 1 : 0)) >>> 0;
+    q++;
+  }
+  qH = Math.floor(q / TWO_32);
+  qL = q >>> 0;
+  rH = r1;
+  rL = r0;
 }
 
-function big(lo: number, hi: number, signed: boolean): bigint {
-  const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  return signed ? BigInt.asIntN(64, v) : v;
+/** rd = the 64-bit value (h, l) (uint32 halves), negated when `neg`. */
+function setHalves(xlo: Int32Array, xhi: Int32Array, rd: number, h: number, l: number, neg: boolean): void {
+  if (neg) {
+    xlo[rd] = -l | 0;
+    xhi[rd] = (~h + (l === 0 ? 1 : 0)) | 0;
+  } else {
+    xlo[rd] = l | 0;
+    xhi[rd] = h | 0;
+  }
 }
 
 /**
@@ -142,10 +190,17 @@ export function divrem(
     else setNumber(xlo, xhi, rd, a < 0 !== b < 0 ? -q : q);
     return;
   }
-  const A = big(al, ah, signed);
-  const B = big(bl, bh, signed);
-  // BigInt division truncates toward zero like RISC-V; -2^63 / -1 = 2^63 wraps to -2^63 in setBig.
-  setBig(xlo, xhi, rd, rem ? A % B : A / B);
+  // Magnitudes as unsigned halves (|-2^63| = 2^63 is fine unsigned), then the signs back:
+  // the quotient is negative when the signs differ, the remainder has the dividend's sign.
+  const an = signed && ah < 0;
+  const bn = signed && bh < 0;
+  const mal = an ? -al >>> 0 : al >>> 0;
+  const mah = an ? (~ah + (al === 0 ? 1 : 0)) >>> 0 : ah >>> 0;
+  const mbl = bn ? -bl >>> 0 : bl >>> 0;
+  const mbh = bn ? (~bh + (bl === 0 ? 1 : 0)) >>> 0 : bh >>> 0;
+  udivmod(mah, mal, mbh, mbl);
+  if (rem) setHalves(xlo, xhi, rd, rH, rL, an);
+  else setHalves(xlo, xhi, rd, qH, qL, an !== bn);
 }
 
 /** 32-bit DIVW/DIVUW/REMW/REMUW (kind as for divrem); the 32-bit result is sign-extended. */

@@ -100,8 +100,13 @@ export class Hart {
   private readonly i16: Int16Array;
   private readonly u8: Uint8Array;
   private readonly i8: Int8Array;
-  // Instructions executed but not yet charged to the clock, shared with the device hook.
-  private pending = 0;
+  /**
+   * Instructions executed but not yet charged to the clock, shared with the device hook (the
+   * translator sets it before a slow access, as the loop does).
+   */
+  pending = 0;
+  // At most this many instructions per run() (maxSlice, or the count of a step(k)).
+  private cap: number;
 
   constructor(
     private readonly machine: Machine,
@@ -112,6 +117,7 @@ export class Hart {
       throw new RangeError(`cycles per instruction must be ≥ 1, got ${cpi}`);
     this.cpi = cpi;
     this.maxSlice = config.maxSlice ?? 1 << 20;
+    this.cap = this.maxSlice;
     this.mem = new UserMemory(machine);
     const buf = machine.memory.u8.buffer;
     this.i32 = new Int32Array(buf);
@@ -141,15 +147,32 @@ export class Hart {
   }
 
   /** Instructions that may run from now before the machine's next event is due. */
-  private limit(): number {
+  limit(): number {
     const m = this.machine;
     const event = m.nextEventTime();
     const next = event < this.stopAt ? event : this.stopAt;
     const clock = m.clock;
     if (next <= clock.now) return 0;
-    if (next === Infinity) return this.maxSlice;
+    if (next === Infinity) return this.cap;
     const k = Math.ceil(((next - clock.now) * CYCLES_PER_TICK - clock.remainder) / this.cpi);
-    return k < this.maxSlice ? k : this.maxSlice;
+    return k < this.cap ? k : this.cap;
+  }
+
+  /**
+   * Runs at most `k` instructions (fewer if a trap comes first or an event is due) without
+   * touching the LR reservation: the translator hands the interpreter single instructions it
+   * does not translate. Returns as run() does (CPU_EVENT when the k instructions are done).
+   */
+  step(k: number): number {
+    this.cap = k < this.maxSlice ? k : this.maxSlice;
+    const c = this.run(true);
+    this.cap = this.maxSlice;
+    return c;
+  }
+
+  /** The LR reservation (the translator's atomics share it). */
+  get reservation(): Reservation {
+    return this.resv;
   }
 
   /** The decode cache of the RAM page at byte offset `base`: every slot starts as the decode of 0. */
@@ -251,10 +274,10 @@ export class Hart {
    * Runs until a trap or the next machine event; returns a CPU_* code. One long function on
    * purpose (the measured hot path): the dispatch switch and the register arrays stay in locals.
    */
-  run(): number {
+  run(stepping = false): number {
     const mem = this.mem;
     mem.sync();
-    if (!this.keepReservation) this.resv.valid = false;
+    if (!stepping && !this.keepReservation) this.resv.valid = false;
     if (this.pcHi >>> 6 !== 0) {
       // Not a user address (at or above 2^38): the fetch faults before anything runs.
       this.scause = 12;
@@ -996,7 +1019,7 @@ export class Hart {
     }
     this.machine.clock.charge(n * this.cpi);
     this.instret += n;
-    if (code !== CPU_EVENT || !this.keepReservation) this.resv.valid = false;
+    if (!stepping && (code !== CPU_EVENT || !this.keepReservation)) this.resv.valid = false;
     return code;
   }
 }

@@ -80,6 +80,14 @@ export class UserMemory {
   tvalHi = 0;
   /** Called right before a device access, so that the clock is up to date when the device sees it. */
   beforeDevice: () => void = () => undefined;
+  /**
+   * RAM pages (by page index) that hold translated code, or null while nothing is translated.
+   * Such pages never enter the write TLB, so every store into them takes the slow path, which
+   * counts it in codeWrites: the translator re-checks its translations when that changes.
+   */
+  codeMap: Uint8Array | null = null;
+  /** Stores (and SC/AMO accesses) that reached a page in codeMap. */
+  codeWrites = 0;
   private satp = -1;
   private generation = -1;
   private readonly u8: Uint8Array;
@@ -152,8 +160,11 @@ export class UserMemory {
         this.rtag[i] = vpn;
         this.rbase[i] = base;
       } else if (access === ACCESS_WRITE) {
-        this.wtag[i] = vpn;
-        this.wbase[i] = base;
+        const cm = this.codeMap;
+        if (cm === null || cm[base / 4096] === 0) {
+          this.wtag[i] = vpn;
+          this.wbase[i] = base;
+        }
         // Stores through this entry go straight to RAM: the page is no longer known to be zero.
         mem.written[base >>> 12] = 1;
       } else {
@@ -162,6 +173,32 @@ export class UserMemory {
       }
     }
     return p;
+  }
+
+  /**
+   * Marks the RAM page at byte offset `base` as holding translated code: its write translations
+   * leave every address space's TLB, so that stores into it are seen.
+   */
+  markCode(base: number): void {
+    let cm = this.codeMap;
+    if (cm === null) {
+      cm = new Uint8Array(Math.ceil(this.machine.memory.ramSize / 4096));
+      this.codeMap = cm;
+    }
+    if (cm[base / 4096] !== 0) return;
+    cm[base / 4096] = 1;
+    for (const x of this.sets) {
+      for (let i = 0; i < TLB_SIZE; i++) if (x.wtag[i] !== -1 && x.wbase[i] === (base | 0)) x.wtag[i] = -1;
+    }
+  }
+
+  /** Counts a write to RAM page `pageBase` (a byte offset) if it holds translated code. */
+  private noteWrite(paddr: number): void {
+    const cm = this.codeMap;
+    if (cm === null) return;
+    const mem = this.machine.memory;
+    if (paddr < mem.ramBase || paddr >= mem.ramEnd) return;
+    if (cm[Math.floor((paddr - mem.ramBase) / 4096)] !== 0) this.codeWrites++;
   }
 
   /**
@@ -318,6 +355,8 @@ export class UserMemory {
       device = true;
     }
     if (device) this.beforeDevice();
+    this.noteWrite(p);
+    if (this.p2 >= 0) this.noteWrite(this.p2);
     for (let i = 0; i < size; i++) {
       const b = this.byteAddr(lo, i);
       const v = (i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))) & 0xff;
@@ -343,6 +382,7 @@ export class UserMemory {
     }
     const mem = this.machine.memory;
     if (!mem.isRam(p, size)) return this.fail(isLoad ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, lo, hi);
+    if (!isLoad) this.noteWrite(p);
     return p - mem.ramBase;
   }
 }

@@ -1,0 +1,513 @@
+// The translating RV64 machine: hot user code becomes JavaScript functions (codegen.ts), the
+// interpreter (cpu.ts) stays the reference and runs everything else.
+//
+// A trace starts at a pc that has been reached often enough (HOT times) and covers the region of
+// its 4 KiB page reachable from there through fall-through, both ways of conditional branches,
+// direct jumps (jal) and the return points of calls, up to MAX_TRACE instructions; it ends before
+// an instruction the translator leaves to the interpreter (CSRs, atomics, F/D, anything unknown)
+// and after a jalr, ecall, ebreak, illegal instruction or fence.i. Branches inside the region
+// stay inside the function (a loop over a switch on the page offset), others leave it, and the
+// function may be entered at any of its basic blocks, so one translation serves every hot entry
+// it covers. Traces are cached per physical page (every mapping of the page shares them); the
+// virtual page is looked up in the hart's TLB as the interpreter's fetch does, so satp, ASID and
+// tlbGeneration changes are respected the same way.
+//
+// Exactness: a trace counts each basic block's instructions before running it and runs it only
+// if they all fit before the machine's next event, so the interpreter runs the last few
+// instructions before an event and the event comes at the same instruction. A faulting access
+// leaves the trace with the count, registers and pc of the faulting instruction. Code written
+// after translation: pages holding translations leave the write TLB (memory-access.ts), so every
+// store into them is counted, and the kernel (or anything else outside the hart) may write
+// memory only between runs; a trace checks its instruction bits once per run and after every
+// store into translated code ("epoch"), and is made again if they changed.
+
+import type { Machine } from "../machine.ts";
+import * as alu from "./alu.ts";
+import * as cpu from "./cpu.ts";
+import type { Hart } from "./cpu.ts";
+import * as decode from "./decode.ts";
+import * as cg from "./codegen.ts";
+import type { TInst } from "./codegen.ts";
+import * as ma from "./memory-access.ts";
+import type { UserMemory } from "./memory-access.ts";
+import * as O from "./ops.ts";
+
+// Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
+// imported binding through a getter on every use; see cpu.ts).
+const { CPU_EVENT, CPU_FAULT } = cpu;
+const { decodeInto } = decode;
+const {
+  endsBlock,
+  generate,
+  translatable,
+  TRACE_BUDGET,
+  TRACE_CODE_WRITE,
+  TRACE_JUMP,
+  TRACE_NEXT,
+  TRACE_PC_SET,
+} = cg;
+const { MEM_FAULT, TLB_MASK } = ma;
+const {
+  SLOT_WORDS,
+  OP_LB,
+  OP_LW,
+  OP_JALR,
+  OP_ECALL,
+  OP_EBREAK,
+  OP_ILLEGAL,
+  OP_FENCE_I,
+  OP_JAL,
+  OP_BEQ,
+  OP_BGEU,
+  X_SINK,
+} = O;
+
+const TWO_32 = 4294967296;
+const USER_TOP = 2 ** 38;
+/** Times a pc is reached (by the interpreter) before a trace is made there. */
+const HOT = 4;
+const MAX_TRACE = 256;
+const WARM_CALLS = 12;
+/** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
+const MAX_PAGES = 4096;
+/** Generated functions kept (by source) before all are dropped. */
+const MAX_FNS = 8192;
+
+type TraceFn = (xlo: Int32Array, xhi: Int32Array, pageV: number) => number;
+
+class Trace {
+  epoch = -1;
+  constructor(
+    readonly fn: TraceFn,
+    /**
+     * The 32-bit words of the page its instructions lie in, as runs: (first word, word count)
+     * pairs, and the bits all those words held when translated, in order.
+     */
+    readonly spans: Int32Array,
+    readonly bits: Int32Array,
+  ) {}
+}
+
+class CodePage {
+  readonly traces: (Trace | undefined)[] = new Array<Trace | undefined>(2048).fill(undefined);
+  readonly hits = new Uint8Array(2048);
+  /** Instructions to the end of the basic block from each halfword (0 = not known). */
+  readonly blockLen = new Uint8Array(2048);
+}
+
+/** True where generated code may run (a Content-Security-Policy may forbid `new Function`). */
+export function canTranslate(): boolean {
+  try {
+    return (new Function("return 7") as () => number)() === 7;
+  } catch {
+    return false;
+  }
+}
+
+export class Translator {
+  // Shared with the generated code (fields read and written by traces).
+  n = 0;
+  limit = 0;
+  off = 0;
+  entry = 0;
+  pageV = 0;
+  vlo = 0;
+  vhi = 0;
+  readonly mem: UserMemory;
+  /** Traces made (for tests and the bench). */
+  made = 0;
+  private epoch = 0;
+  private codeWrites = 0;
+  private readonly pages = new Map<number, CodePage>();
+  private readonly fns = new Map<string, TraceFn>();
+  private readonly scratch = new Int32Array(SLOT_WORDS);
+  private readonly u16: Uint16Array;
+  private readonly i32: Int32Array;
+  private readonly factory: (J: Translator) => (body: string) => TraceFn;
+  private deviceTouched = false;
+  // hart.instret before the instruction that last touched a device.
+  private deviceAt = 0;
+
+  constructor(
+    private readonly hart: Hart,
+    private readonly machine: Machine,
+  ) {
+    this.mem = hart.mem;
+    const buf = machine.memory.u8.buffer;
+    this.u16 = new Uint16Array(buf);
+    this.i32 = new Int32Array(buf);
+    const views = {
+      i32: this.i32,
+      u16: this.u16,
+      i16: new Int16Array(buf),
+      u8: new Uint8Array(buf),
+      i8: new Int8Array(buf),
+    };
+    const { mulh, divrem, divremw } = alu;
+    this.factory = (J) => (body) =>
+      new Function(
+        "J",
+        "V",
+        "mulh",
+        "divrem",
+        "divremw",
+        `"use strict"; const i32 = V.i32, u16 = V.u16, i16 = V.i16, u8 = V.u8, i8 = V.i8;\n` +
+          `return function trace(xlo, xhi, pageV) {\n${body}};`,
+      )(J, views, mulh, divrem, divremw) as TraceFn;
+    const before = this.mem.beforeDevice;
+    this.mem.beforeDevice = () => {
+      before();
+      this.deviceTouched = true;
+      this.deviceAt = this.hart.instret;
+    };
+  }
+
+  /** Drops every translation (tests; and when the cache is full). */
+  flush(): void {
+    this.pages.clear();
+  }
+
+  private page(base: number): CodePage {
+    let p = this.pages.get(base);
+    if (p === undefined) {
+      if (this.pages.size >= MAX_PAGES) this.pages.clear();
+      p = new CodePage();
+      this.pages.set(base, p);
+    }
+    return p;
+  }
+
+  /** Decodes the instruction at page offset `off` of the RAM page at `base`; null if it straddles the page end. */
+  private decodeAt(base: number, off: number, out: TInst): boolean {
+    const ro = base + off;
+    let w: number;
+    if ((off & 2) === 0) w = this.i32[ro >>> 2];
+    else if (off !== 4094) w = this.u16[ro >>> 1] | (this.u16[(ro >>> 1) + 1] << 16);
+    else {
+      w = this.u16[ro >>> 1];
+      if ((w & 3) === 3) return false;
+    }
+    const c = this.scratch;
+    decodeInto(c, 0, w);
+    const p = c[1];
+    out.off = off;
+    out.op = p & 255;
+    out.rd = (p >>> 8) & 63;
+    out.rs1 = (p >>> 16) & 63;
+    out.rs2 = (p >>> 24) & 31;
+    out.imm = c[2];
+    out.len = 2 + ((p >>> 28) & 2);
+    out.w = out.len === 2 ? w & 0xffff : w;
+    return true;
+  }
+
+  /** Instructions from `off` to the end of its basic block (what a cold run interprets). */
+  private blockLength(base: number, off: number): number {
+    const t: TInst = { off: 0, op: 0, rd: 0, rs1: 0, rs2: 0, imm: 0, len: 0, w: 0 };
+    let k = 0;
+    while (k < 64 && off < 4096) {
+      if (!this.decodeAt(base, off, t)) return k + 1;
+      k++;
+      if (endsBlock(t.op) || !translatable(t.op)) break;
+      off += t.len;
+    }
+    return k;
+  }
+
+  /**
+   * Makes the trace entered at `off` of the RAM page `base`: the region of the page reachable
+   * from there through fall-through, branches (both ways) and direct jumps, up to MAX_TRACE
+   * instructions, each ending before an instruction the interpreter keeps; null if the first
+   * instruction is the interpreter's.
+   */
+  private translate(base: number, off: number, cp: CodePage): Trace | null {
+    const insts: TInst[] = [];
+    const seen = new Set<number>();
+    const work = [off];
+    while (work.length > 0 && insts.length < MAX_TRACE) {
+      let next = work.pop()!;
+      for (;;) {
+        if (next < 0 || next >= 4096 || seen.has(next) || insts.length >= MAX_TRACE) break;
+        const t: TInst = { off: 0, op: 0, rd: 0, rs1: 0, rs2: 0, imm: 0, len: 0, w: 0 };
+        if (!this.decodeAt(base, next, t) || !translatable(t.op)) break;
+        insts.push(t);
+        seen.add(next);
+        const op = t.op;
+        // After a call (a jump that links), the return lands on the next instruction.
+        if ((op === OP_JAL || op === OP_JALR) && t.rd !== X_SINK) work.push(next + t.len);
+        if (op === OP_JALR || op === OP_ECALL || op === OP_EBREAK || op === OP_ILLEGAL || op === OP_FENCE_I)
+          break;
+        if (op === OP_JAL) next += t.imm;
+        else {
+          // A conditional branch: its target later, the fall-through now.
+          if (op >= OP_BEQ && op <= OP_BGEU) work.push(next + t.imm);
+          next += t.len;
+        }
+      }
+    }
+    insts.sort((a, b) => a.off - b.off);
+    if (insts.length === 0) return null;
+    const starts = new Set<number>();
+    const body = generate(insts, off, starts);
+    // The same code elsewhere (another process's copy of a program, another mapping, code
+    // translated again after the cache was dropped) gives the same source: one function serves
+    // all, compiled and optimised by V8 once. The function depends on nothing but its source.
+    let fn = this.fns.get(body);
+    if (fn === undefined) {
+      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      fn = this.factory(this)(body);
+      this.fns.set(body, fn);
+      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
+      // before it optimizes a long-running loop inside the trace (on-stack replacement without
+      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
+      // about the eighth call on.
+      for (let k = 0; k < WARM_CALLS; k++) {
+        this.n = 0;
+        this.limit = -1;
+        this.entry = off;
+        fn(this.hart.xlo, this.hart.xhi, 0);
+      }
+    }
+    // The words the instructions occupy (insts is sorted by offset), merged into runs.
+    const runs: number[] = [];
+    let words = 0;
+    for (const t of insts) {
+      const w0 = t.off >> 2;
+      const w1 = (t.off + t.len - 1) >> 2;
+      const n = runs.length;
+      if (n > 0 && w0 <= runs[n - 2] + runs[n - 1]) {
+        const end = Math.max(runs[n - 2] + runs[n - 1], w1 + 1);
+        words += end - (runs[n - 2] + runs[n - 1]);
+        runs[n - 1] = end - runs[n - 2];
+      } else {
+        runs.push(w0, w1 - w0 + 1);
+        words += w1 - w0 + 1;
+      }
+    }
+    const spans = Int32Array.from(runs);
+    const bits = new Int32Array(words);
+    const i32 = this.i32;
+    const b = base >>> 2;
+    let h = 0;
+    for (let r = 0; r < spans.length; r += 2)
+      for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) bits[h++] = i32[b + w];
+    this.mem.markCode(base);
+    this.made++;
+    const tr = new Trace(fn, spans, bits);
+    // The function may be entered at any unit start: those not yet covered use it too.
+    for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
+    return tr;
+  }
+
+  /** True if the words holding the trace's instructions are still what it was made from. */
+  private verify(tr: Trace, base: number): boolean {
+    const i32 = this.i32;
+    const b = base >>> 2;
+    const spans = tr.spans;
+    const bits = tr.bits;
+    let h = 0;
+    for (let r = 0; r < spans.length; r += 2) {
+      const end = b + spans[r] + spans[r + 1];
+      for (let w = b + spans[r]; w < end; w++) if (i32[w] !== bits[h++]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Runs the hart from its pc until a trap or the next machine event: the same contract, state
+   * and CPU_* result as Hart.run(), instruction for instruction.
+   */
+  run(): number {
+    const hart = this.hart;
+    const mem = this.mem;
+    const clock = this.machine.clock;
+    const cpi = hart.cpi;
+    mem.sync();
+    hart.clearReservation();
+    if (hart.pcHi >>> 6 !== 0) return hart.run();
+    this.epoch++;
+    this.codeWrites = mem.codeWrites;
+    this.deviceTouched = false;
+    const xlo = hart.xlo;
+    const xhi = hart.xhi;
+    let pc = hart.pcHi * TWO_32 + (hart.pcLo >>> 0);
+    let limit = hart.limit();
+    let n = 0;
+    let pageV = NaN;
+    let base = 0;
+    let cp: CodePage | null = null;
+    for (;;) {
+      if (n >= limit) {
+        hart.pcLo = pc | 0;
+        hart.pcHi = Math.floor(pc / TWO_32) | 0;
+        return this.finish(CPU_EVENT, n);
+      }
+      let off = pc - pageV;
+      if (!(off >= 0 && off < 4096)) {
+        cp = null;
+        off = 0;
+        if (pc >= 0 && pc < USER_TOP) {
+          off = pc % 4096;
+          pageV = pc - off;
+          const vpn = pageV / 4096;
+          const ti = vpn & TLB_MASK;
+          base = mem.xtag[ti] === vpn ? mem.xbase[ti] : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
+          if (base >= 0) cp = this.page(base);
+        } else pageV = NaN;
+      }
+      // How many instructions the interpreter runs if no trace does (0: a trace ran).
+      let k = 1;
+      if (cp !== null) {
+        const s = off >>> 1;
+        let tr = cp.traces[s];
+        if (tr !== undefined && tr.epoch !== this.epoch) {
+          if (this.verify(tr, base)) tr.epoch = this.epoch;
+          else {
+            cp.traces[s] = tr = undefined;
+            cp.hits[s] = 0;
+            cp.blockLen[s] = 0;
+          }
+        }
+        if (tr === undefined && cp.hits[s] >= HOT) {
+          const t = this.translate(base, off, cp);
+          if (t !== null) {
+            t.epoch = this.epoch;
+            cp.traces[s] = tr = t;
+          }
+        }
+        if (tr !== undefined) {
+          this.n = n;
+          this.limit = limit;
+          this.entry = off;
+          this.pageV = pageV;
+          const r = tr.fn(xlo, xhi, pageV);
+          n = this.n;
+          pc = pageV + this.off;
+          if (r === TRACE_NEXT || r === TRACE_JUMP) {
+            if (this.deviceTouched) {
+              // As the interpreter after a device access: n = 1 (that instruction), a fresh limit.
+              this.deviceTouched = false;
+              limit = hart.limit();
+            }
+            continue;
+          }
+          if (r === TRACE_CODE_WRITE) {
+            this.noteCodeWrites();
+            continue;
+          }
+          if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
+          if (r !== TRACE_BUDGET) {
+            hart.pcLo = pc | 0;
+            hart.pcHi = Math.floor(pc / TWO_32) | 0;
+            return this.finish(r, n);
+          }
+          // Fewer instructions left than the next block has: the interpreter runs them.
+          k = limit;
+        } else {
+          if (cp.hits[s] < 255) cp.hits[s]++;
+          k = cp.blockLen[s];
+          if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
+        }
+      }
+      // The interpreter runs k instructions (the rest of a basic block, or one it keeps).
+      clock.charge(n * cpi);
+      hart.instret += n;
+      limit -= n;
+      n = 0;
+      if (k > limit) k = limit;
+      hart.pcLo = pc | 0;
+      hart.pcHi = Math.floor(pc / TWO_32) | 0;
+      const before = hart.instret;
+      this.deviceTouched = false;
+      const c = hart.step(k);
+      if (c !== CPU_EVENT) return this.finish(c, 0);
+      pc = hart.pcHi * TWO_32 + (hart.pcLo >>> 0);
+      if (this.deviceTouched) {
+        // The interpreter's window restarted at the device access, d instructions ago.
+        this.deviceTouched = false;
+        const d = hart.instret - this.deviceAt;
+        const fresh = hart.limit();
+        limit = fresh < hart.maxSlice - d ? fresh : hart.maxSlice - d;
+      } else limit -= hart.instret - before;
+      if (mem.codeWrites !== this.codeWrites) this.noteCodeWrites();
+    }
+  }
+
+  private finish(code: number, n: number): number {
+    this.machine.clock.charge(n * this.hart.cpi);
+    this.hart.instret += n;
+    this.hart.clearReservation();
+    return code;
+  }
+
+  private noteCodeWrites(): void {
+    this.codeWrites = this.mem.codeWrites;
+    this.epoch++;
+  }
+
+  // ---- helpers called by traces ----
+
+  /** A load that missed the fast path: MEM_OK, MEM_DEVICE or MEM_FAULT; the value in vlo/vhi. */
+  loadSlow(op: number, lo: number, hi: number, count: number): number {
+    this.hart.pending = count;
+    const mem = this.mem;
+    const size = LOAD_SIZE[op - OP_LB];
+    const r = mem.load(lo, hi, size);
+    if (r === MEM_FAULT) return r;
+    let vlo = mem.vlo;
+    let vhi = mem.vhi;
+    if (op <= OP_LW) {
+      const sh = 32 - 8 * size;
+      vlo = (vlo << sh) >> sh;
+      vhi = vlo >> 31;
+    }
+    this.vlo = vlo;
+    this.vhi = vhi;
+    return r;
+  }
+
+  /** A store that missed the fast path: 0, 1 (fault), 2 (device) or 3 (translated code written). */
+  storeSlow(size: number, lo: number, hi: number, vlo: number, vhi: number, count: number): number {
+    this.hart.pending = count;
+    const r = this.mem.store(lo, hi, size, vlo, vhi);
+    if (r !== 0) return r;
+    return this.mem.codeWrites !== this.codeWrites ? 3 : 0;
+  }
+
+  /** The trap of the failed access (cause and address from the memory system). */
+  memFault(): number {
+    const m = this.mem;
+    const h = this.hart;
+    h.scause = m.cause;
+    h.stvalLo = m.tvalLo;
+    h.stvalHi = m.tvalHi;
+    return CPU_FAULT;
+  }
+
+  trap(code: number, cause: number, _off: number, tlo: number, thi: number): number {
+    const h = this.hart;
+    h.scause = cause;
+    h.stvalLo = tlo;
+    h.stvalHi = thi;
+    return code;
+  }
+
+  ebreak(off: number): number {
+    const pc = this.pageV + off;
+    return this.trap(4, 3, off, pc | 0, Math.floor(pc / TWO_32) | 0);
+  }
+
+  /** jalr to a non-user address: the fetch there faults (scause 12) with the exact target. */
+  jalrFault(tlo: number, thi: number): number {
+    const h = this.hart;
+    h.scause = 12;
+    h.stvalLo = tlo;
+    h.stvalHi = thi;
+    h.pcLo = tlo;
+    h.pcHi = thi;
+    return TRACE_PC_SET;
+  }
+}
+
+/** Access size of each load op, indexed by op - OP_LB. */
+const LOAD_SIZE = [1, 2, 4, 8, 1, 2, 4];
