@@ -83,8 +83,15 @@ export class Hart {
    * kernel's context switch saves and restores it (see RvEngine).
    */
   readonly fpu = new FpuState();
+  private slice: number;
   /** Most instructions per run(); a debugger sets 1 to see every instruction boundary. */
-  maxSlice: number;
+  get maxSlice(): number {
+    return this.slice;
+  }
+  set maxSlice(n: number) {
+    this.slice = n;
+    this.cap = n;
+  }
   /**
    * Set by a debugger that runs a thread one instruction per run(): the LR reservation then
    * survives a run() that ends at a slice boundary (CPU_EVENT), and the debugger drops it itself
@@ -116,8 +123,8 @@ export class Hart {
     if (!Number.isInteger(cpi) || cpi < 1)
       throw new RangeError(`cycles per instruction must be ≥ 1, got ${cpi}`);
     this.cpi = cpi;
-    this.maxSlice = config.maxSlice ?? 1 << 20;
-    this.cap = this.maxSlice;
+    this.slice = config.maxSlice ?? 1 << 20;
+    this.cap = this.slice;
     this.mem = new UserMemory(machine);
     const buf = machine.memory.u8.buffer;
     this.i32 = new Int32Array(buf);
@@ -170,9 +177,9 @@ export class Hart {
   }
 
   step(k: number): number {
-    this.cap = k < this.maxSlice ? k : this.maxSlice;
+    this.cap = k < this.slice ? k : this.slice;
     const c = this.run(true);
-    this.cap = this.maxSlice;
+    this.cap = this.slice;
     return c;
   }
 
