@@ -170,12 +170,6 @@ export class Hart {
    * touching the LR reservation: the translator hands the interpreter single instructions it
    * does not translate. Returns as run() does (CPU_EVENT when the k instructions are done).
    */
-  /** Sets maxSlice (a debugger sets 1 to see every instruction boundary). */
-  setMaxSlice(n: number): void {
-    this.maxSlice = n;
-    this.cap = n;
-  }
-
   step(k: number): number {
     this.cap = k < this.slice ? k : this.slice;
     const c = this.run(true);

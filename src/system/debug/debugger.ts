@@ -235,7 +235,7 @@ export class Debugger implements DebugHook {
 
   private attach(): void {
     const h = this.sys.rv.hart;
-    h.setMaxSlice(1);
+    h.maxSlice = 1;
     h.keepReservation = true;
     this.sys.debug = this;
     // Kernel events reach the debugger through the kernel's trace hook, in front of the tracer.
