@@ -60,7 +60,7 @@ describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
       ],
     );
     expect(s.gdb).toMatch(/sel4ts: rootserver calls seL4_SysDebugCapIdentify/);
-    expect(s.gdb).toMatch(/#1 +main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:55/);
+    expect(s.gdb).toMatch(/#1 +(0x[0-9a-f]+ in )?main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:5[45]/);
     expect(s.gdb).toMatch(/sel4ts: rootserver: invocation failed with seL4_NotEnoughMemory/);
     expect(s.gdb).toMatch(/#1 .* in seL4_Untyped_Retype .*num_objects=num_objects@entry=256/);
     expect(s.gdb).toMatch(/#2 .* in main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:64/);
