@@ -5,15 +5,13 @@ import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 import type { RootMain } from "../user/root.ts";
-import { parseDuration } from "./duration.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
 import type { ParsedArgs } from "./options.ts";
 import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { describeUserError } from "./user-stack.ts";
 import { kernelConfigOf } from "./kernel-config.ts";
-import type { InputStream } from "../system/system.ts";
-import { readRecording, RecordingStream, writeRecording } from "./record.ts";
+import { uartInput } from "./record.ts";
 
 export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
   const file = args.positionals[0];
@@ -51,45 +49,23 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
     io.stderr(`sel4ts: ${file} has no default export function* (bootinfo) { ... }`);
     return EXIT_BAD_INPUT;
   }
-  let input: Uint8Array | undefined;
-  if (typeof v["input-text"] === "string") input = new TextEncoder().encode(v["input-text"]);
-  else if (typeof v.input === "string") {
-    try {
-      input = new Uint8Array(readFileSync(v.input));
-    } catch (e) {
-      io.stderr(`sel4ts: cannot read input ${v.input}: ${e instanceof Error ? e.message : String(e)}`);
-      return EXIT_BAD_INPUT;
-    }
-  } else if (io.stdinBytes !== null) input = io.stdinBytes;
+  const uart = uartInput(v, io.stdinBytes, io.inputStream, v.gdb !== undefined, io.stderr);
+  if (typeof uart === "string") {
+    io.stderr(`sel4ts: ${uart}`);
+    return EXIT_BAD_INPUT;
+  }
   const kernelConfig = kernelConfigOf(args, image);
   if (typeof kernelConfig === "string") {
     io.stderr(`sel4ts: ${kernelConfig}`);
     return EXIT_USAGE;
   }
-  let inputAt = typeof v["input-at"] === "string" ? v["input-at"] : undefined;
-  let interval = typeof v["input-interval"] === "string" ? v["input-interval"] : undefined;
-  let stream: InputStream | null = io.inputStream;
-  if (typeof v.replay === "string") {
-    const rec = readRecording(v.replay);
-    if (typeof rec === "string") {
-      io.stderr(`sel4ts: ${rec}`);
-      return EXIT_BAD_INPUT;
-    }
-    ({ input, inputAt, inputInterval: interval } = rec);
-    stream = rec.stream;
-  }
-  const recording = typeof v.record === "string" && stream !== null ? new RecordingStream(stream) : null;
-  if (recording !== null) stream = recording;
   const make = (runIO: RunIO): Simulation =>
     simulation(
       args,
       runIO,
       {
         kernelConfig,
-        input,
-        inputStream: v.gdb === undefined ? (stream ?? undefined) : undefined,
-        inputAt: inputAt === undefined || inputAt === "idle" ? "idle" : (parseDuration(inputAt) ?? 0),
-        inputInterval: interval !== undefined ? (parseDuration(interval) ?? 0) : undefined,
+        ...uart.options(),
         trace: typeof v.trace === "string" ? { processName: basename(file) } : undefined,
       },
       elfBytes !== null ? elfLocator(() => elfBytes) : () => null,
@@ -116,13 +92,5 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
     if (image === null) sim.system.boot(mod.default as RootMain);
   });
   if (image === null) await reportDroppedCalls(sim, [file], io);
-  if (typeof v.record === "string") {
-    try {
-      writeRecording(v.record, input, inputAt, interval, recording);
-    } catch (e) {
-      io.stderr(`sel4ts: cannot write ${v.record}: ${e instanceof Error ? e.message : String(e)}`);
-      return 1;
-    }
-  }
-  return code;
+  return uart.finish() ? code : 1;
 }

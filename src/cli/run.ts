@@ -8,6 +8,7 @@ import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./r
 import { elfLocator } from "./symbolize.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
 import { kernelConfigOf } from "./kernel-config.ts";
+import { uartInput } from "./record.ts";
 
 function searchPaths(args: ParsedArgs): string[] {
   const s = args.values["search-path"];
@@ -37,6 +38,17 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
     io.stderr(`sel4ts: ${kernelConfig}`);
     return EXIT_USAGE;
   }
+  const uart = uartInput(
+    args.values,
+    io.stdinBytes,
+    io.inputStream,
+    args.values.gdb !== undefined,
+    io.stderr,
+  );
+  if (typeof uart === "string") {
+    io.stderr(`sel4ts: ${uart}`);
+    return EXIT_BAD_INPUT;
+  }
   let initialiserFailed = false;
   const make = (runIO: RunIO): Simulation =>
     simulation(
@@ -44,6 +56,7 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
       runIO,
       {
         kernelConfig,
+        ...uart.options(),
         trace: typeof args.values.trace === "string" ? { processName: basename(file) } : undefined,
       },
       elfLocator((t) => loaded.elfBytes.get(t.name) ?? null),
@@ -71,5 +84,6 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
     const { writeReport } = await import("./report.ts");
     if (!writeReport(reportPath, b.spec, sim.system, objectSlots)) return EXIT_BAD_INPUT;
   }
+  if (!uart.finish()) return 1;
   return code === 0 && initialiserFailed ? EXIT_BAD_INPUT : code;
 }

@@ -28,6 +28,30 @@ describe("record and replay of UART input", () => {
     expect(r2.stderr).toBe(r1.stderr);
   }, 60_000);
 
+  it("run --record / --replay: a Microkit PD driving the UART replays byte for byte, trace included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sel4ts-rec-"));
+    const rec = join(dir, "run.rec");
+    const t1 = join(dir, "t1.json");
+    const t2 = join(dir, "t2.json");
+    const run = start(["run", `${FIX}/echo.system`, "--record", rec, "--trace", t1]);
+    await run.stdoutHas("echo: ready\n");
+    run.child.stdin?.write("abc\n");
+    await run.stdoutHas("echo: abc (3)\n");
+    run.child.stdin?.end("hello\nq");
+    const r1 = await run.done;
+    expect(r1.code).toBe(0);
+    expect(r1.stdout).toContain("echo: ready\necho: abc (3)\necho: hello (5)\necho: bye\n");
+    const r2 = await sel4ts(["run", `${FIX}/echo.system`, "--replay", rec, "--trace", t2]);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toBe(r1.stdout);
+    expect(readFileSync(t2)).toEqual(readFileSync(t1));
+    expect(r2.stderr).toBe(r1.stderr);
+    // The same bytes all at once are another run (other idle moments), not the recorded one.
+    const r3 = await sel4ts(["run", `${FIX}/echo.system`, "--input-text", "abc\nhello\nq", "--trace", t2]);
+    expect(r3.stdout).toBe(r1.stdout);
+    expect(readFileSync(t2)).not.toEqual(readFileSync(t1));
+  }, 120_000);
+
   it("a recording that is not one is refused", async () => {
     const r = await sel4ts(["boot", `${FIX}/echo-root.ts`, "--replay", `${FIX}/loop.ts`]);
     expect(r.code).not.toBe(0);

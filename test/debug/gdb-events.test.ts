@@ -60,7 +60,7 @@ describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
       ],
     );
     expect(s.gdb).toMatch(/sel4ts: rootserver calls seL4_SysDebugCapIdentify/);
-    expect(s.gdb).toMatch(/#1 +main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:55/);
+    expect(s.gdb).toMatch(/#1 +(0x[0-9a-f]+ in )?main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:5[45]/);
     expect(s.gdb).toMatch(/sel4ts: rootserver: invocation failed with seL4_NotEnoughMemory/);
     expect(s.gdb).toMatch(/#1 .* in seL4_Untyped_Retype .*num_objects=num_objects@entry=256/);
     expect(s.gdb).toMatch(/#2 .* in main \(bootinfo=0x[0-9a-f]+\) at \.\/hello-root\.c:64/);
@@ -97,5 +97,31 @@ describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
     // One more instruction of the countdown after the stop.
     const after = Number(/^\$3 = (\d+)$/m.exec(s.gdb)?.[1]);
     expect(left - after).toBeLessThanOrEqual(1);
+  }, 120_000);
+
+  it("TypeScript PDs: monitor threads and caps show them, and a kernel event of a TS PD stops", async () => {
+    const s = await debugSession("examples/microkit-c/mixed.system", [
+      "monitor threads",
+      "monitor caps client",
+      "monitor sc client",
+      "monitor break-on ipc client:0x4a",
+      "continue",
+      "info threads",
+      "monitor threads",
+      "kill",
+    ]);
+    const out = s.gdb;
+    // The TS client and monitor, the C server; before the client's first run.
+    expect(out).toMatch(/0x[0-9a-f]+ client \[TS\]: Restart, prio 99, sc 0x[0-9a-f]+/);
+    expect(out).toMatch(/0x[0-9a-f]+ monitor \[TS\]: BlockedOnReceive on endpoint 0x[0-9a-f]+, prio 255/);
+    expect(out).toMatch(/0x[0-9a-f]+ server \[RV64\]: Running, prio 100/);
+    expect(out).toMatch(/client: CSpace root CNode 0x[0-9a-f]+/);
+    expect(out).toMatch(/ {2}0x4a: endpoint 0x[0-9a-f]+ badge 0x8000000000000000/);
+    expect(out).toMatch(/client: sc 0x[0-9a-f]+: period \d+ ticks, budget \d+ ticks/);
+    // The TS client's ppcall: GDB is told it is about the client, now waiting for the reply.
+    expect(out).toMatch(/sel4ts: client seL4_SysCall to endpoint 0x[0-9a-f]+ \(client:0x4a\)/);
+    expect(out).toMatch(/Thread \d+ "client" received signal SIGTRAP/);
+    expect(out).toMatch(/\* \d+ +Thread \d+ "client"/);
+    expect(out).toMatch(/client \[TS\]: BlockedOnReply/);
   }, 120_000);
 });

@@ -36,8 +36,8 @@ describe.skipIf(!haveGdb)("gdb-multiarch against sel4ts --gdb", () => {
     expect(printed(out, 5)).toBe(printed(out, 1));
     expect(printed(out, 6)).toBe(printed(out, 2));
     expect(printed(out, 7)).toBe(printed(out, 3));
-    expect(out).toMatch(/server: Running/);
-    expect(out).toMatch(/client: BlockedOnReply/);
+    expect(out).toMatch(/server \[RV64\]: Running/);
+    expect(out).toMatch(/client \[RV64\]: BlockedOnReply/);
   }, 120_000);
 
   it("a watchpoint on shared memory catches the other PD's write; reverse-continue returns to the last hit", async () => {
@@ -95,5 +95,44 @@ describe.skipIf(!haveGdb)("gdb-multiarch against sel4ts --gdb", () => {
     expect(printed(out, 2)).toBe("1");
     expect(out).toMatch(/\* \d+ +Thread \d+ "producer"/);
     expect(out).toMatch(/Thread \d+ "consumer" hit Breakpoint 1, notified[^]*\$3 = 1/);
+  }, 120_000);
+
+  it("with frequent snapshots, going back and forth through a Microkit system is the same run", async () => {
+    const s = await debugSession("examples/microkit-c/shared_memory.system", [
+      "file examples/microkit-c/shm_consumer.elf",
+      "monitor focus consumer",
+      "monitor snapshot-every 50",
+      "break notified",
+      "continue",
+      "continue",
+      "p received",
+      "monitor time",
+      "p $pc",
+      "stepi",
+      "reverse-stepi",
+      "p $pc",
+      "reverse-continue",
+      "p received",
+      "monitor time",
+      "continue",
+      "p received",
+      "continue",
+      "p received",
+      "kill",
+    ]);
+    const out = s.gdb;
+    expect(out).toMatch(/a snapshot every 50 instructions/);
+    expect(printed(out, 1)).toBe("1");
+    const snaps = [...out.matchAll(/position (\d+); (\d+) snapshots \(every \d+ instructions/g)];
+    expect(Number(snaps[0][2])).toBeGreaterThan(5);
+    // Gone back through a snapshot (a replay from boot would have dropped them all).
+    expect(Number(snaps[1][1])).toBeLessThan(Number(snaps[0][1]));
+    expect(Number(snaps[1][2])).toBeGreaterThan(1);
+    expect(printed(out, 3)).toBe(printed(out, 2));
+    // Back to the first hit, then forward again through the same hits.
+    expect(printed(out, 4)).toBe("0");
+    expect(printed(out, 5)).toBe("1");
+    expect(printed(out, 6)).toBe("2");
+    expect(s.console).toContain("consumer: 2: 'message 2'");
   }, 120_000);
 });

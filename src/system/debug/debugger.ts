@@ -74,6 +74,13 @@ interface Kept {
 
 /** Snapshots kept at most; beyond, every other one goes and the interval doubles. */
 const MAX_SNAPSHOTS = 40;
+/**
+ * Going back, the replay also snapshots the last stretch before its target every FINE
+ * instructions (at most FINE_COUNT of them, kept apart): GDB's reverse-step and reverse-next go
+ * back one instruction at a time, and each of those then replays at most FINE instructions.
+ */
+const FINE = 5_000;
+const FINE_COUNT = 16;
 
 export function pcOfTcb(t: Tcb): number {
   return t.regs[2 * NextIP + 1] * TWO_32 + t.regs[2 * NextIP];
@@ -124,6 +131,8 @@ export class Debugger implements DebugHook {
   snapshotEvery: number;
   private nextSnapshot: number;
   private kept: Kept[] = [];
+  private fine: Kept[] = [];
+  private fineNext = Infinity;
   /**
    * Resumptions of TS threads' generators seen since boot (along the current timeline). A
    * generator's state cannot be kept, so a snapshot can only be restored while this count is what
@@ -153,28 +162,46 @@ export class Debugger implements DebugHook {
     return { count: this.kept.length, bytes, every: this.snapshotEvery };
   }
 
+  /** Snapshots from now on every `n` instructions (0: no more). */
+  setSnapshotEvery(n: number): void {
+    this.snapshotEvery = n;
+    this.nextSnapshot = n > 0 ? this.steps + n : Infinity;
+  }
+
   private takeSnapshotNow(): void {
+    this.kept.push(this.capture(this.kept));
+    if (this.kept.length > MAX_SNAPSHOTS) {
+      this.kept = this.kept.filter((_k, i) => i % 2 === 0);
+      this.snapshotEvery *= 2;
+    }
+    this.nextSnapshot = this.steps + this.snapshotEvery;
+  }
+
+  /** A fine snapshot on the way back to a target (see FINE). */
+  private takeFineSnapshot(): void {
+    this.fine.push(this.capture(this.fine.length > 0 ? this.fine : this.kept));
+    if (this.fine.length > FINE_COUNT) this.fine.shift();
+    this.fineNext = this.steps + FINE;
+  }
+
+  private capture(near: Kept[]): Kept {
     const ks = this.sys.kernel.state;
     const opaque = new Set<object>([this, ks.trace as object]);
     const pages: unknown = Reflect.get(this.sys.rv.hart, "pages");
     // The hart's decode cache checks every entry against the instruction word in RAM, so it is
     // valid whatever RAM holds: no need to keep it.
     if (pages instanceof Map) opaque.add(pages);
-    const prev = this.kept.length > 0 ? this.kept[this.kept.length - 1].snap : null;
+    // Pages are shared with a snapshot near in time (any would do: sharing compares contents).
+    const prev = near.length > 0 ? near[near.length - 1].snap : null;
     const snap = takeSnapshot(this.sys, [this.sys, rt], opaque, prev, (g) => this.countResumes(g));
-    this.kept.push({
+    return {
       steps: this.steps,
       gen: this.genResumes,
       snap,
       host: this.host?.mark() ?? 0,
       lastThread: this.lastThread,
       lastEntries: this.lastEntries,
-    });
-    if (this.kept.length > MAX_SNAPSHOTS) {
-      this.kept = this.kept.filter((_k, i) => i % 2 === 0);
-      this.snapshotEvery *= 2;
-    }
-    this.nextSnapshot = this.steps + this.snapshotEvery;
+    };
   }
 
   /**
@@ -200,6 +227,7 @@ export class Debugger implements DebugHook {
    */
   diverged(): void {
     this.kept = this.kept.filter((k) => k.steps <= this.steps);
+    this.fine = this.fine.filter((k) => k.steps <= this.steps);
     const last = this.kept[this.kept.length - 1];
     if (this.snapshotEvery > 0)
       this.nextSnapshot = last === undefined ? this.steps : last.steps + this.snapshotEvery;
@@ -229,6 +257,9 @@ export class Debugger implements DebugHook {
 
   beforeRv(t: Tcb): boolean {
     if (this.replayTarget >= 0) {
+      // A replay from boot snapshots as it goes (one from a snapshot is behind the last one kept).
+      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
+      else if (this.steps >= this.fineNext && this.steps < this.replayTarget) this.takeFineSnapshot();
       if (this.steps === this.replayTarget) {
         this.replayTarget = -1;
         return this.halt({ kind: "replay", thread: t });
@@ -365,22 +396,34 @@ export class Debugger implements DebugHook {
    */
   replayTo(target: number): StopEvent {
     this.resetTo(target);
+    if (this.snapshotEvery > 0) {
+      const from = Math.max(this.steps, target - FINE * FINE_COUNT);
+      this.fineNext = from + FINE;
+      // Fine snapshots already cover the stretch up to the last one at or before the target.
+      const last = this.latest(this.fine, target);
+      if (last !== null && last.steps >= this.steps)
+        this.fineNext = Math.max(this.fineNext, last.steps + FINE);
+    }
     this.replayTarget = target;
     const r = this.sys.run();
     this.replayTarget = -1;
+    this.fineNext = Infinity;
     const t = r.reason === "debug" ? this.sys.kernel.currentThread : null;
     return this.stopped({ kind: target === 0 ? "begin" : "replay", thread: t });
   }
 
+  /** The snapshot of `list` latest at or before `target`. */
+  private latest(list: Kept[], target: number): Kept | null {
+    let k: Kept | null = null;
+    for (const x of list) if (x.steps <= target && (k === null || x.steps > k.steps)) k = x;
+    return k;
+  }
+
   /** Puts the system at the latest position ≤ target it can be put at without running. */
   private resetTo(target: number): void {
-    let k: Kept | null = null;
-    for (let i = this.kept.length - 1; i >= 0; i--) {
-      if (this.kept[i].steps <= target) {
-        k = this.kept[i];
-        break;
-      }
-    }
+    let k = this.latest(this.kept, target);
+    const f = this.latest(this.fine, target);
+    if (f !== null && (k === null || f.steps > k.steps)) k = f;
     // A TS thread ran since: its code's state is not in the snapshot (nor in any earlier one).
     if (k !== null && k.gen !== this.genResumes) k = null;
     if (k !== null) {
@@ -400,6 +443,7 @@ export class Debugger implements DebugHook {
       this.focus = this.focus === null ? null : this.threadById(this.focus.ptr);
       // Snapshots of the old incarnation are of no use; the new one is snapshotted from its start.
       this.kept = [];
+      this.fine = [];
       this.genResumes = 0;
       if (this.snapshotEvery > 0) this.nextSnapshot = 0;
     }

@@ -6,6 +6,7 @@ import { cap_cnode_cap, cap_endpoint_cap, cap_notification_cap, capTypeName } fr
 import { tcbCTable } from "../../abi/thread.ts";
 import { CNode, Endpoint, Notification, Tcb, type Cte } from "../../kernel/structures.ts";
 import { pcOfTcb, type Debugger } from "./debugger.ts";
+import { rt } from "../../user/runtime.ts";
 import { errorByName, resolveCptr, syscallByName, type EventBreak } from "./events.ts";
 
 const STATES = [
@@ -30,6 +31,18 @@ function blockedOn(t: Tcb): string {
 
 function threadName(t: Tcb): string {
   return t.name || `tcb@${hex(t.ptr)}`;
+}
+
+/**
+ * Whether `t` runs TypeScript: it is parked in the TS engine, or starts at a registered TS entry
+ * where its address space holds no instruction (as System.run decides).
+ */
+function isTsThread(dbg: Debugger, t: Tcb): boolean {
+  if (dbg.sys.engine.owns(t)) return true;
+  const pc = pcOfTcb(t);
+  if (!rt.entries.has(pc)) return false;
+  const code = dbg.readMemory(t, pc, 4);
+  return code === null || code.length < 4 || code.every((b) => b === 0);
 }
 
 function findThread(dbg: Debugger, arg: string, dflt: Tcb | null): Tcb | null {
@@ -57,11 +70,12 @@ function scLine(t: Tcb): string {
 }
 
 const HELP = `sel4ts monitor commands:
-  threads            every thread: state, priority, SC, what it is blocked on, pc
+  threads            every thread: TS or RV64, state, priority, SC, what it is blocked on, pc
   caps [thread]      the thread's CSpace (its root CNode's non-empty slots)
   sc [thread]        the thread's scheduling context
   time               simulated time and the debugger's position (instructions since boot)
   focus [thread]     later breakpoints apply only in that thread's address space (none: all)
+  snapshot-every <n> snapshot the system every n instructions for reverse execution (0: never)
   break-on fault [thread]       stop when a thread (any, or this one) faults
   break-on syscall <name>       stop when a thread makes this system call (seL4_SysCall, Send, ...)
   break-on error [seL4_Error]   stop when an invocation fails (with any error, or this one)
@@ -173,7 +187,8 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
       for (const t of dbg.threads()) {
         const st = STATES[t.state] ?? String(t.state);
         const sc = t.sc === null ? "passive" : `sc ${hex(t.sc.ptr)}`;
-        s += `${hex(t.ptr)} ${threadName(t)}: ${st}${blockedOn(t)}, prio ${t.priority}, ${sc}, pc ${hex(pcOfTcb(t))}\n`;
+        const kind = isTsThread(dbg, t) ? "TS" : "RV64";
+        s += `${hex(t.ptr)} ${threadName(t)} [${kind}]: ${st}${blockedOn(t)}, prio ${t.priority}, ${sc}, pc ${hex(pcOfTcb(t))}\n`;
       }
       return s;
     }
@@ -212,6 +227,12 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
       if (t === null) return `no thread ${arg}\n`;
       dbg.focus = t;
       return `breakpoints apply in the address space of ${threadName(t)}\n`;
+    }
+    case "snapshot-every": {
+      const n = parseNumber(arg);
+      if (n === null) return "snapshot-every <instructions> (0: none)\n";
+      dbg.setSnapshotEvery(n);
+      return n > 0 ? `a snapshot every ${n} instructions\n` : "no more snapshots\n";
     }
     case "break-on":
       return breakOn(dbg, rest);

@@ -27,9 +27,8 @@ type Copy =
 
 export interface Snapshot {
   readonly copies: Copy[];
-  /** RAM page index → its bytes (written pages only) and the `written` map. */
+  /** RAM page index → its bytes, for the pages marked written (PhysicalMemory.written) only. */
   readonly pages: Map<number, Uint8Array>;
-  readonly written: Uint8Array;
   /** Bytes kept for this snapshot (pages shared with an earlier one not counted). */
   readonly bytes: number;
 }
@@ -55,7 +54,8 @@ export function takeSnapshot(
 ): Snapshot {
   const mem = sys.machine.memory;
   const ram = mem.u8.buffer;
-  const seen = new Set<object>(opaque);
+  // RAM and its `written` map are kept by page below.
+  const seen = new Set<object>(opaque).add(mem.written);
   const copies: Copy[] = [];
   const stack: unknown[] = [...roots];
   let bytes = 0;
@@ -93,7 +93,7 @@ export function takeSnapshot(
     }
   }
   const pages = new Map<number, Uint8Array>();
-  const written = mem.written.slice();
+  const written = mem.written;
   const u8 = mem.u8;
   for (let p = 0; p < written.length; p++) {
     if (written[p] === 0) continue;
@@ -105,7 +105,7 @@ export function takeSnapshot(
       bytes += PAGE;
     }
   }
-  return { copies, pages, written, bytes: bytes + written.length };
+  return { copies, pages, bytes };
 }
 
 function samePage(a: Uint8Array, u8: Uint8Array, off: number): boolean {
@@ -148,8 +148,12 @@ export function restoreSnapshot(sys: System, s: Snapshot): void {
   const now = mem.written;
   for (let p = 0; p < now.length; p++) {
     const kept = s.pages.get(p);
-    if (kept !== undefined) u8.set(kept, p * PAGE);
-    else if (now[p] !== 0) u8.fill(0, p * PAGE, (p + 1) * PAGE);
+    if (kept !== undefined) {
+      u8.set(kept, p * PAGE);
+      now[p] = 1;
+    } else if (now[p] !== 0) {
+      u8.fill(0, p * PAGE, (p + 1) * PAGE);
+      now[p] = 0;
+    }
   }
-  now.set(s.written);
 }
