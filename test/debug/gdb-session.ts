@@ -40,7 +40,9 @@ export function debugSession(
       started = true;
       const args = ["-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off"];
       for (const c of [`target remote :${m[1]}`, ...commands]) args.push("-ex", c);
-      const g = spawn(GDB, args, { cwd: ROOT });
+      // gdb's stderr into the same pipe as its stdout (the shell execs gdb, so the pid is gdb's):
+      // two pipes read separately interleave at arbitrary points, a frame line split by a message.
+      const g = spawn("sh", ["-c", 'exec "$0" "$@" 2>&1', GDB, ...args], { cwd: ROOT });
       let out = "";
       let interrupted = false;
       const take = (d: Buffer): void => {
