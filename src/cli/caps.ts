@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildMicrokit, type MicrokitBuild } from "../microkit/builder.ts";
 import { microkitKernelConfig, microkitRootTask } from "../microkit/run.ts";
 import { elfImage, parseElf } from "../machine/elf.ts";
 import { System, type SystemOptions } from "../system/system.ts";
@@ -14,31 +13,29 @@ import { captureCaps, namesFromSlots, type CapSnapshot } from "../system/introsp
 import type { RootMain } from "../user/root.ts";
 import { snapshotToCapDL, snapshotToDot } from "../viz/caps.ts";
 import { renderSvg } from "../viz/render.ts";
-import { CAPS_USAGE, capsCommand, rawUsageError } from "./cmd-graph.ts";
 import { parseDuration } from "./duration.ts";
-import { emit, takeOutputArgs } from "./graph.ts";
-import { loadPrograms, loadSdf, parseSdfArgs, type SdfArgs } from "./sdf-args.ts";
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "./exit.js";
+import { emit, searchPaths, str } from "./graph.ts";
+import { build, loadPrograms, loadSdf } from "./load.ts";
+import type { ParsedArgs } from "./options.ts";
 
 /** A way to start the system again from scratch (runs are deterministic, so it replays exactly). */
 type Boot = (opts: SystemOptions) => { system: System; names: () => Map<string, string> };
 
-async function microkitBoot(a: SdfArgs): Promise<Boot | number> {
-  const sdf = await loadSdf(a);
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function microkitBoot(file: string, paths: string[], numNodes: number): Promise<Boot | number> {
+  const sdf = await loadSdf(file, paths, say, numNodes);
   if (typeof sdf === "number") return sdf;
-  const loaded = await loadPrograms(a, sdf);
-  if (typeof loaded === "number") return loaded;
-  let build: MicrokitBuild;
-  try {
-    build = buildMicrokit(sdf, loaded.elfs);
-  } catch (e) {
-    process.stderr.write(`sel4ts: ${a.file}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
+  const loaded = await loadPrograms(file, paths, sdf, say);
+  if (loaded.failed) return EXIT_BAD_INPUT;
+  const made = build(file, sdf, loaded.elfs, say);
+  if (typeof made === "number") return made;
   return (opts) => {
     const slots: number[] = [];
-    const system = new System({ kernelConfig: microkitKernelConfig(sdf), ...opts });
-    system.boot(microkitRootTask(build, sdf, loaded.programs, slots));
-    const specNames = build.spec.objects.map((o) => o.name);
+    const system = new System({ kernelConfig: microkitKernelConfig(sdf, numNodes), ...opts });
+    system.boot(microkitRootTask(made, sdf, loaded.programs, slots));
+    const specNames = made.spec.objects.map((o) => o.name);
     return { system, names: () => namesFromSlots(system, specNames, slots) };
   };
 }
@@ -83,33 +80,23 @@ function firstFaultTicks(boot: Boot, base: SystemOptions): number | null {
   return f === undefined ? null : Math.ceil((f.ts as number) * 10);
 }
 
-export async function caps(args: string[]): Promise<number> {
-  const usage = (msg: string): number => {
-    process.stderr.write(rawUsageError(capsCommand, CAPS_USAGE, msg));
-    return 2;
-  };
-  // --at is ours; the rest are run's options.
-  let at: number | "fault" | undefined;
-  const rest0: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--at") {
-      const v = args[++i] ?? "";
-      const d = v === "fault" ? "fault" : parseDuration(v);
-      if (d === null) return usage(`bad time '${v}' for --at (a duration such as 10ms, or 'fault')`);
-      at = d;
-    } else {
-      rest0.push(args[i]);
-    }
-  }
-  const o = takeOutputArgs(rest0, ["capdl", "dot", "svg"]);
-  if (typeof o === "string") return usage(o);
-  if (o.flags.has("--channels-only")) return usage("unknown option --channels-only");
-  const a = parseSdfArgs("caps", o.rest);
-  if (typeof a === "string") return usage(a);
-  const boot = a.file.endsWith(".system") ? await microkitBoot(a) : await rootTaskBoot(a.file);
+export async function caps(args: ParsedArgs): Promise<number> {
+  const file = args.positionals[0];
+  const atText = str(args, "at");
+  const at = atText === undefined ? undefined : atText === "fault" ? "fault" : parseDuration(atText);
+  const nodes = Number(str(args, "num-nodes") ?? "1");
+  let boot: Boot | number;
+  if (file.endsWith(".system")) boot = await microkitBoot(file, searchPaths(args), nodes);
+  else if (nodes > 1) {
+    process.stderr.write(
+      "sel4ts: --num-nodes is for a system description; a root task runs on one core here\n",
+    );
+    return EXIT_USAGE;
+  } else boot = await rootTaskBoot(file);
   if (typeof boot === "number") return boot;
-  const base: SystemOptions = { ramSize: a.boot.ramSize, onConsole: () => undefined };
-  let maxTicks = a.boot.maxTicks;
+  const base: SystemOptions = { onConsole: () => undefined };
+  const maxTime = str(args, "max-time");
+  let maxTicks = maxTime === undefined ? undefined : (parseDuration(maxTime) ?? undefined);
   if (at === "fault") {
     const t = firstFaultTicks(boot, { ...base, maxTicks });
     if (t === null) {
@@ -117,7 +104,7 @@ export async function caps(args: string[]): Promise<number> {
     } else {
       maxTicks = t;
     }
-  } else if (at !== undefined) {
+  } else if (at !== undefined && at !== null) {
     maxTicks = maxTicks === undefined ? at : Math.min(maxTicks, at);
   }
   let snap: CapSnapshot;
@@ -129,14 +116,18 @@ export async function caps(args: string[]): Promise<number> {
     process.stderr.write(
       `sel4ts: internal error (kernel bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );
-    return 70;
+    return EXIT_INTERNAL;
   }
-  const view = { all: o.flags.has("--all"), title: `${basename(a.file)}: capabilities at ${snap.timeUs} us` };
+  const view = {
+    all: args.values.all === true,
+    title: `${basename(file)}: capabilities at ${snap.timeUs} us`,
+  };
+  const format = str(args, "format") ?? "capdl";
   let text: string;
-  if (o.format === "capdl") text = snapshotToCapDL(snap, view);
+  if (format === "capdl") text = snapshotToCapDL(snap, view);
   else {
     const dot = snapshotToDot(snap, view);
-    text = o.format === "svg" ? await renderSvg(dot) : dot;
+    text = format === "svg" ? await renderSvg(dot) : dot;
   }
-  return emit(text, o.out) ? 0 : 1;
+  return emit(text, str(args, "output")) ? EXIT_OK : EXIT_BAD_INPUT;
 }

@@ -1,30 +1,60 @@
 // `sel4ts graph` and `sel4ts caps`: pictures of a system description and of a running system's
-// capabilities (graph.ts, caps.ts; they parse their own arguments).
+// capabilities (graph.ts, caps.ts). Their options are parsed by the option table, as every
+// command's are.
 
 // Only this small file is loaded to parse a command line: graph.ts and caps.ts load the simulator.
 
-import { suggest, type Command, type OptionSpec } from "./options.ts";
+import { durationCheck, writableFileCheck, type Command, type OptionSpec } from "./options.ts";
 import { searchPath } from "./shared-options.ts";
 
+export const GRAPH_FORMATS = ["dot", "svg"] as const;
+export const CAPS_FORMATS = ["capdl", "dot", "svg"] as const;
+
 export const GRAPH_USAGE =
-  "sel4ts graph <file.system> [--format dot|svg] [--channels-only] [-o <out>] [--search-path DIR]...";
+  "sel4ts graph <file.system> [--format dot|svg] [--channels-only] [-o <out>] [--num-nodes N] [--search-path DIR]...";
 
 export const CAPS_USAGE =
-  "sel4ts caps <file.system|root.elf|root.ts> [--at <duration>|fault] [--format capdl|dot|svg] [--all] [-o <out>] [--max-time <duration>] [--search-path DIR]...";
+  "sel4ts caps <file.system|root.elf|root.ts> [--at <duration>|fault] [--format capdl|dot|svg] [--all] [-o <out>] [--max-time <duration>] [--num-nodes N] [--search-path DIR]...";
 
-// These two commands parse their own arguments (graph.ts, caps.ts); their options are declared here
-// for the help text and the suggestions.
+const formatCheck =
+  (formats: readonly string[]) =>
+  (v: string): string | null =>
+    formats.includes(v) ? null : `'${v}' is not one of ${formats.join(", ")}`;
+
 const output: OptionSpec = {
   name: "output",
+  short: "o",
   type: "string",
   arg: "<file>",
   help: "write the picture or spec to this file (also -o <file>); default stdout",
+  check: writableFileCheck,
+};
+
+const numNodes: OptionSpec = {
+  name: "num-nodes",
+  type: "string",
+  arg: "<n>",
+  help: "KernelMaxNumNodes: the number of cores a PD's cpu may name (1..8)",
+  check: (v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 && n <= 8 ? null : `'${v}' is not a core count (1..8)`;
+  },
 };
 
 const graphOptions: OptionSpec[] = [
-  { name: "format", type: "string", arg: "dot|svg", help: "Graphviz DOT text (default) or an SVG drawing" },
+  {
+    name: "format",
+    type: "string",
+    arg: "dot|svg",
+    help: "Graphviz DOT text (default) or an SVG drawing",
+    check: formatCheck(GRAPH_FORMATS),
+  },
   { name: "channels-only", type: "boolean", help: "only the PDs and their channels" },
   output,
+  {
+    ...numNodes,
+    help: "read the description for a kernel with this many cores (default: 1, or 8 when a PD's cpu needs more)",
+  },
   searchPath,
 ];
 
@@ -34,12 +64,14 @@ const capsOptions: OptionSpec[] = [
     type: "string",
     arg: "<duration>|fault",
     help: "the capabilities at this simulated time, or at the first fault (default: the run's end)",
+    check: (v) => (v === "fault" ? null : durationCheck(v)),
   },
   {
     name: "format",
     type: "string",
     arg: "capdl|dot|svg",
     help: "a CapDL spec (default), Graphviz DOT text or an SVG drawing",
+    check: formatCheck(CAPS_FORMATS),
   },
   {
     name: "all",
@@ -47,25 +79,16 @@ const capsOptions: OptionSpec[] = [
     help: "also the root task's bookkeeping and each thread's private CNodes, page tables and frames",
   },
   output,
-  { name: "max-time", type: "string", arg: "<duration>", help: "stop the run at this simulated time" },
+  {
+    name: "max-time",
+    type: "string",
+    arg: "<duration>",
+    help: "stop the run at this simulated time",
+    check: durationCheck,
+  },
+  { ...numNodes, help: "KernelMaxNumNodes: run the system on a kernel with this many cores (1..8)" },
   searchPath,
 ];
-
-/**
- * A usage error of graph/caps for stderr: the message, a suggestion for an unknown option, and
- * the usage line.
- */
-export function rawUsageError(cmd: Command, usage: string, msg: string): string {
-  const m = /^unknown option --?(\S+)/.exec(msg);
-  const close =
-    m !== null
-      ? suggest(
-          m[1],
-          cmd.options.map((o) => o.name),
-        )
-      : null;
-  return `sel4ts: ${msg}${close !== null ? ` (did you mean --${close}?)` : ""}\nusage: ${usage}\n`;
-}
 
 export const graphCommand: Command = {
   name: "graph",
@@ -74,7 +97,7 @@ export const graphCommand: Command = {
   positionals: 1,
   description: `usage: ${GRAPH_USAGE}`,
   options: graphOptions,
-  raw: async (argv) => (await import("./graph.ts")).graph(argv),
+  run: async (args) => (await import("./graph.ts")).graph(args),
 };
 
 export const capsCommand: Command = {
@@ -84,5 +107,5 @@ export const capsCommand: Command = {
   positionals: 1,
   description: `usage: ${CAPS_USAGE}`,
   options: capsOptions,
-  raw: async (argv) => (await import("./caps.ts")).caps(argv),
+  run: async (args) => (await import("./caps.ts")).caps(args),
 };

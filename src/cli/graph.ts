@@ -2,10 +2,12 @@
 // description as a picture (src/viz/system-graph.ts), DOT text or SVG drawn by Graphviz.
 
 import { writeFileSync } from "node:fs";
-import { GRAPH_USAGE, graphCommand, rawUsageError } from "./cmd-graph.ts";
 import { systemToDot } from "../viz/system-graph.ts";
 import { renderSvg } from "../viz/render.ts";
-import { loadSdf, parseSdfArgs } from "./sdf-args.ts";
+import type { SdfSystem } from "../microkit/sdf.ts";
+import { EXIT_BAD_INPUT, EXIT_OK } from "./exit.js";
+import { loadSdf } from "./load.ts";
+import type { ParsedArgs } from "./options.ts";
 
 /** Write `text` to `out` (a file) or stdout; false with a message when the file cannot be written. */
 export function emit(text: string, out: string | undefined): boolean {
@@ -22,44 +24,43 @@ export function emit(text: string, out: string | undefined): boolean {
   }
 }
 
-/** Pull `--format X` and `-o/--output X` out of an argument list. */
-export function takeOutputArgs(
-  args: string[],
-  formats: readonly string[],
-): { format: string; out?: string; rest: string[]; flags: Set<string> } | string {
-  let format = formats[0];
-  let out: string | undefined;
-  const rest: string[] = [];
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--format") {
-      const f = args[++i];
-      if (f === undefined || !formats.includes(f)) return `--format takes one of ${formats.join(", ")}`;
-      format = f;
-    } else if (a === "-o" || a === "--output") {
-      out = args[++i];
-      if (out === undefined) return `${a} takes an output file name`;
-    } else if (a === "--all" || a === "--channels-only") {
-      flags.add(a);
-    } else {
-      rest.push(a);
-    }
-  }
-  return { format, out, rest, flags };
+/** The string value of an option, if given. */
+export function str(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === "string" ? v : undefined;
 }
 
-export async function graph(args: string[]): Promise<number> {
-  const o = takeOutputArgs(args, ["dot", "svg"]);
-  const a = typeof o === "string" ? o : parseSdfArgs("graph", o.rest);
-  if (typeof o === "string" || typeof a === "string") {
-    process.stderr.write(rawUsageError(graphCommand, GRAPH_USAGE, typeof o === "string" ? o : (a as string)));
-    return 2;
+export function searchPaths(args: ParsedArgs): string[] {
+  const s = args.values["search-path"];
+  return Array.isArray(s) ? s : [];
+}
+
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/**
+ * The description for a picture: for `--num-nodes` cores when given; otherwise as for one core,
+ * or, when only a multicore kernel takes it (a PD's cpu), for the most cores there can be (8).
+ */
+async function readDescription(args: ParsedArgs): Promise<SdfSystem | number> {
+  const file = args.positionals[0];
+  const nodes = str(args, "num-nodes");
+  if (nodes !== undefined) return loadSdf(file, searchPaths(args), say, Number(nodes));
+  const one: string[] = [];
+  const sys = await loadSdf(file, searchPaths(args), (l) => one.push(l), 1);
+  if (typeof sys !== "number") {
+    one.forEach(say);
+    return sys;
   }
-  // A picture of the description: any core count a kernel can have (KernelMaxNumNodes ≤ 8).
-  const sys = await loadSdf(a, true);
+  const many: string[] = [];
+  const multi = await loadSdf(file, searchPaths(args), (l) => many.push(l), 8);
+  (typeof multi === "number" ? one : many).forEach(say);
+  return typeof multi === "number" ? sys : multi;
+}
+
+export async function graph(args: ParsedArgs): Promise<number> {
+  const sys = await readDescription(args);
   if (typeof sys === "number") return sys;
-  const dot = systemToDot(sys, { channelsOnly: o.flags.has("--channels-only") });
-  const text = o.format === "svg" ? await renderSvg(dot) : dot;
-  return emit(text, o.out) ? 0 : 1;
+  const dot = systemToDot(sys, { channelsOnly: args.values["channels-only"] === true });
+  const text = str(args, "format") === "svg" ? await renderSvg(dot) : dot;
+  return emit(text, str(args, "output")) ? EXIT_OK : EXIT_BAD_INPUT;
 }

@@ -90,18 +90,47 @@ describe("sel4ts help", () => {
     );
   });
 
-  it("graph and caps (which parse their own arguments) describe every option and suggest one", async () => {
+  it("graph and caps read their options through the option table: help, suggestions, checks", async () => {
     const g = await sel4ts(["graph", "--help"]);
     expect(g.code).toBe(0);
-    for (const o of ["--format dot|svg", "--channels-only", "--output <file>", "--search-path <dir>"])
+    for (const o of [
+      "--format dot|svg",
+      "--channels-only",
+      "-o, --output <file>",
+      "--num-nodes <n>",
+      "--search-path <dir>",
+    ])
       expect(g.stdout).toMatch(new RegExp(`^  ${o.replace(/[|]/g, "\\|")} +\\S`, "m"));
     const c = await sel4ts(["help", "caps"]);
-    for (const o of ["--at", "--format", "--all", "--output", "--max-time", "--search-path"])
+    for (const o of [
+      "--at",
+      "--format",
+      "--all",
+      "-o, --output",
+      "--max-time",
+      "--num-nodes",
+      "--search-path",
+    ])
       expect(c.stdout).toMatch(new RegExp(`^  ${o}\\b.* {2,}\\S`, "m"));
-    const u = await sel4ts(["graph", `${EXAMPLES}/microkit/hello.system`, "--chanels-only"]);
+    const hello = `${EXAMPLES}/microkit/hello.system`;
+    const u = await sel4ts(["graph", hello, "--chanels-only"]);
     expect(u.code).toBe(2);
     expect(u.stderr.split("\n")[0]).toBe(
-      "sel4ts: unknown option --chanels-only (did you mean --channels-only?)",
+      "sel4ts: unknown option --chanels-only for 'graph' (did you mean --channels-only?)",
     );
+    // An option of another command, a bad value and a bad time are refused before anything runs.
+    const t = await sel4ts(["graph", hello, "--trace", "x.json"]);
+    expect([t.code, t.stderr.split("\n")[0]]).toEqual([
+      2,
+      "sel4ts: 'graph' does not take --trace (boot, run do)",
+    ]);
+    const f = await sel4ts(["caps", hello, "--format", "png"]);
+    expect([f.code, f.stderr.split("\n")[0]]).toEqual([
+      2,
+      "sel4ts: --format: 'png' is not one of capdl, dot, svg",
+    ]);
+    const a = await sel4ts(["caps", hello, "--at", "soon"]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^sel4ts: --at: 'soon' is not a duration/);
   });
 });
