@@ -5,7 +5,7 @@
 // Only this small file is loaded to parse a command line: graph.ts and caps.ts load the simulator.
 
 import { durationCheck, writableFileCheck, type Command, type OptionSpec } from "./options.ts";
-import { searchPath } from "./shared-options.ts";
+import { numNodesOption, searchPath } from "./shared-options.ts";
 
 export const GRAPH_FORMATS = ["dot", "svg"] as const;
 export const CAPS_FORMATS = ["capdl", "dot", "svg"] as const;
@@ -30,17 +30,6 @@ const output: OptionSpec = {
   check: writableFileCheck,
 };
 
-const numNodes: OptionSpec = {
-  name: "num-nodes",
-  type: "string",
-  arg: "<n>",
-  help: "KernelMaxNumNodes: the number of cores a PD's cpu may name (1..8)",
-  check: (v) => {
-    const n = Number(v);
-    return Number.isInteger(n) && n >= 1 && n <= 8 ? null : `'${v}' is not a core count (1..8)`;
-  },
-};
-
 const graphOptions: OptionSpec[] = [
   {
     name: "format",
@@ -52,7 +41,7 @@ const graphOptions: OptionSpec[] = [
   { name: "channels-only", type: "boolean", help: "only the PDs and their channels" },
   output,
   {
-    ...numNodes,
+    ...numNodesOption,
     help: "read the description for a kernel with this many cores (default: 1, or 8 when a PD's cpu needs more)",
   },
   searchPath,
@@ -86,7 +75,7 @@ const capsOptions: OptionSpec[] = [
     help: "stop the run at this simulated time",
     check: durationCheck,
   },
-  { ...numNodes, help: "KernelMaxNumNodes: run the system on a kernel with this many cores (1..8)" },
+  { ...numNodesOption, help: "KernelMaxNumNodes: run the system on a kernel with this many cores (1..8)" },
   searchPath,
 ];
 

@@ -28,17 +28,20 @@ export const reportOption: OptionSpec = {
   check: writableFileCheck,
 };
 
-export const runOptions: OptionSpec[] = [
-  {
-    name: "num-nodes",
-    type: "string",
-    arg: "<n>",
-    help: "KernelMaxNumNodes: the number of cores (1..8; the Microkit's smp- configurations have 4)",
-    check: (v) => {
-      const n = Number(v);
-      return Number.isInteger(n) && n >= 1 && n <= 8 ? null : `'${v}' is not a core count (1..8)`;
-    },
+/** `--num-nodes N`: KernelMaxNumNodes (boot, run, graph, caps). */
+export const numNodesOption: OptionSpec = {
+  name: "num-nodes",
+  type: "string",
+  arg: "<n>",
+  help: "KernelMaxNumNodes: the number of cores (1..8; the Microkit's smp- configurations have 4)",
+  check: (v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 && n <= 8 ? null : `'${v}' is not a core count (1..8)`;
   },
+};
+
+export const runOptions: OptionSpec[] = [
+  numNodesOption,
   {
     name: "max-time",
     type: "string",
