@@ -7,6 +7,7 @@ import { build, findFile, loadPrograms, loadSdf, searchDirs } from "./load.ts";
 import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
+import { gdbRefusal } from "./shared-options.ts";
 import { kernelConfigOf } from "./kernel-config.ts";
 import { uartInput } from "./record.ts";
 
@@ -69,6 +70,11 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
       },
       true,
     );
+  const refusal = args.values.gdb !== undefined ? gdbRefusal(kernelConfig.numNodes) : null;
+  if (refusal !== null) {
+    io.stderr(`sel4ts: ${refusal}`);
+    return EXIT_USAGE;
+  }
   if (typeof args.values.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
     return debugSystem(Number(args.values.gdb), io, make, (system) =>

@@ -107,7 +107,7 @@ export const runOptions: OptionSpec[] = [
     name: "gdb",
     type: "string",
     arg: "<port>",
-    help: "serve GDB on this TCP port (0: any free one), stopped before the first user instruction",
+    help: "serve GDB on this TCP port (0: any free one), stopped before the first user instruction (one core)",
     check: (v) => {
       const n = Number(v);
       return Number.isInteger(n) && n >= 0 && n <= 65535 ? null : `'${v}' is not a TCP port`;
@@ -175,3 +175,13 @@ export const inputOptions: OptionSpec[] = [
     },
   },
 ];
+
+/**
+ * Why `--gdb` is refused for a kernel configuration, or null: the debugger's hooks are in the
+ * one-core run loop; a multicore run (src/system/harts.ts) would run past them undebugged.
+ */
+export function gdbRefusal(numNodes: number | undefined): string | null {
+  return (numNodes ?? 1) > 1
+    ? `--gdb debugs a one-core kernel; this one has ${numNodes} cores (KernelMaxNumNodes): debug it with --num-nodes 1 where its PDs allow, or without --gdb`
+    : null;
+}
