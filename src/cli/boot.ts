@@ -6,7 +6,6 @@ import { pathToFileURL } from "node:url";
 import { elfImage, ElfError, parseElf, type ElfImage } from "../machine/elf.ts";
 import type { RootMain } from "../user/root.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
-import { gdbRefusal } from "./shared-options.ts";
 import type { ParsedArgs } from "./options.ts";
 import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
@@ -71,18 +70,19 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
       },
       elfBytes !== null ? elfLocator(() => elfBytes) : () => null,
     );
-  const refusal = v.gdb !== undefined ? gdbRefusal(kernelConfig.numNodes) : null;
-  if (refusal !== null) {
-    io.stderr(`sel4ts: ${refusal}`);
-    return EXIT_USAGE;
-  }
   if (typeof v.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
     const img = image;
-    return debugSystem(Number(v.gdb), io, make, (system) => {
-      if (img !== null) system.bootImage(img);
-      else system.boot(mod.default as RootMain);
-    });
+    return debugSystem(
+      Number(v.gdb),
+      io,
+      make,
+      (system) => {
+        if (img !== null) system.bootImage(img);
+        else system.boot(mod.default as RootMain);
+      },
+      kernelConfig.numNodes,
+    );
   }
   const sim = make(io);
   if (image !== null) {

@@ -6,6 +6,7 @@
 import { createServer, type Socket } from "node:net";
 import type { System } from "../system/system.ts";
 import type { RunIO, Simulation } from "./run-io.ts";
+import { EXIT_USAGE } from "./exit.js";
 import { Debugger, type HostState } from "../system/debug/debugger.ts";
 import { RESUME, RspSession } from "../system/debug/rsp.ts";
 
@@ -155,7 +156,17 @@ export function debugSystem(
   io: RunIO,
   make: (io: RunIO) => Simulation,
   start: (system: System) => void,
+  /** KernelMaxNumNodes of the configuration the system is made for. */
+  numNodes = 1,
 ): Promise<number> {
+  // The debugger's hooks are in the one-core run loop; a multicore run (src/system/harts.ts)
+  // would pass them by and run to its end undebugged, so it is refused before anything runs.
+  if (numNodes > 1) {
+    io.stderr(
+      `sel4ts: --gdb debugs a one-core kernel; this one has ${numNodes} cores (KernelMaxNumNodes): debug it with --num-nodes 1 where its PDs allow, or without --gdb`,
+    );
+    return Promise.resolve(EXIT_USAGE);
+  }
   const console = new ReplayConsole((b) => io.console(b));
   const replayIO: RunIO = { ...io, console: console.byte };
   return serveGdb(

@@ -7,7 +7,6 @@ import { build, findFile, loadPrograms, loadSdf, searchDirs } from "./load.ts";
 import { reportDroppedCalls, simulation, type RunIO, type Simulation } from "./run-io.ts";
 import { elfLocator } from "./symbolize.ts";
 import { EXIT_BAD_INPUT, EXIT_USAGE } from "./exit.js";
-import { gdbRefusal } from "./shared-options.ts";
 import { kernelConfigOf } from "./kernel-config.ts";
 import { uartInput } from "./record.ts";
 
@@ -70,15 +69,14 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
       },
       true,
     );
-  const refusal = args.values.gdb !== undefined ? gdbRefusal(kernelConfig.numNodes) : null;
-  if (refusal !== null) {
-    io.stderr(`sel4ts: ${refusal}`);
-    return EXIT_USAGE;
-  }
   if (typeof args.values.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
-    return debugSystem(Number(args.values.gdb), io, make, (system) =>
-      system.boot(microkitRootTask(b, sys, loaded.programs)),
+    return debugSystem(
+      Number(args.values.gdb),
+      io,
+      make,
+      (system) => system.boot(microkitRootTask(b, sys, loaded.programs)),
+      kernelConfig.numNodes,
     );
   }
   const sim = make(io);

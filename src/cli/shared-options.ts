@@ -175,13 +175,3 @@ export const inputOptions: OptionSpec[] = [
     },
   },
 ];
-
-/**
- * Why `--gdb` is refused for a kernel configuration, or null: the debugger's hooks are in the
- * one-core run loop; a multicore run (src/system/harts.ts) would run past them undebugged.
- */
-export function gdbRefusal(numNodes: number | undefined): string | null {
-  return (numNodes ?? 1) > 1
-    ? `--gdb debugs a one-core kernel; this one has ${numNodes} cores (KernelMaxNumNodes): debug it with --num-nodes 1 where its PDs allow, or without --gdb`
-    : null;
-}
