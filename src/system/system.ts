@@ -124,6 +124,12 @@ export interface DebugHook {
   beforeRv(t: Tcb): boolean;
   /** After it ran (its registers are back in its TCB), before the kernel handles its exit. */
   afterRv(t: Tcb, exit: number): void;
+  /** Before TS thread `t` runs (to its next kernel entry); true stops the run here. */
+  beforeTs(t: Tcb): boolean;
+  /** After it ran, before the kernel handles its exit. */
+  afterTs(t: Tcb): void;
+  /** Before the clock jumps to the next event, every thread waiting; true stops the run here. */
+  beforeIdle(): boolean;
 }
 
 export interface RunResult {
@@ -264,6 +270,7 @@ export class System {
             continue;
           }
         }
+        if (dbg !== null && dbg.beforeIdle()) return this.result("debug");
         const next = m.nextEventTime();
         if (next === Infinity) return this.result("idle");
         m.clock.advanceTo(Math.min(next, maxTicks));
@@ -280,10 +287,11 @@ export class System {
           // same address (0x200000) has an instruction there, never 0, which is illegal.
           const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
           eng = ts ? this.engine : this.rv;
-          if (dbg !== null && !ts) {
-            if (dbg.beforeRv(t)) return this.result("debug");
+          if (dbg !== null) {
+            if (ts ? dbg.beforeTs(t) : dbg.beforeRv(t)) return this.result("debug");
             exit = eng.run(t);
-            dbg.afterRv(t, exit);
+            if (ts) dbg.afterTs(t);
+            else dbg.afterRv(t, exit);
           } else exit = eng.run(t);
         }
         if (fast && eng === this.engine) {
@@ -349,12 +357,31 @@ export class System {
    * (the body of run()'s loop without its one-core shortcuts; used by the multicore loop).
    */
   step(): void {
-    const k = this.kernel;
-    const m = this.machine;
-    const t = k.currentThread;
+    const t = this.kernel.currentThread;
     const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
     const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
+    this.handleExit(t, eng, eng.run(t));
+  }
+
+  /**
+   * step() with a debugger attached (the multicore loop calls it instead of step() then, so that
+   * an undebugged run pays nothing): true when the debugger stops the run before the thread runs.
+   */
+  debugStep(dbg: DebugHook): boolean {
+    const t = this.kernel.currentThread;
+    const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
+    if (ts ? dbg.beforeTs(t) : dbg.beforeRv(t)) return true;
+    const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
     const exit = eng.run(t);
+    if (ts) dbg.afterTs(t);
+    else dbg.afterRv(t, exit);
+    this.handleExit(t, eng, exit);
+    return false;
+  }
+
+  private handleExit(t: Tcb, eng: TsEngine | RvEngine, exit: number): void {
+    const k = this.kernel;
+    const m = this.machine;
     switch (exit) {
       case EXIT_SYSCALL:
         if (m.interruptPending()) k.interruptTrap();
