@@ -71,12 +71,8 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
     );
   if (typeof args.values.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
-    return debugSystem(
-      Number(args.values.gdb),
-      io,
-      make,
-      (system) => system.boot(microkitRootTask(b, sys, loaded.programs)),
-      kernelConfig.numNodes,
+    return debugSystem(Number(args.values.gdb), io, make, (system) =>
+      system.boot(microkitRootTask(b, sys, loaded.programs)),
     );
   }
   const sim = make(io);
