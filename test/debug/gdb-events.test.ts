@@ -170,7 +170,8 @@ describe.skipIf(!haveGdb)("systems of TypeScript PDs only", () => {
     expect(out).toMatch(/sel4ts: starter calls seL4_SysSend/);
     expect(out).toMatch(/Thread \d+ "starter" received signal SIGTRAP/);
     expect(out).toMatch(/^\* \d+ +Thread \d+ "starter" \(core 0\)/m);
-    expect(out).toMatch(/starter \[TS\]: Running/);
+    expect(out).toMatch(/starter \[TS\]: Running, prio 1, core 0,/);
+    expect(out).toMatch(/producer \[TS\]: \w+.*, prio 10, core 1,/);
     expect(out).toMatch(/exited normally/);
     expect(s.console).toBe(plain.stdout.toString());
   }, 120_000);
