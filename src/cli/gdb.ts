@@ -57,8 +57,10 @@ export function serveGdb(
   host: HostState | null = null,
   /** Non-zero once the CLI's thread asks the run to end (Ctrl-C, --timeout): see RunIO.stopReason. */
   stopReason: () => number = () => 0,
+  /** Whether the root task runs before the first stop (a Microkit initialiser does). */
+  skipRoot = false,
 ): Promise<number> {
-  const dbg = new Debugger(make, host);
+  const dbg = new Debugger(make, host, undefined, skipRoot);
   const session = new RspSession(dbg);
   session.begin();
   return new Promise((resolve) => {
@@ -180,6 +182,8 @@ export function debugSystem(
   io: RunIO,
   make: (io: RunIO) => Simulation,
   start: (system: System) => void,
+  /** The root task builds the system (a Microkit initialiser): the first stop comes after it. */
+  skipRoot = false,
 ): Promise<number> {
   const console = new ReplayConsole((b) => io.console(b));
   const replayIO: RunIO = { ...io, console: console.byte };
@@ -194,5 +198,6 @@ export function debugSystem(
     io.stderr,
     console,
     () => io.stopReason(),
+    skipRoot,
   );
 }

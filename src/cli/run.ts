@@ -71,8 +71,12 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
     );
   if (typeof args.values.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
-    return debugSystem(Number(args.values.gdb), io, make, (system) =>
-      system.boot(microkitRootTask(b, sys, loaded.programs)),
+    return debugSystem(
+      Number(args.values.gdb),
+      io,
+      make,
+      (system) => system.boot(microkitRootTask(b, sys, loaded.programs)),
+      true,
     );
   }
   const sim = make(io);

@@ -126,8 +126,8 @@ export interface DebugHook {
   afterRv(t: Tcb, exit: number): void;
   /** Before TS thread `t` runs (to its next kernel entry); true stops the run here. */
   beforeTs(t: Tcb): boolean;
-  /** After it ran, before the kernel handles its exit. */
-  afterTs(t: Tcb): void;
+  /** After it ran (from `pcBefore`), before the kernel handles its exit. */
+  afterTs(t: Tcb, pcBefore: number): void;
   /** Before the clock jumps to the next event, every thread waiting; true stops the run here. */
   beforeIdle(): boolean;
 }
@@ -289,8 +289,9 @@ export class System {
           eng = ts ? this.engine : this.rv;
           if (dbg !== null) {
             if (ts ? dbg.beforeTs(t) : dbg.beforeRv(t)) return this.result("debug");
+            const pc = pcOf(t);
             exit = eng.run(t);
-            if (ts) dbg.afterTs(t);
+            if (ts) dbg.afterTs(t, pc);
             else dbg.afterRv(t, exit);
           } else exit = eng.run(t);
         }
@@ -372,8 +373,9 @@ export class System {
     const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
     if (ts ? dbg.beforeTs(t) : dbg.beforeRv(t)) return true;
     const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
+    const pc = pcOf(t);
     const exit = eng.run(t);
-    if (ts) dbg.afterTs(t);
+    if (ts) dbg.afterTs(t, pc);
     else dbg.afterRv(t, exit);
     this.handleExit(t, eng, exit);
     return false;

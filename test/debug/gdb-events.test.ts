@@ -175,4 +175,20 @@ describe.skipIf(!haveGdb)("systems of TypeScript PDs only", () => {
     expect(out).toMatch(/exited normally/);
     expect(s.console).toBe(plain.stdout.toString());
   }, 120_000);
+
+  it("a TS root task (sel4ts boot x.ts) stops before its first run; stepi runs it to its next kernel entry", async () => {
+    const s = await debugSession(
+      ["boot", "examples/hello-root.ts"],
+      ["monitor threads", "monitor time", "stepi", "monitor threads", "monitor time", "continue"],
+    );
+    const out = s.gdb;
+    expect(out).toMatch(/rootserver \[TS\]: Running, prio 255, sc 0x[0-9a-f]+, pc 0x10000\n/);
+    // The first stepi of a session is done by GDB with a breakpoint on the next instruction (it
+    // has not yet asked whether the stub steps): it too is one run of the TS thread.
+    const positions = [...out.matchAll(/position (\d+)/g)].map((m) => Number(m[1]));
+    expect(positions).toEqual([0, 1]);
+    expect(out).toMatch(/rootserver \[TS\]: Running, prio 255, sc 0x[0-9a-f]+, pc 0x10004\n/);
+    expect(out).toMatch(/exited normally/);
+    expect(s.console).toMatch(/^Hello from the sel4ts root task!\n[^]*\ndone/);
+  }, 120_000);
 });

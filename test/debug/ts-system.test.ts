@@ -11,6 +11,7 @@ import { buildMicrokit } from "../../src/microkit/builder.ts";
 import { microkitKernelConfig, microkitRootTask } from "../../src/microkit/run.ts";
 import { microkitProgramOf, type MicrokitProgram } from "../../src/user/microkit.ts";
 import { System } from "../../src/system/system.ts";
+import type { RootMain } from "../../src/user/root.ts";
 import { Debugger, type ExitEvent, type StopEvent } from "../../src/system/debug/debugger.ts";
 import { monitorCommand } from "../../src/system/debug/monitor.ts";
 import { EventWatch, syscallByName } from "../../src/system/debug/events.ts";
@@ -117,5 +118,29 @@ describe("kernel-event breakpoints hit by TS threads", () => {
     // The starter's notification to the producer was just made: the producer has not run since.
     expect(text(out)).not.toContain("producer: core 1");
     expect(d.current).toBe(t);
+  }, 60_000);
+});
+
+describe("a TypeScript root task (sel4ts boot x.ts)", () => {
+  it("stops before its first run when it is the user's program, and runs on to the same end", async () => {
+    const root = (await import("../../examples/hello-root.ts")) as { default: RootMain };
+    const make = (out: number[]) => (): System => {
+      out.length = 0;
+      const s = new System({ onConsole: (b) => out.push(b) });
+      s.boot(root.default);
+      return s;
+    };
+    const plainOut: number[] = [];
+    const r = make(plainOut)().run();
+    const out: number[] = [];
+    const d = new Debugger(make(out), null, 250_000, false);
+    const first = d.start() as StopEvent;
+    expect(first.kind).toBe("initial");
+    expect(first.thread?.name).toBe("rootserver");
+    expect(text(out)).toBe("");
+    expect(toEnd(d).kind).toBe("exited");
+    expect(text(out)).toBe(text(plainOut));
+    expect(text(out)).toMatch(/^Hello from the sel4ts root task!/);
+    expect(d.sys.kernel.state.entries).toBe(r.kernelEntries);
   }, 60_000);
 });

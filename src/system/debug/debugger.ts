@@ -127,6 +127,11 @@ export class Debugger extends DebugTarget implements DebugHook {
     private readonly factory: () => System,
     private readonly host: HostState | null = null,
     snapshotEvery = 250_000,
+    /**
+     * Whether the root task runs before the first stop: a Microkit system's initialiser, which
+     * builds the system, yes; a root task that is the user's program (sel4ts boot), no.
+     */
+    private readonly skipRoot = true,
   ) {
     super();
     this.sys = factory();
@@ -288,8 +293,9 @@ export class Debugger extends DebugTarget implements DebugHook {
    */
   beforeTs(t: Tcb): boolean {
     if (this.starting) {
-      // The first thread to run is the root task (a Microkit system's initialiser, which the
-      // user does not debug): any other thread's first run is the first stop.
+      // The first thread to run is the root task (with skipRoot, a Microkit system's
+      // initialiser): any other thread's first run is the first stop.
+      if (!this.skipRoot) return this.halt({ kind: "initial", thread: t });
       if (this.root === null) this.root = t;
       else if (t !== this.root) return this.halt({ kind: "initial", thread: t });
     } else if (this.replayTarget >= 0) {
@@ -330,9 +336,17 @@ export class Debugger extends DebugTarget implements DebugHook {
     return false;
   }
 
-  afterTs(t: Tcb): void {
+  afterTs(t: Tcb, pcBefore: number): void {
     this.lastThread = null;
-    if (this.replayTarget < 0 && this.stepThread === t) this.stepDone = true;
+    if (this.replayTarget >= 0) return;
+    if (this.stepThread === t) this.stepDone = true;
+    else if (this.breakpointFor(t, pcBefore + 2) || this.breakpointFor(t, pcBefore + 4)) {
+      // GDB steps by a breakpoint on the next instruction until it has asked whether the stub
+      // can step (its first resume of a session): for a TS thread, whose instruction is its run
+      // to the next kernel entry, that breakpoint stands for a step.
+      this.stepThread = t;
+      this.stepDone = true;
+    }
   }
 
   afterRv(t: Tcb, exit: number): void {
@@ -406,8 +420,8 @@ export class Debugger extends DebugTarget implements DebugHook {
   }
 
   /**
-   * The first stop: before the first run of any thread but the root task, or of the root task's
-   * first instruction when it is RV64 code.
+   * The first stop: before the first run of any thread but the root task (see skipRoot), or of the
+   * root task's first instruction when it is RV64 code.
    */
   start(): StopEvent | ExitEvent {
     this.starting = true;

@@ -107,6 +107,12 @@ export abstract class DebugTarget {
     this.breakpoints.set(vaddr, this.focus === null ? 0 : vspaceRoot(this.focus));
   }
 
+  /** Whether a breakpoint at `pc` applies to `t` (set for every address space, or for t's). */
+  breakpointFor(t: Tcb, pc: number): boolean {
+    const root = this.breakpoints.get(pc);
+    return root !== undefined && (root === 0 || root === vspaceRoot(t));
+  }
+
   removeBreakpoint(vaddr: number): void {
     this.breakpoints.delete(vaddr);
   }
