@@ -115,9 +115,11 @@ export interface InputStream {
 export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped" | "debug";
 
 /**
- * A debugger's view of the loop (src/system/debug). Only consulted when `System.debug` is set, once
- * per run of an RV64 thread (which a debugger limits to one instruction): detached, the loop pays
- * one null test per engine run and the hart nothing.
+ * A debugger's view of the loop (src/system/debug). Only consulted when `System.debug` is set: once
+ * per run of an RV64 thread (which a debugger limits to one instruction) or of a TS thread, and
+ * before each jump of the clock while every thread waits; by the one-core loop and the multicore
+ * one (src/system/harts.ts) alike. Detached, the loop pays one null test per engine run (the
+ * multicore loop, of a local) and the hart nothing.
  */
 export interface DebugHook {
   /** Before RV64 thread `t` runs; true stops the run here (run() returns reason "debug"). */
