@@ -4,28 +4,39 @@
 // A trace starts at a pc that has been reached often enough (HOT times) and covers the region of
 // its 4 KiB page reachable from there through fall-through, both ways of conditional branches,
 // direct jumps (jal) and the return points of calls, up to MAX_TRACE instructions; it ends before
-// an instruction the translator leaves to the interpreter (CSRs, atomics, F/D, anything unknown)
-// and after a jalr, ecall, ebreak, illegal instruction or fence.i. Branches inside the region
-// stay inside the function (a loop over a switch on the page offset), others leave it, and the
+// an instruction the translator leaves to the interpreter (CSRs, atomics, anything unknown) and
+// after a jalr, ecall, ebreak, illegal instruction or fence.i. Branches inside the region stay
+// inside the function (a loop over a switch on the page offset), others leave it, and the
 // function may be entered at any of its basic blocks, so one translation serves every hot entry
 // it covers. Traces are cached per physical page (every mapping of the page shares them); the
 // virtual page is looked up in the hart's TLB as the interpreter's fetch does, so satp, ASID and
 // tlbGeneration changes are respected the same way.
+//
+// When to compile: V8 needs tens of milliseconds (more on a busy machine) to optimise a trace,
+// as long as the interpreter takes for millions of instructions, so new code is compiled after
+// the interpreter has run COMPILE_AFTER instructions in its page (the cost is then at most what
+// was already spent); code compiled before (the same program in another process, as sel4test
+// starts one per test) is used at once. Pages without translations are interpreted COLD_RUN
+// instructions at a time, the dispatcher sampling where they go; pages with some run block by
+// block between their traces.
 //
 // Exactness: a trace counts each basic block's instructions before running it and runs it only
 // if they all fit before the machine's next event, so the interpreter runs the last few
 // instructions before an event and the event comes at the same instruction. A faulting access
 // leaves the trace with the count, registers and pc of the faulting instruction. Code written
 // after translation: pages holding translations leave the write TLB (memory-access.ts), so every
-// store into them is counted, and the kernel (or anything else outside the hart) may write
-// memory only between runs; a trace checks its instruction bits once per run and after every
-// store into translated code ("epoch"), and is made again if they changed.
+// store into them is seen; a store into a word translated code was made from drops the page's
+// translations (and ends the running trace), a store beside them changes nothing. The kernel
+// (or anything else outside the hart) may write memory only between runs: a trace checks its
+// instruction bits once per run ("epoch") and is made again if they changed.
 
 import type { Machine } from "../machine.ts";
 import * as alu from "./alu.ts";
 import * as cpu from "./cpu.ts";
 import type { Hart } from "./cpu.ts";
 import * as decode from "./decode.ts";
+import * as fpu from "./fpu.ts";
+import type { FpuState } from "./fpu.ts";
 import * as cg from "./codegen.ts";
 import type { TInst } from "./codegen.ts";
 import * as ma from "./memory-access.ts";
@@ -66,6 +77,10 @@ const TWO_32 = 4294967296;
 const USER_TOP = 2 ** 38;
 /** Times a pc is reached (by the interpreter) before a trace is made there. */
 const HOT = 4;
+/** See Translator.compileAfter. */
+const COMPILE_AFTER = 2_000_000;
+/** Instructions the interpreter runs at a time in a page with no translation. */
+const COLD_RUN = 1000;
 const MAX_TRACE = 256;
 const WARM_CALLS = 12;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
@@ -90,9 +105,13 @@ class Trace {
 
 class CodePage {
   readonly traces: (Trace | undefined)[] = new Array<Trace | undefined>(2048).fill(undefined);
-  readonly hits = new Uint8Array(2048);
+  readonly hits = new Uint16Array(2048);
   /** Instructions to the end of the basic block from each halfword (0 = not known). */
   readonly blockLen = new Uint8Array(2048);
+  /** Instructions interpreted in the page since code was last compiled for it. */
+  work = 0;
+  /** True once a trace of this page exists: the dispatcher then hands the interpreter single blocks. */
+  traced = false;
 }
 
 /** True where generated code may run (a Content-Security-Policy may forbid `new Function`). */
@@ -114,12 +133,20 @@ export class Translator {
   vlo = 0;
   vhi = 0;
   readonly mem: UserMemory;
+  /** The hart's F/D state (traces run F/D instructions through fpu.ts on it). */
+  readonly fpu: FpuState;
+  /**
+   * Instructions the interpreter must have run in a page before new code of it is compiled: V8
+   * takes tens of milliseconds to optimise a trace, which code that runs briefly never repays.
+   * 0 (tests) translates at HOT hits, block by block, as soon as possible.
+   */
+  compileAfter = COMPILE_AFTER;
   /** Traces made (for tests and the bench). */
   made = 0;
   private epoch = 0;
   private codeWrites = 0;
   private readonly pages = new Map<number, CodePage>();
-  private readonly fns = new Map<string, TraceFn>();
+  private readonly fns = new Map<string, { fn: TraceFn; starts: number[] }>();
   private readonly scratch = new Int32Array(SLOT_WORDS);
   private readonly u16: Uint16Array;
   private readonly i32: Int32Array;
@@ -133,6 +160,7 @@ export class Translator {
     private readonly machine: Machine,
   ) {
     this.mem = hart.mem;
+    this.fpu = hart.fpu;
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
@@ -151,9 +179,10 @@ export class Translator {
         "mulh",
         "divrem",
         "divremw",
+        "execFp",
         `"use strict"; const i32 = V.i32, u16 = V.u16, i16 = V.i16, u8 = V.u8, i8 = V.i8;\n` +
           `return function trace(xlo, xhi, pageV) {\n${body}};`,
-      )(J, views, mulh, divrem, divremw) as TraceFn;
+      )(J, views, mulh, divrem, divremw, fpu.execFp) as TraceFn;
     const before = this.mem.beforeDevice;
     this.mem.beforeDevice = () => {
       before();
@@ -165,12 +194,13 @@ export class Translator {
   /** Drops every translation (tests; and when the cache is full). */
   flush(): void {
     this.pages.clear();
+    this.mem.clearCode();
   }
 
   private page(base: number): CodePage {
     let p = this.pages.get(base);
     if (p === undefined) {
-      if (this.pages.size >= MAX_PAGES) this.pages.clear();
+      if (this.pages.size >= MAX_PAGES) this.flush();
       p = new CodePage();
       this.pages.set(base, p);
     }
@@ -220,7 +250,7 @@ export class Translator {
    * instructions, each ending before an instruction the interpreter keeps; null if the first
    * instruction is the interpreter's.
    */
-  private translate(base: number, off: number, cp: CodePage): Trace | null {
+  private translate(base: number, off: number, cp: CodePage, compile: boolean): Trace | null {
     const insts: TInst[] = [];
     const seen = new Set<number>();
     const work = [off];
@@ -247,27 +277,6 @@ export class Translator {
     }
     insts.sort((a, b) => a.off - b.off);
     if (insts.length === 0) return null;
-    const starts = new Set<number>();
-    const body = generate(insts, off, starts);
-    // The same code elsewhere (another process's copy of a program, another mapping, code
-    // translated again after the cache was dropped) gives the same source: one function serves
-    // all, compiled and optimised by V8 once. The function depends on nothing but its source.
-    let fn = this.fns.get(body);
-    if (fn === undefined) {
-      if (this.fns.size >= MAX_FNS) this.fns.clear();
-      fn = this.factory(this)(body);
-      this.fns.set(body, fn);
-      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
-      // before it optimizes a long-running loop inside the trace (on-stack replacement without
-      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
-      // about the eighth call on.
-      for (let k = 0; k < WARM_CALLS; k++) {
-        this.n = 0;
-        this.limit = -1;
-        this.entry = off;
-        fn(this.hart.xlo, this.hart.xhi, 0);
-      }
-    }
     // The words the instructions occupy (insts is sorted by offset), merged into runs.
     const runs: number[] = [];
     let words = 0;
@@ -291,11 +300,37 @@ export class Translator {
     let h = 0;
     for (let r = 0; r < spans.length; r += 2)
       for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) bits[h++] = i32[b + w];
-    this.mem.markCode(base);
+    // The same code elsewhere (another process's copy of a program, another mapping, code
+    // translated again after the cache was dropped) gives the same function: the source depends
+    // only on the entry, the instructions' offsets and their bits, so those are the cache key,
+    // and V8 compiles and optimises each function once.
+    const key = `${off}|${insts.map((t) => t.off).join(",")}|${bits.join(",")}`;
+    let made = this.fns.get(key);
+    if (made === undefined) {
+      if (!compile) return null;
+      cp.work = 0;
+      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      const starts = new Set<number>();
+      const fn = this.factory(this)(generate(insts, off, starts));
+      made = { fn, starts: [...starts] };
+      this.fns.set(key, made);
+      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
+      // before it optimizes a long-running loop inside the trace (on-stack replacement without
+      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
+      // about the eighth call on.
+      for (let k = 0; k < WARM_CALLS; k++) {
+        this.n = 0;
+        this.limit = -1;
+        this.entry = off;
+        fn(this.hart.xlo, this.hart.xhi, 0);
+      }
+    }
+    this.mem.markCode(base, spans);
     this.made++;
-    const tr = new Trace(fn, spans, bits);
+    const tr = new Trace(made.fn, spans, bits);
+    cp.traced = true;
     // The function may be entered at any unit start: those not yet covered use it too.
-    for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
+    for (const u of made.starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
     return tr;
   }
 
@@ -326,7 +361,7 @@ export class Translator {
     hart.clearReservation();
     if (hart.pcHi >>> 6 !== 0) return hart.run();
     this.epoch++;
-    this.codeWrites = mem.codeWrites;
+    this.noteCodeWrites();
     this.deviceTouched = false;
     const xlo = hart.xlo;
     const xhi = hart.xhi;
@@ -351,7 +386,8 @@ export class Translator {
           pageV = pc - off;
           const vpn = pageV / 4096;
           const ti = vpn & TLB_MASK;
-          base = mem.xtag[ti] === vpn ? mem.xbase[ti] : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
+          // xbase holds RAM offsets as int32 (RAM may exceed 2 GiB): read back unsigned.
+          base = mem.xtag[ti] === vpn ? mem.xbase[ti] >>> 0 : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
           if (base >= 0) cp = this.page(base);
         } else pageV = NaN;
       }
@@ -368,8 +404,12 @@ export class Translator {
             cp.blockLen[s] = 0;
           }
         }
-        if (tr === undefined && cp.hits[s] >= HOT) {
-          const t = this.translate(base, off, cp);
+        // At HOT hits the region is made if the same code is compiled already (another copy of
+        // the program); new code is compiled only once the page has earned it (compileAfter).
+        const h = cp.hits[s];
+        const earned = cp.work >= this.compileAfter;
+        if (tr === undefined && (h === HOT || (h > HOT && earned))) {
+          const t = this.translate(base, off, cp, earned);
           if (t !== null) {
             t.epoch = this.epoch;
             cp.traces[s] = tr = t;
@@ -393,6 +433,7 @@ export class Translator {
           }
           if (r === TRACE_CODE_WRITE) {
             this.noteCodeWrites();
+            pageV = NaN; // the page's CodePage may be gone
             continue;
           }
           if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
@@ -404,9 +445,12 @@ export class Translator {
           // Fewer instructions left than the next block has: the interpreter runs them.
           k = limit;
         } else {
-          if (cp.hits[s] < 255) cp.hits[s]++;
-          k = cp.blockLen[s];
-          if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
+          if (cp.hits[s] < 65535) cp.hits[s]++;
+          if (cp.traced || this.compileAfter === 0) {
+            k = cp.blockLen[s];
+            if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
+          } else k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
+          cp.work += k;
         }
       }
       // The interpreter runs k instructions (the rest of a basic block, or one it keeps).
@@ -429,7 +473,10 @@ export class Translator {
         const fresh = hart.limit();
         limit = fresh < hart.maxSlice - d ? fresh : hart.maxSlice - d;
       } else limit -= hart.instret - before;
-      if (mem.codeWrites !== this.codeWrites) this.noteCodeWrites();
+      if (mem.codeWrites !== this.codeWrites) {
+        this.noteCodeWrites();
+        pageV = NaN;
+      }
     }
   }
 
@@ -440,9 +487,12 @@ export class Translator {
     return code;
   }
 
+  /** Drops the translations of the pages stores wrote code into (the memory system names them). */
   private noteCodeWrites(): void {
     this.codeWrites = this.mem.codeWrites;
-    this.epoch++;
+    const dropped = this.mem.droppedCode;
+    for (let i = 0; i < dropped.length; i++) this.pages.delete(dropped[i]);
+    dropped.length = 0;
   }
 
   // ---- helpers called by traces ----
@@ -472,6 +522,13 @@ export class Translator {
     const r = this.mem.store(lo, hi, size, vlo, vhi);
     if (r !== 0) return r;
     return this.mem.codeWrites !== this.codeWrites ? 3 : 0;
+  }
+
+  /** FLW/FLD/FSW/FSD: as the hart's fpMem, and 3 when a store dropped translated code. */
+  fpMem(store: boolean, size: number, rs1: number, fr: number, imm: number, count: number): number {
+    const r = this.hart.fpMem(store, size, rs1, fr, imm, count);
+    if (r !== 0) return r;
+    return store && this.mem.codeWrites !== this.codeWrites ? 3 : 0;
   }
 
   /** The trap of the failed access (cause and address from the memory system). */

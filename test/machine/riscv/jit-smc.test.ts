@@ -95,6 +95,7 @@ describe("code written from outside the hart between runs (a loader, the kernel)
     const img = image(c);
     const run = (jit: boolean): { x5: bigint; made: number } => {
       const sys = new System({ jit, onConsole: () => undefined });
+      if (sys.rv.translator !== null) sys.rv.translator.compileAfter = 0;
       sys.bootImage({ vaddr: img.vaddr, bytes: img.bytes.slice(), entry: img.entry });
       expect(sys.run(200).reason).toBe("max-time");
       const p = sys.machine.translate(BASE + 4 * target, ACCESS_READ);
