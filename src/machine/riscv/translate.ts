@@ -31,6 +31,8 @@ import type { TInst } from "./codegen.ts";
 import * as ma from "./memory-access.ts";
 import type { UserMemory } from "./memory-access.ts";
 import * as O from "./ops.ts";
+import { WasmBackend, type TraceFn } from "./wasm-backend.ts";
+import { generateWasm } from "./wasm-codegen.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
@@ -73,7 +75,8 @@ const MAX_PAGES = 4096;
 /** Generated functions kept (by source) before all are dropped. */
 const MAX_FNS = 8192;
 
-type TraceFn = (xlo: Int32Array, xhi: Int32Array, pageV: number) => number;
+/** Which code traces become: JavaScript functions, or WebAssembly (falling back to JavaScript). */
+export type Backend = "js" | "wasm";
 
 class Trace {
   epoch = -1;
@@ -127,12 +130,18 @@ export class Translator {
   private deviceTouched = false;
   // hart.instret before the instruction that last touched a device.
   private deviceAt = 0;
+  /** The WebAssembly backend, or null when traces are JavaScript. */
+  private readonly wasm: WasmBackend | null;
+  /** Traces whose WebAssembly did not compile (then made in JavaScript): 0 unless something is wrong. */
+  wasmFailed = 0;
 
   constructor(
     private readonly hart: Hart,
     private readonly machine: Machine,
+    backend: Backend = "js",
   ) {
     this.mem = hart.mem;
+    this.wasm = backend === "wasm" ? WasmBackend.create(this, machine.memory, hart.xlo, hart.xhi) : null;
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
@@ -160,6 +169,11 @@ export class Translator {
       this.deviceTouched = true;
       this.deviceAt = this.hart.instret;
     };
+  }
+
+  /** True when traces are made in WebAssembly. */
+  get usesWasm(): boolean {
+    return this.wasm !== null;
   }
 
   /** Drops every translation (tests; and when the cache is full). */
@@ -248,26 +262,8 @@ export class Translator {
     insts.sort((a, b) => a.off - b.off);
     if (insts.length === 0) return null;
     const starts = new Set<number>();
-    const body = generate(insts, off, starts);
-    // The same code elsewhere (another process's copy of a program, another mapping, code
-    // translated again after the cache was dropped) gives the same source: one function serves
-    // all, compiled and optimised by V8 once. The function depends on nothing but its source.
-    let fn = this.fns.get(body);
-    if (fn === undefined) {
-      if (this.fns.size >= MAX_FNS) this.fns.clear();
-      fn = this.factory(this)(body);
-      this.fns.set(body, fn);
-      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
-      // before it optimizes a long-running loop inside the trace (on-stack replacement without
-      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
-      // about the eighth call on.
-      for (let k = 0; k < WARM_CALLS; k++) {
-        this.n = 0;
-        this.limit = -1;
-        this.entry = off;
-        fn(this.hart.xlo, this.hart.xhi, 0);
-      }
-    }
+    const fn = (this.wasm !== null ? this.wasmFn(insts, off, starts) : null) ?? this.jsFn(insts, off, starts);
+    if (fn === null) return null;
     // The words the instructions occupy (insts is sorted by offset), merged into runs.
     const runs: number[] = [];
     let words = 0;
@@ -297,6 +293,55 @@ export class Translator {
     // The function may be entered at any unit start: those not yet covered use it too.
     for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
     return tr;
+  }
+
+  /** The JavaScript function of a trace; null where `new Function` is forbidden. */
+  private jsFn(insts: readonly TInst[], off: number, starts: Set<number>): TraceFn | null {
+    const body = generate(insts, off, starts);
+    // The same code elsewhere (another process's copy of a program, another mapping, code
+    // translated again after the cache was dropped) gives the same source: one function serves
+    // all, compiled and optimised by V8 once. The function depends on nothing but its source.
+    let fn = this.fns.get(body);
+    if (fn === undefined) {
+      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      try {
+        fn = this.factory(this)(body);
+      } catch {
+        return null;
+      }
+      this.fns.set(body, fn);
+      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
+      // before it optimizes a long-running loop inside the trace (on-stack replacement without
+      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
+      // about the eighth call on.
+      for (let k = 0; k < WARM_CALLS; k++) {
+        this.n = 0;
+        this.limit = -1;
+        this.entry = off;
+        fn(this.hart.xlo, this.hart.xhi, 0);
+      }
+    }
+    return fn;
+  }
+
+  /** The WebAssembly function of a trace (shared by identical modules); null if it fails to compile. */
+  private wasmFn(insts: readonly TInst[], off: number, starts: Set<number>): TraceFn | null {
+    const bytes = generateWasm(insts, off, starts, this.wasm!.layout);
+    let key = "w";
+    for (let k = 0; k < bytes.length; k += 4096)
+      key += String.fromCharCode.apply(null, Array.from(bytes.subarray(k, k + 4096)));
+    let fn = this.fns.get(key);
+    if (fn === undefined) {
+      const made = this.wasm!.make(bytes);
+      if (made === null) {
+        this.wasmFailed++;
+        return null;
+      }
+      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      fn = made;
+      this.fns.set(key, fn);
+    }
+    return fn;
   }
 
   /** True if the words holding the trace's instructions are still what it was made from. */
