@@ -31,7 +31,7 @@ import type { TInst } from "./codegen.ts";
 import * as ma from "./memory-access.ts";
 import type { UserMemory } from "./memory-access.ts";
 import * as O from "./ops.ts";
-import { WasmBackend, type TraceFn } from "./wasm-backend.ts";
+import { WasmBackend, type TraceFn, type WasmTrace } from "./wasm-backend.ts";
 import { generateWasm } from "./wasm-codegen.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
@@ -82,6 +82,8 @@ class Trace {
   epoch = -1;
   constructor(
     readonly fn: TraceFn,
+    /** The WebAssembly export fn wraps, which the dispatcher calls directly; null for JavaScript. */
+    readonly wasm: WasmTrace | null,
     /**
      * The 32-bit words of the page its instructions lie in, as runs: (first word, word count)
      * pairs, and the bits all those words held when translated, in order.
@@ -123,6 +125,7 @@ export class Translator {
   private codeWrites = 0;
   private readonly pages = new Map<number, CodePage>();
   private readonly fns = new Map<string, TraceFn>();
+  private readonly wasmFns = new Map<string, WasmTrace>();
   private readonly scratch = new Int32Array(SLOT_WORDS);
   private readonly u16: Uint16Array;
   private readonly i32: Int32Array;
@@ -262,7 +265,8 @@ export class Translator {
     insts.sort((a, b) => a.off - b.off);
     if (insts.length === 0) return null;
     const starts = new Set<number>();
-    const fn = (this.wasm !== null ? this.wasmFn(insts, off, starts) : null) ?? this.jsFn(insts, off, starts);
+    const wasm = this.wasm !== null ? this.wasmFn(insts, off, starts) : null;
+    const fn = wasm !== null ? this.wasm!.wrap(wasm) : this.jsFn(insts, off, starts);
     if (fn === null) return null;
     // The words the instructions occupy (insts is sorted by offset), merged into runs.
     const runs: number[] = [];
@@ -289,7 +293,7 @@ export class Translator {
       for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) bits[h++] = i32[b + w];
     this.mem.markCode(base);
     this.made++;
-    const tr = new Trace(fn, spans, bits);
+    const tr = new Trace(fn, wasm, spans, bits);
     // The function may be entered at any unit start: those not yet covered use it too.
     for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
     return tr;
@@ -325,21 +329,21 @@ export class Translator {
   }
 
   /** The WebAssembly function of a trace (shared by identical modules); null if it fails to compile. */
-  private wasmFn(insts: readonly TInst[], off: number, starts: Set<number>): TraceFn | null {
+  private wasmFn(insts: readonly TInst[], off: number, starts: Set<number>): WasmTrace | null {
     const bytes = generateWasm(insts, off, starts, this.wasm!.layout);
     let key = "w";
     for (let k = 0; k < bytes.length; k += 4096)
       key += String.fromCharCode.apply(null, Array.from(bytes.subarray(k, k + 4096)));
-    let fn = this.fns.get(key);
+    let fn = this.wasmFns.get(key);
     if (fn === undefined) {
-      const made = this.wasm!.make(bytes);
+      const made = this.wasm!.compile(bytes);
       if (made === null) {
         this.wasmFailed++;
         return null;
       }
-      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      if (this.wasmFns.size >= MAX_FNS) this.wasmFns.clear();
       fn = made;
-      this.fns.set(key, fn);
+      this.wasmFns.set(key, fn);
     }
     return fn;
   }
@@ -375,6 +379,8 @@ export class Translator {
     this.deviceTouched = false;
     const xlo = hart.xlo;
     const xhi = hart.xhi;
+    const wctl = this.wasm?.ctl;
+    const wctlF = this.wasm?.ctlF;
     let pc = hart.pcHi * TWO_32 + (hart.pcLo >>> 0);
     let limit = hart.limit();
     let n = 0;
@@ -425,8 +431,17 @@ export class Translator {
           this.limit = limit;
           this.entry = off;
           this.pageV = pageV;
-          const r = tr.fn(xlo, xhi, pageV);
-          n = this.n;
+          let r: number;
+          const w = tr.wasm;
+          if (w !== null) {
+            // WebAssembly, called directly: n and the next offset come back in its control block.
+            r = w(off, n, limit, pageV | 0, (pageV / TWO_32) | 0, mem.rtag.byteOffset);
+            n = wctl![0];
+            if (r !== TRACE_PC_SET) this.off = wctlF![1];
+          } else {
+            r = tr.fn(xlo, xhi, pageV);
+            n = this.n;
+          }
           pc = pageV + this.off;
           if (r === TRACE_NEXT || r === TRACE_JUMP) {
             if (this.deviceTouched) {

@@ -27,12 +27,21 @@ export interface TraceHost {
 
 export type TraceFn = (xlo: Int32Array, xhi: Int32Array, pageV: number) => number;
 
-type WasmTrace = (entry: number, n: number, limit: number, pvlo: number, pvhi: number, tlb: number) => number;
+/** A trace's WebAssembly export: (entry, n, limit, pageV low and high halves, TLB set address) → code. */
+export type WasmTrace = (
+  entry: number,
+  n: number,
+  limit: number,
+  pvlo: number,
+  pvhi: number,
+  tlb: number,
+) => number;
 
 export class WasmBackend {
   readonly layout: WasmLayout;
-  private readonly ctl: Int32Array;
-  private readonly ctlF: Float64Array;
+  /** The control block: n at [0] (Int32), the next page offset at [1] (Float64). */
+  readonly ctl: Int32Array;
+  readonly ctlF: Float64Array;
   private readonly imports: Record<string, Record<string, unknown>>;
 
   private constructor(
@@ -84,15 +93,18 @@ export class WasmBackend {
     return b;
   }
 
-  /** The trace function of a module from generateWasm, or null if it does not compile. */
-  make(bytes: Uint8Array): TraceFn | null {
-    let f: WasmTrace;
+  /** The export of a module from generateWasm, or null if it does not compile. */
+  compile(bytes: Uint8Array): WasmTrace | null {
     try {
       const m = new wasmApi!.Module(bytes);
-      f = new wasmApi!.Instance(m, this.imports).exports.t as WasmTrace;
+      return new wasmApi!.Instance(m, this.imports).exports.t as WasmTrace;
     } catch {
       return null;
     }
+  }
+
+  /** `f` with the contract of a JavaScript trace (the dispatcher calls `f` itself where it can). */
+  wrap(f: WasmTrace): TraceFn {
     const J = this.J;
     const ctl = this.ctl;
     const ctlF = this.ctlF;
