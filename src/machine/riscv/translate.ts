@@ -68,6 +68,11 @@ const TWO_32 = 4294967296;
 const USER_TOP = 2 ** 38;
 /** Times a pc is reached (by the interpreter) before a trace is made there. */
 const HOT = 4;
+/**
+ * The same for the WebAssembly backend, whose compile costs more per trace (a module each): only
+ * code that keeps running is worth it.
+ */
+const HOT_WASM = 64;
 const MAX_TRACE = 256;
 const WARM_CALLS = 12;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
@@ -135,6 +140,11 @@ export class Translator {
   private deviceAt = 0;
   /** The WebAssembly backend, or null when traces are JavaScript. */
   private readonly wasm: WasmBackend | null;
+  /**
+   * Times a pc is reached before a trace is made there (HOT, or HOT_WASM); tests of short
+   * programs lower it so that they translate.
+   */
+  hot: number;
   /** Traces whose WebAssembly did not compile (then made in JavaScript): 0 unless something is wrong. */
   wasmFailed = 0;
 
@@ -145,6 +155,7 @@ export class Translator {
   ) {
     this.mem = hart.mem;
     this.wasm = backend === "wasm" ? WasmBackend.create(this, machine.memory, hart.xlo, hart.xhi) : null;
+    this.hot = this.wasm !== null ? HOT_WASM : HOT;
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
@@ -331,10 +342,9 @@ export class Translator {
   /** The WebAssembly function of a trace (shared by identical modules); null if it fails to compile. */
   private wasmFn(insts: readonly TInst[], off: number, starts: Set<number>): WasmTrace | null {
     const bytes = generateWasm(insts, off, starts, this.wasm!.layout);
-    let key = "w";
-    for (let k = 0; k < bytes.length; k += 4096)
-      key += String.fromCharCode.apply(null, Array.from(bytes.subarray(k, k + 4096)));
-    let fn = this.wasmFns.get(key);
+    // One byte a character (windows-1252 decodes every byte to a distinct code point).
+    const key = LATIN1 !== null ? LATIN1.decode(bytes) : null;
+    let fn = key !== null ? this.wasmFns.get(key) : undefined;
     if (fn === undefined) {
       const made = this.wasm!.compile(bytes);
       if (made === null) {
@@ -343,7 +353,7 @@ export class Translator {
       }
       if (this.wasmFns.size >= MAX_FNS) this.wasmFns.clear();
       fn = made;
-      this.wasmFns.set(key, fn);
+      if (key !== null) this.wasmFns.set(key, fn);
     }
     return fn;
   }
@@ -419,7 +429,7 @@ export class Translator {
             cp.blockLen[s] = 0;
           }
         }
-        if (tr === undefined && cp.hits[s] >= HOT) {
+        if (tr === undefined && cp.hits[s] >= this.hot) {
           const t = this.translate(base, off, cp);
           if (t !== null) {
             t.epoch = this.epoch;
@@ -568,6 +578,10 @@ export class Translator {
     return TRACE_PC_SET;
   }
 }
+
+/** Decodes a module's bytes into the key of the cache of compiled modules (none: no cache). */
+const LATIN1: { decode(b: Uint8Array): string } | null =
+  typeof TextDecoder === "function" ? new TextDecoder("latin1") : null;
 
 /** Access size of each load op, indexed by op - OP_LB. */
 const LOAD_SIZE = [1, 2, 4, 8, 1, 2, 4];

@@ -124,7 +124,15 @@ export class Bytes {
   }
 
   append(o: Bytes): void {
-    for (let k = 0; k < o.len; k++) this.byte(o.buf[k]);
+    let cap = this.buf.length;
+    while (this.len + o.len > cap) cap *= 2;
+    if (cap !== this.buf.length) {
+      const n = new Uint8Array(cap);
+      n.set(this.buf.subarray(0, this.len));
+      this.buf = n;
+    }
+    this.buf.set(o.buf.subarray(0, o.len), this.len);
+    this.len += o.len;
   }
 
   /** A length-prefixed copy (section and function bodies). */
