@@ -54,8 +54,9 @@ export class RvEngine {
     this.hart = new Hart(machine, config);
     this.fpu = fpu;
     this.hart.fpu.enabled = false;
-    const tr = new Translator(this.hart, machine, backend);
-    this.translator = jitAvailable() || tr.usesWasm ? tr : null;
+    // Where `new Function` is forbidden, WebAssembly may still be allowed (and the reverse).
+    const tr = jitAvailable() || backend === "wasm" ? new Translator(this.hart, machine, backend) : null;
+    this.translator = tr !== null && (jitAvailable() || tr.usesWasm) ? tr : null;
     this.jit = jit && this.translator !== null;
   }
 
