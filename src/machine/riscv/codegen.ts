@@ -52,7 +52,15 @@ export function endsBlock(op: number): boolean {
 
 /** Ops the translator emits code for; anything else is left to the interpreter. */
 export function translatable(op: number): boolean {
-  return (op >= 0 && op <= 53) || (op >= O.OP_MUL && op <= O.OP_REMUW) || op === O.OP_LI || op === O.OP_MV;
+  return (
+    (op >= 0 && op <= 53) ||
+    (op >= O.OP_MUL && op <= O.OP_REMUW) ||
+    op === O.OP_LI ||
+    op === O.OP_MV ||
+    op === O.OP_FLOAD ||
+    op === O.OP_FSTORE ||
+    op === O.OP_FP
+  );
 }
 
 const LOAD_FAST: Record<number, [string, string, string]> = {
@@ -86,6 +94,18 @@ export function regsOf(i: TInst, used: Set<number>, written: Set<number>): void 
   const add = (r: number): void => {
     if (r !== 0 && r < 32) used.add(r);
   };
+  if (op === O.OP_FP) {
+    // fpu.ts reads an x register from the rs1 field and may write one in the rd field.
+    add((i.imm >>> 15) & 31);
+    const x = (i.imm >>> 7) & 31;
+    add(x);
+    if (x !== 0) written.add(x);
+    return;
+  }
+  if (op === O.OP_FLOAD || op === O.OP_FSTORE) {
+    add(i.rs1); // the address; rd holds the access size, rs2 the f register
+    return;
+  }
   add(i.rs1);
   if (
     (op >= O.OP_BEQ && op <= O.OP_BGEU) ||
@@ -347,6 +367,30 @@ function instr(i: TInst, c: Ctx, selfLoop: boolean): string {
       return viaArrays(i, `divremw(xlo, xhi, ${rd}, ${rs1}, ${rs2}, ${i.op - O.OP_DIVW})`);
     case O.OP_MV:
       return set(rd, l1, h1);
+    case O.OP_FP: {
+      // fpu.ts works on the register arrays: the x registers it may read or write go there
+      // first and come back after (the rd field is written back only if it was an x register).
+      const r1 = (imm >>> 15) & 31;
+      const x = (imm >>> 7) & 31;
+      let s = "";
+      for (const r of r1 === x ? [r1] : [r1, x]) if (r !== 0) s += `xlo[${r}] = l${r}; xhi[${r}] = h${r}; `;
+      s += `if (!fpu.enabled || !execFp(fpu, xlo, xhi, ${imm})) ${fault(i, c, `J.trap(${CPU_EXCEPTION}, 2, ${off}, ${i.w}, 0)`)}`;
+      if (x !== 0) s += ` l${x} = xlo[${x}]; h${x} = xhi[${x}];`;
+      return `{ ${s} }`;
+    }
+    case O.OP_FLOAD:
+    case O.OP_FSTORE: {
+      // The hart's own F/D access (TLB fast path inside); rd holds the size, rs2 the f register.
+      const store = i.op === O.OP_FSTORE;
+      const next = off + len;
+      return (
+        `{ ${rs1 !== 0 ? `xlo[${rs1}] = l${rs1}; xhi[${rs1}] = h${rs1}; ` : ""}` +
+        `const r = J.fpMem(${store}, ${rd}, ${rs1}, ${rs2}, ${imm}, n - ${c.after}); if (r !== 0) {` +
+        ` if (r === 1) ${fault(i, c, "J.memFault()")}` +
+        ` if (r < 0) ${fault(i, c, `J.trap(${CPU_EXCEPTION}, 2, ${off}, ${len === 2 ? i.w & 0xffff : i.w}, 0)`)}` +
+        ` n = r === 2 ? 1 : n - ${c.after}; pc = ${next}; J.off = ${next}; code = r === 2 ? ${TRACE_JUMP} : ${TRACE_CODE_WRITE}; break X; } }`
+      );
+    }
     default:
       throw new Error(`op ${i.op} is not translatable`);
   }
@@ -411,6 +455,7 @@ export function generate(insts: readonly TInst[], entry: number, starts: Set<num
   let src = "";
   for (const r of regs) src += `let l${r} = xlo[${r}]; let h${r} = xhi[${r}];\n`;
   src += `let n = J.n; const limit = J.limit; let pc = J.entry; let code = ${TRACE_NEXT};\n`;
+  if (insts.some((x) => x.op === O.OP_FP)) src += `const fpu = J.fpu;\n`;
   if (mem)
     src += `const mem = J.mem; const rtag = mem.rtag; const rbase = mem.rbase; const wtag = mem.wtag; const wbase = mem.wbase;\n`;
   src += `X: for (;;) {\nswitch (pc) {\n`;

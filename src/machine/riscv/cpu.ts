@@ -237,9 +237,10 @@ export class Hart {
 
   /**
    * FLW/FLD/FSW/FSD (and the compressed forms): 0 done, MEM_FAULT / MEM_DEVICE as for the
-   * integer slow paths, or -1 when the FPU is off (an illegal instruction).
+   * integer slow paths, or -1 when the FPU is off (an illegal instruction). The translator's
+   * traces call it too.
    */
-  private fpMem(store: boolean, size: number, rs1: number, fr: number, imm: number, n: number): number {
+  fpMem(store: boolean, size: number, rs1: number, fr: number, imm: number, n: number): number {
     const f = this.fpu;
     if (!f.enabled) return -1;
     this.pending = n;

@@ -96,11 +96,16 @@ export class UserMemory {
   /**
    * RAM pages (by page index) that hold translated code, or null while nothing is translated.
    * Such pages never enter the write TLB, so every store into them takes the slow path, which
-   * counts it in codeWrites: the translator re-checks its translations when that changes.
+   * checks it against codeWords: a store into a word that translated code was made from drops
+   * the page's translations (codeWrites counts it, droppedCode names the page for the
+   * translator, and the page returns to the write TLB); a store beside them changes nothing.
    */
   codeMap: Uint8Array | null = null;
-  /** Stores (and SC/AMO accesses) that reached a page in codeMap. */
+  /** One bit per 32-bit word of RAM: set where translated code was made from. */
+  private codeWords: Uint32Array | null = null;
+  /** Pages whose translations were dropped by a store; codeWrites counts the drops. */
   codeWrites = 0;
+  readonly droppedCode: number[] = [];
   private satp = -1;
   private generation = -1;
   private readonly u8: Uint8Array;
@@ -189,15 +194,21 @@ export class UserMemory {
   }
 
   /**
-   * Marks the RAM page at byte offset `base` as holding translated code: its write translations
-   * leave every address space's TLB, so that stores into it are seen.
+   * Marks the words of the RAM page at byte offset `base` that translated code was made from,
+   * as (first word, word count) pairs: the page's write translations leave every address
+   * space's TLB, so that stores into it are seen.
    */
-  markCode(base: number): void {
+  markCode(base: number, spans: Int32Array): void {
     let cm = this.codeMap;
-    if (cm === null) {
-      cm = new Uint8Array(Math.ceil(this.machine.memory.ramSize / 4096));
-      this.codeMap = cm;
+    let cw = this.codeWords;
+    if (cm === null || cw === null) {
+      const pages = Math.ceil(this.machine.memory.ramSize / 4096);
+      cm = this.codeMap = new Uint8Array(pages);
+      cw = this.codeWords = new Uint32Array(pages * 32);
     }
+    const w0 = base / 4;
+    for (let r = 0; r < spans.length; r += 2)
+      for (let w = w0 + spans[r], end = w + spans[r + 1]; w < end; w++) cw[w >>> 5] |= 1 << (w & 31);
     if (cm[base / 4096] !== 0) return;
     cm[base / 4096] = 1;
     for (const x of this.sets) {
@@ -205,13 +216,34 @@ export class UserMemory {
     }
   }
 
-  /** Counts a write to RAM page `pageBase` (a byte offset) if it holds translated code. */
-  private noteWrite(paddr: number): void {
+  /** Forgets every page's code marks (the translator dropped all its translations). */
+  clearCode(): void {
+    this.codeMap?.fill(0);
+    this.codeWords?.fill(0);
+    this.droppedCode.length = 0;
+  }
+
+  /** A store of `size` bytes at physical `paddr`: drops the page's code if it hits a code word. */
+  private noteWrite(paddr: number, size: number): void {
     const cm = this.codeMap;
-    if (cm === null) return;
+    const cw = this.codeWords;
+    if (cm === null || cw === null) return;
     const mem = this.machine.memory;
     if (paddr < mem.ramBase || paddr >= mem.ramEnd) return;
-    if (cm[Math.floor((paddr - mem.ramBase) / 4096)] !== 0) this.codeWrites++;
+    const off = paddr - mem.ramBase;
+    const page = Math.floor(off / 4096);
+    if (cm[page] === 0) return;
+    // The words written, within this page (a store crossing pages notes the next one apart).
+    const last = Math.min(off + size, (page + 1) * 4096) - 1;
+    for (let w = Math.floor(off / 4); w <= Math.floor(last / 4); w++) {
+      if (((cw[w >>> 5] >>> (w & 31)) & 1) !== 0) {
+        cm[page] = 0;
+        cw.fill(0, page * 32, page * 32 + 32);
+        this.droppedCode.push(page * 4096);
+        this.codeWrites++;
+        return;
+      }
+    }
   }
 
   /**
@@ -368,8 +400,8 @@ export class UserMemory {
       device = true;
     }
     if (device) this.beforeDevice();
-    this.noteWrite(p);
-    if (this.p2 >= 0) this.noteWrite(this.p2);
+    this.noteWrite(p, size);
+    if (this.p2 >= 0) this.noteWrite(this.p2, size);
     for (let i = 0; i < size; i++) {
       const b = this.byteAddr(lo, i);
       const v = (i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))) & 0xff;
@@ -395,7 +427,7 @@ export class UserMemory {
     }
     const mem = this.machine.memory;
     if (!mem.isRam(p, size)) return this.fail(isLoad ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, lo, hi);
-    if (!isLoad) this.noteWrite(p);
+    if (!isLoad) this.noteWrite(p, size);
     return p - mem.ramBase;
   }
 }

@@ -4,35 +4,46 @@
 // A trace starts at a pc that has been reached often enough (HOT times) and covers the region of
 // its 4 KiB page reachable from there through fall-through, both ways of conditional branches,
 // direct jumps (jal) and the return points of calls, up to MAX_TRACE instructions; it ends before
-// an instruction the translator leaves to the interpreter (CSRs, atomics, F/D, anything unknown)
-// and after a jalr, ecall, ebreak, illegal instruction or fence.i. Branches inside the region
-// stay inside the function (a loop over a switch on the page offset), others leave it, and the
+// an instruction the translator leaves to the interpreter (CSRs, atomics, anything unknown) and
+// after a jalr, ecall, ebreak, illegal instruction or fence.i. Branches inside the region stay
+// inside the function (a loop over a switch on the page offset), others leave it, and the
 // function may be entered at any of its basic blocks, so one translation serves every hot entry
 // it covers. Traces are cached per physical page (every mapping of the page shares them); the
 // virtual page is looked up in the hart's TLB as the interpreter's fetch does, so satp, ASID and
 // tlbGeneration changes are respected the same way.
+//
+// When to compile: V8 needs tens of milliseconds (more on a busy machine) to optimise a trace,
+// as long as the interpreter takes for millions of instructions, so new code is compiled after
+// the interpreter has run COMPILE_AFTER instructions in its page (the cost is then at most what
+// was already spent); code compiled before (the same program in another process, as sel4test
+// starts one per test) is used at once. Pages without translations are interpreted COLD_RUN
+// instructions at a time, the dispatcher sampling where they go; pages with some run block by
+// block between their traces.
 //
 // Exactness: a trace counts each basic block's instructions before running it and runs it only
 // if they all fit before the machine's next event, so the interpreter runs the last few
 // instructions before an event and the event comes at the same instruction. A faulting access
 // leaves the trace with the count, registers and pc of the faulting instruction. Code written
 // after translation: pages holding translations leave the write TLB (memory-access.ts), so every
-// store into them is counted, and the kernel (or anything else outside the hart) may write
-// memory only between runs; a trace checks its instruction bits once per run and after every
-// store into translated code ("epoch"), and is made again if they changed.
+// store into them is seen; a store into a word translated code was made from drops the page's
+// translations (and ends the running trace), a store beside them changes nothing. The kernel
+// (or anything else outside the hart) may write memory only between runs: a trace checks its
+// instruction bits once per run ("epoch") and is made again if they changed.
 
 import type { Machine } from "../machine.ts";
 import * as alu from "./alu.ts";
 import * as cpu from "./cpu.ts";
 import type { Hart } from "./cpu.ts";
 import * as decode from "./decode.ts";
+import * as fpu from "./fpu.ts";
+import type { FpuState } from "./fpu.ts";
 import * as cg from "./codegen.ts";
 import type { TInst } from "./codegen.ts";
 import * as ma from "./memory-access.ts";
 import type { UserMemory } from "./memory-access.ts";
 import * as O from "./ops.ts";
-import { WasmBackend, type TraceFn, type WasmTrace } from "./wasm-backend.ts";
-import { generateWasm } from "./wasm-codegen.ts";
+import { WasmBackend, type WasmTrace } from "./wasm-backend.ts";
+import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
@@ -68,11 +79,10 @@ const TWO_32 = 4294967296;
 const USER_TOP = 2 ** 38;
 /** Times a pc is reached (by the interpreter) before a trace is made there. */
 const HOT = 4;
-/**
- * The same for the WebAssembly backend, whose compile costs more per trace (a module each): only
- * code that keeps running is worth it.
- */
-const HOT_WASM = 64;
+/** See Translator.compileAfter. */
+const COMPILE_AFTER = 2_000_000;
+/** Instructions the interpreter runs at a time in a page with no translation. */
+const COLD_RUN = 1000;
 const MAX_TRACE = 256;
 const WARM_CALLS = 12;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
@@ -80,8 +90,17 @@ const MAX_PAGES = 4096;
 /** Generated functions kept (by source) before all are dropped. */
 const MAX_FNS = 8192;
 
+type TraceFn = (xlo: Int32Array, xhi: Int32Array, pageV: number) => number;
+
 /** Which code traces become: JavaScript functions, or WebAssembly (falling back to JavaScript). */
 export type Backend = "js" | "wasm";
+
+/** A compiled region: its function, its WebAssembly export if it is one, and its unit starts. */
+interface Made {
+  fn: TraceFn;
+  wasm: WasmTrace | null;
+  starts: number[];
+}
 
 class Trace {
   epoch = -1;
@@ -100,9 +119,13 @@ class Trace {
 
 class CodePage {
   readonly traces: (Trace | undefined)[] = new Array<Trace | undefined>(2048).fill(undefined);
-  readonly hits = new Uint8Array(2048);
+  readonly hits = new Uint16Array(2048);
   /** Instructions to the end of the basic block from each halfword (0 = not known). */
   readonly blockLen = new Uint8Array(2048);
+  /** Instructions interpreted in the page since code was last compiled for it. */
+  work = 0;
+  /** True once a trace of this page exists: the dispatcher then hands the interpreter single blocks. */
+  traced = false;
 }
 
 /** True where generated code may run (a Content-Security-Policy may forbid `new Function`). */
@@ -124,13 +147,20 @@ export class Translator {
   vlo = 0;
   vhi = 0;
   readonly mem: UserMemory;
+  /** The hart's F/D state (traces run F/D instructions through fpu.ts on it). */
+  readonly fpu: FpuState;
+  /**
+   * Instructions the interpreter must have run in a page before new code of it is compiled: V8
+   * takes tens of milliseconds to optimise a trace, which code that runs briefly never repays.
+   * 0 (tests) translates at HOT hits, block by block, as soon as possible.
+   */
+  compileAfter = COMPILE_AFTER;
   /** Traces made (for tests and the bench). */
   made = 0;
   private epoch = 0;
   private codeWrites = 0;
   private readonly pages = new Map<number, CodePage>();
-  private readonly fns = new Map<string, TraceFn>();
-  private readonly wasmFns = new Map<string, WasmTrace>();
+  private readonly fns = new Map<string, Made>();
   private readonly scratch = new Int32Array(SLOT_WORDS);
   private readonly u16: Uint16Array;
   private readonly i32: Int32Array;
@@ -140,11 +170,6 @@ export class Translator {
   private deviceAt = 0;
   /** The WebAssembly backend, or null when traces are JavaScript. */
   private readonly wasm: WasmBackend | null;
-  /**
-   * Times a pc is reached before a trace is made there (HOT, or HOT_WASM); tests of short
-   * programs lower it so that they translate.
-   */
-  hot: number;
   /** Traces whose WebAssembly did not compile (then made in JavaScript): 0 unless something is wrong. */
   wasmFailed = 0;
 
@@ -155,7 +180,7 @@ export class Translator {
   ) {
     this.mem = hart.mem;
     this.wasm = backend === "wasm" ? WasmBackend.create(this, machine.memory, hart.xlo, hart.xhi) : null;
-    this.hot = this.wasm !== null ? HOT_WASM : HOT;
+    this.fpu = hart.fpu;
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
@@ -174,9 +199,10 @@ export class Translator {
         "mulh",
         "divrem",
         "divremw",
+        "execFp",
         `"use strict"; const i32 = V.i32, u16 = V.u16, i16 = V.i16, u8 = V.u8, i8 = V.i8;\n` +
           `return function trace(xlo, xhi, pageV) {\n${body}};`,
-      )(J, views, mulh, divrem, divremw) as TraceFn;
+      )(J, views, mulh, divrem, divremw, fpu.execFp) as TraceFn;
     const before = this.mem.beforeDevice;
     this.mem.beforeDevice = () => {
       before();
@@ -193,12 +219,13 @@ export class Translator {
   /** Drops every translation (tests; and when the cache is full). */
   flush(): void {
     this.pages.clear();
+    this.mem.clearCode();
   }
 
   private page(base: number): CodePage {
     let p = this.pages.get(base);
     if (p === undefined) {
-      if (this.pages.size >= MAX_PAGES) this.pages.clear();
+      if (this.pages.size >= MAX_PAGES) this.flush();
       p = new CodePage();
       this.pages.set(base, p);
     }
@@ -248,7 +275,7 @@ export class Translator {
    * instructions, each ending before an instruction the interpreter keeps; null if the first
    * instruction is the interpreter's.
    */
-  private translate(base: number, off: number, cp: CodePage): Trace | null {
+  private translate(base: number, off: number, cp: CodePage, compile: boolean): Trace | null {
     const insts: TInst[] = [];
     const seen = new Set<number>();
     const work = [off];
@@ -275,10 +302,6 @@ export class Translator {
     }
     insts.sort((a, b) => a.off - b.off);
     if (insts.length === 0) return null;
-    const starts = new Set<number>();
-    const wasm = this.wasm !== null ? this.wasmFn(insts, off, starts) : null;
-    const fn = wasm !== null ? this.wasm!.wrap(wasm) : this.jsFn(insts, off, starts);
-    if (fn === null) return null;
     // The words the instructions occupy (insts is sorted by offset), merged into runs.
     const runs: number[] = [];
     let words = 0;
@@ -302,60 +325,63 @@ export class Translator {
     let h = 0;
     for (let r = 0; r < spans.length; r += 2)
       for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) bits[h++] = i32[b + w];
-    this.mem.markCode(base);
+    // The same code elsewhere (another process's copy of a program, another mapping, code
+    // translated again after the cache was dropped) gives the same function: the source depends
+    // only on the entry, the instructions' offsets and their bits, so those are the cache key,
+    // and V8 compiles and optimises each function once.
+    const key = `${off}|${insts.map((t) => t.off).join(",")}|${bits.join(",")}`;
+    let made = this.fns.get(key);
+    if (made === undefined) {
+      if (!compile) return null;
+      cp.work = 0;
+      if (this.fns.size >= MAX_FNS) this.fns.clear();
+      const m = (this.wasm !== null ? this.wasmMade(insts, off) : null) ?? this.jsMade(insts, off);
+      if (m === null) return null;
+      made = m;
+      this.fns.set(key, made);
+    }
+    this.mem.markCode(base, spans);
     this.made++;
-    const tr = new Trace(fn, wasm, spans, bits);
+    const tr = new Trace(made.fn, made.wasm, spans, bits);
+    cp.traced = true;
     // The function may be entered at any unit start: those not yet covered use it too.
-    for (const u of starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
+    for (const u of made.starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
     return tr;
   }
 
-  /** The JavaScript function of a trace; null where `new Function` is forbidden. */
-  private jsFn(insts: readonly TInst[], off: number, starts: Set<number>): TraceFn | null {
-    const body = generate(insts, off, starts);
-    // The same code elsewhere (another process's copy of a program, another mapping, code
-    // translated again after the cache was dropped) gives the same source: one function serves
-    // all, compiled and optimised by V8 once. The function depends on nothing but its source.
-    let fn = this.fns.get(body);
-    if (fn === undefined) {
-      if (this.fns.size >= MAX_FNS) this.fns.clear();
-      try {
-        fn = this.factory(this)(body);
-      } catch {
-        return null;
-      }
-      this.fns.set(body, fn);
-      // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
-      // before it optimizes a long-running loop inside the trace (on-stack replacement without
-      // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
-      // about the eighth call on.
-      for (let k = 0; k < WARM_CALLS; k++) {
-        this.n = 0;
-        this.limit = -1;
-        this.entry = off;
-        fn(this.hart.xlo, this.hart.xhi, 0);
-      }
+  /** The region compiled into a JavaScript function; null where `new Function` is forbidden. */
+  private jsMade(insts: readonly TInst[], off: number): Made | null {
+    const starts = new Set<number>();
+    let fn: TraceFn;
+    try {
+      fn = this.factory(this)(generate(insts, off, starts));
+    } catch {
+      return null;
     }
-    return fn;
+    // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
+    // before it optimizes a long-running loop inside the trace (on-stack replacement without
+    // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
+    // about the eighth call on.
+    for (let k = 0; k < WARM_CALLS; k++) {
+      this.n = 0;
+      this.limit = -1;
+      this.entry = off;
+      fn(this.hart.xlo, this.hart.xhi, 0);
+    }
+    return { fn, wasm: null, starts: [...starts] };
   }
 
-  /** The WebAssembly function of a trace (shared by identical modules); null if it fails to compile. */
-  private wasmFn(insts: readonly TInst[], off: number, starts: Set<number>): WasmTrace | null {
-    const bytes = generateWasm(insts, off, starts, this.wasm!.layout);
-    // One byte a character (windows-1252 decodes every byte to a distinct code point).
-    const key = LATIN1 !== null ? LATIN1.decode(bytes) : null;
-    let fn = key !== null ? this.wasmFns.get(key) : undefined;
-    if (fn === undefined) {
-      const made = this.wasm!.compile(bytes);
-      if (made === null) {
-        this.wasmFailed++;
-        return null;
-      }
-      if (this.wasmFns.size >= MAX_FNS) this.wasmFns.clear();
-      fn = made;
-      if (key !== null) this.wasmFns.set(key, fn);
+  /** The region compiled into a WebAssembly module; null if it does not compile. */
+  private wasmMade(insts: readonly TInst[], off: number): Made | null {
+    const b = this.wasm!;
+    if (!insts.every((t) => wasmTranslatable(t.op))) return null;
+    const starts = new Set<number>();
+    const w = b.compile(generateWasm(insts, off, starts, b.layout));
+    if (w === null) {
+      this.wasmFailed++;
+      return null;
     }
-    return fn;
+    return { fn: b.wrap(w), wasm: w, starts: [...starts] };
   }
 
   /** True if the words holding the trace's instructions are still what it was made from. */
@@ -385,7 +411,7 @@ export class Translator {
     hart.clearReservation();
     if (hart.pcHi >>> 6 !== 0) return hart.run();
     this.epoch++;
-    this.codeWrites = mem.codeWrites;
+    this.noteCodeWrites();
     this.deviceTouched = false;
     const xlo = hart.xlo;
     const xhi = hart.xhi;
@@ -412,7 +438,8 @@ export class Translator {
           pageV = pc - off;
           const vpn = pageV / 4096;
           const ti = vpn & TLB_MASK;
-          base = mem.xtag[ti] === vpn ? mem.xbase[ti] : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
+          // xbase holds RAM offsets as int32 (RAM may exceed 2 GiB): read back unsigned.
+          base = mem.xtag[ti] === vpn ? mem.xbase[ti] >>> 0 : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
           if (base >= 0) cp = this.page(base);
         } else pageV = NaN;
       }
@@ -429,8 +456,12 @@ export class Translator {
             cp.blockLen[s] = 0;
           }
         }
-        if (tr === undefined && cp.hits[s] >= this.hot) {
-          const t = this.translate(base, off, cp);
+        // At HOT hits the region is made if the same code is compiled already (another copy of
+        // the program); new code is compiled only once the page has earned it (compileAfter).
+        const h = cp.hits[s];
+        const earned = cp.work >= this.compileAfter;
+        if (tr === undefined && (h === HOT || (h > HOT && earned))) {
+          const t = this.translate(base, off, cp, earned);
           if (t !== null) {
             t.epoch = this.epoch;
             cp.traces[s] = tr = t;
@@ -463,6 +494,7 @@ export class Translator {
           }
           if (r === TRACE_CODE_WRITE) {
             this.noteCodeWrites();
+            pageV = NaN; // the page's CodePage may be gone
             continue;
           }
           if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
@@ -474,9 +506,12 @@ export class Translator {
           // Fewer instructions left than the next block has: the interpreter runs them.
           k = limit;
         } else {
-          if (cp.hits[s] < 255) cp.hits[s]++;
-          k = cp.blockLen[s];
-          if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
+          if (cp.hits[s] < 65535) cp.hits[s]++;
+          if (cp.traced || this.compileAfter === 0) {
+            k = cp.blockLen[s];
+            if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
+          } else k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
+          cp.work += k;
         }
       }
       // The interpreter runs k instructions (the rest of a basic block, or one it keeps).
@@ -499,7 +534,10 @@ export class Translator {
         const fresh = hart.limit();
         limit = fresh < hart.maxSlice - d ? fresh : hart.maxSlice - d;
       } else limit -= hart.instret - before;
-      if (mem.codeWrites !== this.codeWrites) this.noteCodeWrites();
+      if (mem.codeWrites !== this.codeWrites) {
+        this.noteCodeWrites();
+        pageV = NaN;
+      }
     }
   }
 
@@ -510,9 +548,12 @@ export class Translator {
     return code;
   }
 
+  /** Drops the translations of the pages stores wrote code into (the memory system names them). */
   private noteCodeWrites(): void {
     this.codeWrites = this.mem.codeWrites;
-    this.epoch++;
+    const dropped = this.mem.droppedCode;
+    for (let i = 0; i < dropped.length; i++) this.pages.delete(dropped[i]);
+    dropped.length = 0;
   }
 
   // ---- helpers called by traces ----
@@ -542,6 +583,13 @@ export class Translator {
     const r = this.mem.store(lo, hi, size, vlo, vhi);
     if (r !== 0) return r;
     return this.mem.codeWrites !== this.codeWrites ? 3 : 0;
+  }
+
+  /** FLW/FLD/FSW/FSD: as the hart's fpMem, and 3 when a store dropped translated code. */
+  fpMem(store: boolean, size: number, rs1: number, fr: number, imm: number, count: number): number {
+    const r = this.hart.fpMem(store, size, rs1, fr, imm, count);
+    if (r !== 0) return r;
+    return store && this.mem.codeWrites !== this.codeWrites ? 3 : 0;
   }
 
   /** The trap of the failed access (cause and address from the memory system). */
@@ -578,10 +626,6 @@ export class Translator {
     return TRACE_PC_SET;
   }
 }
-
-/** Decodes a module's bytes into the key of the cache of compiled modules (none: no cache). */
-const LATIN1: { decode(b: Uint8Array): string } | null =
-  typeof TextDecoder === "function" ? new TextDecoder("latin1") : null;
 
 /** Access size of each load op, indexed by op - OP_LB. */
 const LOAD_SIZE = [1, 2, 4, 8, 1, 2, 4];

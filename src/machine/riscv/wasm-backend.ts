@@ -5,6 +5,7 @@
 import type { PhysicalMemory } from "../memory.ts";
 import { wasmApi, type WasmMemory } from "../wasm-api.ts";
 import { TRACE_PC_SET } from "./codegen.ts";
+import { execFp, type FpuState } from "./fpu.ts";
 import type { UserMemory } from "./memory-access.ts";
 import type { WasmLayout } from "./wasm-codegen.ts";
 
@@ -17,6 +18,8 @@ export interface TraceHost {
   vlo: number;
   vhi: number;
   readonly mem: UserMemory;
+  readonly fpu: FpuState;
+  fpMem(store: boolean, size: number, rs1: number, fr: number, imm: number, count: number): number;
   loadSlow(op: number, lo: number, hi: number, count: number): number;
   storeSlow(size: number, lo: number, hi: number, vlo: number, vhi: number, count: number): number;
   memFault(): number;
@@ -70,6 +73,9 @@ export class WasmBackend {
           J.trap(code, cause, off, tlo, thi),
         ebreak: (off: number): number => J.ebreak(off),
         jalrFault: (tlo: number, thi: number): number => J.jalrFault(tlo, thi),
+        fp: (w: number): number => (J.fpu.enabled && execFp(J.fpu, xlo, xhi, w) ? 1 : 0),
+        fpMem: (store: number, size: number, rs1: number, fr: number, imm: number, count: number): number =>
+          J.fpMem(store !== 0, size, rs1, fr, imm, count),
       },
     };
   }

@@ -40,6 +40,8 @@ export const WASM_IMPORTS = [
   { name: "trap", type: 3 }, // (code, cause, off, tlo, thi) → code
   { name: "ebreak", type: 4 }, // (off) → code
   { name: "jalrFault", type: 5 }, // (tlo, thi) → TRACE_PC_SET
+  { name: "fp", type: 4 }, // (instruction bits) → 1, or 0 if illegal (F/D off or a bad encoding)
+  { name: "fpMem", type: 1 }, // (store, size, rs1, fr, imm, count) → 0..3, or < 0 if illegal
 ] as const;
 const F_LOAD = 0;
 const F_STORE = 1;
@@ -47,8 +49,23 @@ const F_MEMFAULT = 2;
 const F_TRAP = 3;
 const F_EBREAK = 4;
 const F_JALRFAULT = 5;
-const F_TRACE = 6;
-const F_MULHU = 7;
+const F_FP = 6;
+const F_FPMEM = 7;
+const F_TRACE = 8;
+const F_MULHU = 9;
+
+/** Ops generateWasm emits code for (the same as codegen.ts's today; anything else: JavaScript). */
+export function wasmTranslatable(op: number): boolean {
+  return (
+    (op >= 0 && op <= 53) ||
+    (op >= O.OP_MUL && op <= O.OP_REMUW) ||
+    op === O.OP_LI ||
+    op === O.OP_MV ||
+    op === O.OP_FLOAD ||
+    op === O.OP_FSTORE ||
+    op === O.OP_FP
+  );
+}
 
 const TYPES = [
   { params: [I32, I32, I32, I32], results: [I32] },
@@ -57,7 +74,7 @@ const TYPES = [
   { params: [I32, I32, I32, I32, I32], results: [I32] },
   { params: [I32], results: [I32] },
   { params: [I32, I32], results: [I32] },
-  { params: [I32, I32, I32, I32, I32, I32], results: [I32] }, // trace
+  { params: [I32, I32, I32, I32, I32, I32], results: [I32] }, // trace (and fpMem)
   { params: [I64, I64], results: [I64] }, // mulhu
 ];
 
@@ -453,6 +470,106 @@ class Gen {
     this.setRd(i.rd);
   }
 
+  /** Writes register r's local to the hart's register arrays (helpers in JavaScript read them there). */
+  spill(r: number): void {
+    if (r === 0) return;
+    const c = this.c;
+    const l = this.local.get(r)!;
+    c.i32(0);
+    c.get(l);
+    c.mem(Op.i64_store32, 2, this.lay.xlo + 4 * r);
+    c.i32(0);
+    c.get(l);
+    c.i64(32);
+    c.op(Op.i64_shr_u);
+    c.mem(Op.i64_store32, 2, this.lay.xhi + 4 * r);
+  }
+
+  /** Reads register r's local back from the register arrays. */
+  reload(r: number): void {
+    if (r === 0) return;
+    const c = this.c;
+    c.i32(0);
+    c.mem(Op.i64_load32_u, 2, this.lay.xlo + 4 * r);
+    c.i32(0);
+    c.mem(Op.i64_load32_s, 2, this.lay.xhi + 4 * r);
+    c.i64(32);
+    c.op(Op.i64_shl);
+    c.op(Op.i64_or);
+    c.set(this.local.get(r)!);
+  }
+
+  /** An F/D computation (fpu.ts on the register arrays: the x registers it may use go through them). */
+  fp(i: TInst): void {
+    const c = this.c;
+    const r1 = (i.imm >>> 15) & 31;
+    const x = (i.imm >>> 7) & 31;
+    this.spill(r1);
+    if (x !== r1) this.spill(x);
+    c.i32(i.imm);
+    c.call(F_FP);
+    c.op(Op.i32_eqz);
+    c.open(Op.if);
+    this.illegal(i, i.w);
+    c.end();
+    this.reload(x);
+  }
+
+  /** Leaves with the illegal-instruction trap of `i` (instruction bits `bits`). */
+  illegal(i: TInst, bits: number): void {
+    const c = this.c;
+    c.i32(CPU_EXCEPTION);
+    c.i32(2);
+    c.i32(i.off);
+    c.i32(bits);
+    c.i32(0);
+    c.call(F_TRAP);
+    this.fault(i.off);
+  }
+
+  /** FLW/FLD/FSW/FSD through the hart's own access (rd holds the size, rs2 the f register). */
+  fpMem(i: TInst): void {
+    const c = this.c;
+    const store = i.op === O.OP_FSTORE;
+    const next = i.off + i.len;
+    this.spill(i.rs1);
+    c.i32(store ? 1 : 0);
+    c.i32(i.rd);
+    c.i32(i.rs1);
+    c.i32(i.rs2);
+    c.i32(i.imm);
+    this.count();
+    c.call(F_FPMEM);
+    c.tee(L_R);
+    c.open(Op.if);
+    c.get(L_R);
+    c.i32(1);
+    c.op(Op.i32_eq);
+    c.open(Op.if);
+    c.call(F_MEMFAULT);
+    this.fault(i.off);
+    c.end();
+    c.get(L_R);
+    c.i32(0);
+    c.op(Op.i32_lt_s);
+    c.open(Op.if);
+    this.illegal(i, i.len === 2 ? i.w & 0xffff : i.w);
+    c.end();
+    c.get(L_R);
+    c.i32(2);
+    c.op(Op.i32_eq);
+    c.open(Op.if);
+    this.setI32(L_N, 1);
+    this.setI32(L_CODE, TRACE_JUMP);
+    c.else();
+    this.uncount();
+    this.setI32(L_CODE, TRACE_CODE_WRITE);
+    c.end();
+    this.setI32(L_PC, next);
+    c.br(LBL_EXIT);
+    c.end();
+  }
+
   /** The high 64 bits of the product (mulh, mulhsu, mulhu). */
   mulh(i: TInst): void {
     const c = this.c;
@@ -528,13 +645,12 @@ class Gen {
     }
     switch (op) {
       case O.OP_ILLEGAL:
-        c.i32(CPU_EXCEPTION);
-        c.i32(2);
-        c.i32(off);
-        c.i32(len === 2 ? i.w & 0xffff : i.w);
-        c.i32(0);
-        c.call(F_TRAP);
-        return this.fault(off);
+        return this.illegal(i, len === 2 ? i.w & 0xffff : i.w);
+      case O.OP_FP:
+        return this.fp(i);
+      case O.OP_FLOAD:
+      case O.OP_FSTORE:
+        return this.fpMem(i);
       case O.OP_LUI:
       case O.OP_LI:
         if (!pure) return;

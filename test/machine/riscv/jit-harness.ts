@@ -42,8 +42,8 @@ export function record(boot: Boot, jit: boolean | "js" | "wasm", opts: SystemOpt
     },
   });
   const rv = sys.rv;
-  // Short test programs must translate on either backend (WebAssembly waits for hotter code).
-  if (rv.translator !== null) rv.translator.hot = 4;
+  // Translate at once: these programs are too short to earn compilation by the default rule.
+  if (rv.translator !== null) rv.translator.compileAfter = 0;
   const h = rv.hart;
   const run = rv.run.bind(rv);
   const exits: string[] = [];
@@ -52,6 +52,10 @@ export function record(boot: Boot, jit: boolean | "js" | "wasm", opts: SystemOpt
     const clock = sys.machine.clock;
     let regs = "";
     for (let x = 1; x < 32; x++) regs += ` ${h.xhi[x] >>> 0}:${h.xlo[x] >>> 0}`;
+    // The F/D registers and fcsr, after the x registers (tests index these from the start).
+    const f = h.fpu;
+    regs += ` f=${f.fflags}/${f.frm}/${f.enabled}`;
+    for (let x = 0; x < 64; x++) regs += ` ${f.i32[x] >>> 0}`;
     exits.push(
       `${c} pc=${h.pcHi}:${h.pcLo >>> 0} n=${h.instret} t=${clock.now}+${clock.remainder}` +
         ` cause=${h.scause} tval=${h.stvalHi}:${h.stvalLo}${regs}`,

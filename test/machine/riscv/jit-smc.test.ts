@@ -95,6 +95,7 @@ describe.each(BACKENDS)("code written from outside the hart between runs (%s)", 
     const img = image(c);
     const run = (jit: false | "js" | "wasm"): { x5: bigint; made: number } => {
       const sys = new System({ jit, onConsole: () => undefined });
+      if (sys.rv.translator !== null) sys.rv.translator.compileAfter = 0;
       sys.bootImage({ vaddr: img.vaddr, bytes: img.bytes.slice(), entry: img.entry });
       expect(sys.run(200).reason).toBe("max-time");
       const p = sys.machine.translate(BASE + 4 * target, ACCESS_READ);
