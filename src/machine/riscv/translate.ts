@@ -81,6 +81,12 @@ const USER_TOP = 2 ** 38;
 const HOT = 4;
 /** See Translator.compileAfter. */
 const COMPILE_AFTER = 2_000_000;
+/**
+ * The same for the WebAssembly backend: a module is compiled (Liftoff) in a few milliseconds and
+ * runs at full baseline speed at once, so it is repaid sooner (measured: the mixed workload's
+ * 1,000 rounds 1.3-1.5× faster, sel4test's first 2 s 20-30 % less CPU than at COMPILE_AFTER).
+ */
+const COMPILE_AFTER_WASM = 200_000;
 /** Instructions the interpreter runs at a time in a page with no translation. */
 const COLD_RUN = 1000;
 const MAX_TRACE = 256;
@@ -180,6 +186,7 @@ export class Translator {
   ) {
     this.mem = hart.mem;
     this.wasm = backend === "wasm" ? WasmBackend.create(this, machine.memory, hart.xlo, hart.xhi) : null;
+    if (this.wasm !== null) this.compileAfter = COMPILE_AFTER_WASM;
     this.fpu = hart.fpu;
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
