@@ -132,6 +132,8 @@ class CodePage {
   work = 0;
   /** True once a trace of this page exists: the dispatcher then hands the interpreter single blocks. */
   traced = false;
+  /** Halfwords where an instruction some trace holds starts. */
+  readonly covered = new Uint8Array(2048);
 }
 
 /** True where generated code may run (a Content-Security-Policy may forbid `new Function`). */
@@ -340,7 +342,7 @@ export class Translator {
     let made = this.fns.get(key);
     if (made === undefined) {
       if (!compile) return null;
-      cp.work = 0;
+      // (work stays: once a page has earned compilation, its other hot entries have too)
       if (this.fns.size >= MAX_FNS) this.fns.clear();
       const m = (this.wasm !== null ? this.wasmMade(insts, off) : null) ?? this.jsMade(insts, off);
       if (m === null) return null;
@@ -351,6 +353,7 @@ export class Translator {
     this.made++;
     const tr = new Trace(made.fn, made.wasm, spans, bits);
     cp.traced = true;
+    for (const t of insts) cp.covered[t.off >>> 1] = 1;
     // The function may be entered at any unit start: those not yet covered use it too.
     for (const u of made.starts) if (cp.traces[u >>> 1] === undefined) cp.traces[u >>> 1] = tr;
     return tr;
@@ -389,6 +392,21 @@ export class Translator {
       return null;
     }
     return { fn: b.wrap(w), wasm: w, starts: [...starts] };
+  }
+
+  /**
+   * The page has earned compilation: every hot entry, in address order, so that a region made
+   * from an early entry (a function's start) covers the later ones it reaches instead of each
+   * sampled entry getting a function of its own.
+   */
+  private translatePage(base: number, cp: CodePage): void {
+    for (let u = 0; u < 2048; u++) {
+      if (cp.hits[u] < HOT || cp.traces[u] !== undefined || cp.covered[u] !== 0) continue;
+      const t = this.translate(base, 2 * u, cp, true);
+      if (t === null) continue;
+      t.epoch = this.epoch;
+      cp.traces[u] = t;
+    }
   }
 
   /** True if the words holding the trace's instructions are still what it was made from. */
@@ -430,6 +448,8 @@ export class Translator {
     let pageV = NaN;
     let base = 0;
     let cp: CodePage | null = null;
+    // The pc may be any instruction (where the last run or a cold run of the interpreter ended).
+    let lastCold = true;
     for (;;) {
       if (n >= limit) {
         hart.pcLo = pc | 0;
@@ -452,6 +472,8 @@ export class Translator {
       }
       // How many instructions the interpreter runs if no trace does (0: a trace ran).
       let k = 1;
+      const cold = lastCold;
+      lastCold = false;
       if (cp !== null) {
         const s = off >>> 1;
         let tr = cp.traces[s];
@@ -467,8 +489,14 @@ export class Translator {
         // the program); new code is compiled only once the page has earned it (compileAfter).
         const h = cp.hits[s];
         const earned = cp.work >= this.compileAfter;
-        if (tr === undefined && (h === HOT || (h > HOT && earned))) {
-          const t = this.translate(base, off, cp, earned);
+        // A cold run may end anywhere: where it ends inside a trace but not at one of its blocks,
+        // the block is run to its end and the trace entered there.
+        if (tr === undefined && (!cold || cp.covered[s] === 0) && (h === HOT || (h > HOT && earned))) {
+          if (earned && !cp.traced) {
+            this.translatePage(base, cp);
+            tr = cp.traces[s];
+          }
+          const t = tr === undefined ? this.translate(base, off, cp, earned) : null;
           if (t !== null) {
             t.epoch = this.epoch;
             cp.traces[s] = tr = t;
@@ -517,7 +545,10 @@ export class Translator {
           if (cp.traced || this.compileAfter === 0) {
             k = cp.blockLen[s];
             if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
-          } else k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
+          } else {
+            k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
+            lastCold = true;
+          }
           cp.work += k;
         }
       }
