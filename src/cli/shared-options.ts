@@ -94,14 +94,19 @@ export const runOptions: OptionSpec[] = [
   {
     name: "jit",
     type: "boolean",
-    help: "translate hot RV64 code into JavaScript (faster for long-running compute; same results)",
+    help: "translate hot RV64 code (the default; see --jit-backend, --no-jit)",
+  },
+  {
+    name: "no-jit",
+    type: "boolean",
+    help: "interpret every RV64 instruction, no translation (the reference; same results)",
   },
   {
     name: "jit-backend",
     type: "string",
-    arg: "js|wasm",
-    help: "what --jit translates into (and turns it on): js (default) or wasm (WebAssembly, faster on compute)",
-    check: (v) => (v === "js" || v === "wasm" ? null : `'${v}' is not js or wasm`),
+    arg: "wasm|js",
+    help: "what hot RV64 code is translated into: wasm (default, WebAssembly) or js (JavaScript)",
+    check: (v) => (v === "js" || v === "wasm" ? null : `'${v}' is not wasm or js`),
   },
   {
     name: "kernel-log",

@@ -44,9 +44,9 @@ export class RvEngine {
   /** The translator, or null where generated code cannot run (it is then never used). */
   readonly translator: Translator | null;
   /**
-   * Run hot code translated or everything on the interpreter. A debugger sets it false while
-   * breakpoints, single-stepping or watchpoints need every instruction seen; the two give the
-   * same results, so it may change between any two runs.
+   * Run hot code translated or everything on the interpreter; the two give the same results, so
+   * it may change between any two runs. A debugger's runs (keepReservation, one instruction per
+   * run) always take the interpreter.
    */
   jit: boolean;
 

@@ -79,12 +79,11 @@ export interface SystemOptions {
   /** The RV64 hart's options (cycles per instruction, slice length). */
   hart?: HartConfig;
   /**
-   * Translate hot RV64 code into JavaScript (default false: it wins on long-running compute, and
-   * loses on code that runs briefly, such as sel4test, where compiling costs more than it saves).
-   * Where `new Function` is forbidden the interpreter runs everything. Results, traces and
-   * consoles are the same either way. "wasm" translates into WebAssembly instead (RAM then lives in
-   * a WebAssembly.Memory; where WebAssembly cannot run, JavaScript, then the interpreter, is used),
-   * "js" (as true) into JavaScript.
+   * Translate hot RV64 code (default "wasm": into WebAssembly, RAM then living in a
+   * WebAssembly.Memory; where WebAssembly cannot run, into JavaScript, and where neither can, the
+   * interpreter runs everything). "js" translates into JavaScript, true is the default, false
+   * interprets every instruction (the reference, for comparison). Results, traces and consoles
+   * are the same byte for byte either way (test/machine/riscv/jit-*.test.ts).
    */
   jit?: boolean | "js" | "wasm";
   /**
@@ -168,10 +167,11 @@ export class System {
     const mib = ram !== undefined ? ram / MiB : NaN;
     const ramMiB = Number.isInteger(mib) && mib >= MIN_RAM_MIB && mib <= MAX_RAM_MIB ? { ramMiB: mib } : {};
     this.config = resolveKernelConfig({ ...opts.kernelConfig, ...ramMiB });
+    const jit = opts.jit === undefined || opts.jit === true ? "wasm" : opts.jit;
     this.machine = new Machine({
       ramSize: ram ?? this.config.ramBytes,
       numHarts: this.config.numNodes,
-      wasmRam: opts.jit === "wasm",
+      wasmRam: jit === "wasm",
       onConsoleByte: onConsole,
       onUartByte: onConsole,
     });
@@ -196,8 +196,8 @@ export class System {
       this.machine,
       opts.hart,
       this.config.fpu,
-      (opts.jit ?? false) !== false,
-      opts.jit === "wasm" ? "wasm" : "js",
+      jit !== false,
+      jit === "js" ? "js" : "wasm",
     );
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
