@@ -11,7 +11,12 @@ import { System } from "../src/system/system.ts";
 const LOOP_ELF = join(dirname(fileURLToPath(import.meta.url)), "../test/machine/riscv/bin/loop.elf");
 
 /** Millions of instructions per wall second, best of `reps`, for `count` countdowns and `passes` array passes. */
-export function emulatedMips(count: number, passes: number, jit = false, reps = 3): number {
+export function emulatedMips(
+  count: number,
+  passes: number,
+  jit: boolean | "js" | "wasm" = false,
+  reps = 3,
+): number {
   const elf = parseElf(new Uint8Array(readFileSync(LOOP_ELF)));
   const img = elfImage(elf);
   const dv = new DataView(img.bytes.buffer);
@@ -36,8 +41,8 @@ export function emulatedMips(count: number, passes: number, jit = false, reps = 
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const jit of [false, true]) {
-    const how = jit ? "translated" : "interpreted";
+  for (const jit of [false, "js", "wasm"] as const) {
+    const how = jit === false ? "interpreted" : `translated (${jit})`;
     console.log(`tight loop, ${how}: ${emulatedMips(50_000_000, 0, jit).toFixed(1)} MIPS`);
     console.log(`memory loop, ${how}: ${emulatedMips(1, 50_000, jit).toFixed(1)} MIPS`);
   }

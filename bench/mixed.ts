@@ -58,7 +58,7 @@ function cpuMs(): number {
 }
 
 /** The root task on sel4ts, best of `reps`. */
-export function mixedSel4ts(rounds: number, jit: boolean, reps = 2): MixedRun {
+export function mixedSel4ts(rounds: number, jit: boolean | "js" | "wasm", reps = 2): MixedRun {
   const img = elfImage(parseElf(patched("mixed-root.elf", rounds)));
   let best: MixedRun | null = null;
   for (let rep = 0; rep < reps; rep++) {
@@ -111,25 +111,31 @@ export function mixedQemuMs(rounds: number, reps = 3): number | null {
 export interface MixedResult {
   interp: MixedRun;
   jit: MixedRun;
+  /** Translated into WebAssembly. */
+  wasm: MixedRun;
   qemuMips: number | null;
 }
 
 export function mixedWorkload(roundsInterp = 100, roundsJit = 1000, roundsQemu = 10000): MixedResult {
   const interp = mixedSel4ts(roundsInterp, false);
   const jit = mixedSel4ts(roundsJit, true);
+  const wasm = mixedSel4ts(roundsJit, "wasm");
   // Instructions per round, from the difference of the two runs (the rest is the same start-up).
   const perRound = (jit.instructions - interp.instructions) / (roundsJit - roundsInterp);
   let qemuMips: number | null = null;
   const full = mixedQemuMs(roundsQemu);
   const empty = mixedQemuMs(0);
   if (full !== null && empty !== null) qemuMips = (perRound * roundsQemu) / (full - empty) / 1000;
-  return { interp, jit, qemuMips };
+  return { interp, jit, wasm, qemuMips };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = mixedWorkload();
   console.log(
     `mixed C workload: interpreter ${r.interp.mips.toFixed(0)} MIPS, translated ${r.jit.mips.toFixed(0)} MIPS (×${(r.jit.mips / r.interp.mips).toFixed(2)})`,
+  );
+  console.log(
+    `  into WebAssembly: ${r.wasm.mips.toFixed(0)} MIPS (×${(r.wasm.mips / r.interp.mips).toFixed(2)} interpreted, ×${(r.wasm.mips / r.jit.mips).toFixed(2)} JavaScript)`,
   );
   if (r.qemuMips !== null)
     console.log(

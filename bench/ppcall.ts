@@ -16,7 +16,7 @@ const DIR = resolve(import.meta.dirname, "c");
 const ROUNDS = 200_000;
 const NS_PER_TICK = 100;
 
-export function cPpcallRoundTrip(jit = false): { ns: number; simNs: number } {
+export function cPpcallRoundTrip(jit: boolean | "js" | "wasm" = false): { ns: number; simNs: number } {
   const file = resolve(DIR, "pingpong.system");
   const r = parseSdf(readFileSync(file, "utf8"), { file });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));

@@ -12,12 +12,14 @@
 //       generators handing a value back and forth);
 //   notify_ns, retype_revoke_per_s  bench/ops.ts;  boot_63pd_ms, boot_63pd_checked_ratio  bench/boot.ts;
 //   emulated_mips / emulated_mips_mem  bench/mips.ts (RV64 interpreter: tight loop, memory loop),
-//       and _jit the same translated;
+//       and _jit the same translated, _wasm translated into WebAssembly;
 //   mixed_mips_interp / _jit / _qemu, mixed_jit_speedup, mixed_qemu_ratio  bench/mixed.ts (a mixed C
 //       workload on sel4ts interpreted and translated, and under qemu-riscv64 when installed);
+//       mixed_mips_wasm, mixed_wasm_speedup (/ interpreted), mixed_wasm_vs_jit (/ JavaScript),
+//       mixed_qemu_ratio_wasm: the same translated into WebAssembly;
 //   sel4test_sel4ts_s / sel4test_qemu_s  bench/sel4test.ts, only with SEL4TS_BENCH_SEL4TEST=1;
-//   c_ppcall_roundtrip_ns (_sim_ns, _jit_ns)  bench/ppcall.ts (C PDs from bench/c; on the
-//       interpreter, and translated);
+//   c_ppcall_roundtrip_ns (_sim_ns, _jit_ns, _wasm_ns)  bench/ppcall.ts (C PDs from bench/c; on
+//       the interpreter, translated, and translated into WebAssembly);
 //   sim_speedup_idle / _busy  bench/time.ts;
 //   copy_delete_pairs_per_s / copy_delete_pair_ns  seL4_CNode_Copy + seL4_CNode_Delete of an
 //       endpoint cap, issued by a TS root task through libsel4, the TS engine and the kernel;
@@ -340,6 +342,8 @@ const mips = emulatedMips(50_000_000, 0);
 const mipsMem = emulatedMips(1, 50_000);
 const mipsJit = emulatedMips(200_000_000, 0, true);
 const mipsMemJit = emulatedMips(1, 200_000, true);
+const mipsWasm = emulatedMips(200_000_000, 0, "wasm");
+const mipsMemWasm = emulatedMips(1, 200_000, "wasm");
 const mixed = mixedWorkload();
 const sel4test =
   process.env.SEL4TS_BENCH_SEL4TEST !== undefined && sel4testAvailable()
@@ -347,6 +351,7 @@ const sel4test =
     : null;
 const ppcall = cPpcallRoundTrip();
 const ppcallJit = cPpcallRoundTrip(true);
+const ppcallWasm = cPpcallRoundTrip("wasm");
 if (boot.inits !== BOOT_PDS) throw new Error(`only ${boot.inits} of ${BOOT_PDS} inits ran`);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
 
@@ -363,16 +368,24 @@ const result = {
   emulated_mips_mem: Number(mipsMem.toFixed(1)),
   emulated_mips_jit: Number(mipsJit.toFixed(1)),
   emulated_mips_mem_jit: Number(mipsMemJit.toFixed(1)),
+  emulated_mips_wasm: Number(mipsWasm.toFixed(1)),
+  emulated_mips_mem_wasm: Number(mipsMemWasm.toFixed(1)),
   mixed_mips_interp: Number(mixed.interp.mips.toFixed(1)),
   mixed_mips_jit: Number(mixed.jit.mips.toFixed(1)),
   mixed_jit_speedup: Number((mixed.jit.mips / mixed.interp.mips).toFixed(2)),
   mixed_mips_qemu: mixed.qemuMips === null ? null : Math.round(mixed.qemuMips),
   mixed_qemu_ratio: mixed.qemuMips === null ? null : Number((mixed.qemuMips / mixed.jit.mips).toFixed(1)),
+  mixed_mips_wasm: Number(mixed.wasm.mips.toFixed(1)),
+  mixed_wasm_speedup: Number((mixed.wasm.mips / mixed.interp.mips).toFixed(2)),
+  mixed_wasm_vs_jit: Number((mixed.wasm.mips / mixed.jit.mips).toFixed(2)),
+  mixed_qemu_ratio_wasm:
+    mixed.qemuMips === null ? null : Number((mixed.qemuMips / mixed.wasm.mips).toFixed(1)),
   sel4test_sel4ts_s: sel4test?.sel4ts == null ? null : Number(sel4test.sel4ts.toFixed(1)),
   sel4test_qemu_s: sel4test?.qemu == null ? null : Number(sel4test.qemu.toFixed(1)),
   c_ppcall_roundtrip_ns: Math.round(ppcall.ns),
   c_ppcall_roundtrip_sim_ns: Math.round(ppcall.simNs),
   c_ppcall_roundtrip_jit_ns: Math.round(ppcallJit.ns),
+  c_ppcall_roundtrip_wasm_ns: Math.round(ppcallWasm.ns),
   sim_speedup_idle: Math.round(speedupIdle),
   sim_speedup_busy: Number(speedupBusy.toFixed(1)),
   copy_delete_pairs_per_s: Math.round(1e9 / full.pairNs),
@@ -397,16 +410,23 @@ const rows: [string, string][] = [
   ["emulated RV64 MIPS, load/add/store loop over an array", String(result.emulated_mips_mem)],
   ["  the same two, translated: tight loop", String(result.emulated_mips_jit)],
   ["  ... load/add/store loop", String(result.emulated_mips_mem_jit)],
+  ["  the same two, translated into WebAssembly: tight loop", String(result.emulated_mips_wasm)],
+  ["  ... load/add/store loop", String(result.emulated_mips_mem_wasm)],
   ["mixed C workload (bench/c/mixed-work.c), interpreted MIPS", String(result.mixed_mips_interp)],
   ["  translated MIPS", String(result.mixed_mips_jit)],
   ["  speedup translated / interpreted", String(result.mixed_jit_speedup)],
   ["  qemu-riscv64 MIPS on the same code (- when not installed)", String(result.mixed_mips_qemu ?? "-")],
   ["  ratio qemu-riscv64 / sel4ts translated", String(result.mixed_qemu_ratio ?? "-")],
+  ["  translated into WebAssembly (--jit=wasm), MIPS", String(result.mixed_mips_wasm)],
+  ["  speedup WebAssembly / interpreted", String(result.mixed_wasm_speedup)],
+  ["  speedup WebAssembly / JavaScript", String(result.mixed_wasm_vs_jit)],
+  ["  ratio qemu-riscv64 / sel4ts WebAssembly", String(result.mixed_qemu_ratio_wasm ?? "-")],
   ["sel4test to 'All is well', sel4ts s (SEL4TS_BENCH_SEL4TEST=1)", String(result.sel4test_sel4ts_s ?? "-")],
   ["  qemu-system-riscv64 with the real kernel, s", String(result.sel4test_qemu_s ?? "-")],
   ["C ppcall round trip between two PDs on the RV64 hart (wall ns)", String(result.c_ppcall_roundtrip_ns)],
   ["  the same in simulated time (ns)", String(result.c_ppcall_roundtrip_sim_ns)],
   ["  the same translated (--jit, wall ns)", String(result.c_ppcall_roundtrip_jit_ns)],
+  ["  the same translated into WebAssembly (wall ns)", String(result.c_ppcall_roundtrip_wasm_ns)],
   ["simulated s per wall s, idle-heavy (0.5 ms of work per 100 ms)", String(result.sim_speedup_idle)],
   ["simulated s per wall s, busy (two threads computing round robin)", String(result.sim_speedup_busy)],
   ["copy+delete pairs per second (TS root task)", result.copy_delete_pairs_per_s.toLocaleString("en")],

@@ -74,7 +74,7 @@ export function systemOptions(
 ): Pick<SystemOptions, "maxTicks" | "ramSize" | "checkInvariants" | "jit"> {
   const v = args.values;
   return {
-    jit: v.jit === true,
+    jit: v["jit-backend"] === "wasm" ? "wasm" : v.jit === true || v["jit-backend"] === "js",
     maxTicks: typeof v["max-time"] === "string" ? (parseDuration(v["max-time"]) ?? undefined) : undefined,
     ramSize: typeof v.ram === "string" ? Number(v.ram) * 1024 * 1024 : undefined,
     checkInvariants: v["check-invariants"] === true,

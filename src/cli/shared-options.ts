@@ -97,6 +97,13 @@ export const runOptions: OptionSpec[] = [
     help: "translate hot RV64 code into JavaScript (faster for long-running compute; same results)",
   },
   {
+    name: "jit-backend",
+    type: "string",
+    arg: "js|wasm",
+    help: "what --jit translates into (and turns it on): js (default) or wasm (WebAssembly, faster on compute)",
+    check: (v) => (v === "js" || v === "wasm" ? null : `'${v}' is not js or wasm`),
+  },
+  {
     name: "kernel-log",
     type: "string",
     arg: "stderr|console|off",

@@ -33,6 +33,8 @@ export interface MachineConfig {
   rtcBaseNs?: bigint;
   /** Number of harts (1..8, default 1), as QEMU's `-smp`. */
   numHarts?: number;
+  /** Back RAM by a WebAssembly.Memory where possible (for the WebAssembly translator). */
+  wasmRam?: boolean;
 }
 
 const discard: ByteSink = () => {};
@@ -86,7 +88,7 @@ export class Machine {
   private inputInterval = 0;
 
   constructor(config: MachineConfig = {}) {
-    this.memory = new PhysicalMemory(RAM_BASE, config.ramSize ?? DEFAULT_RAM_SIZE);
+    this.memory = new PhysicalMemory(RAM_BASE, config.ramSize ?? DEFAULT_RAM_SIZE, config.wasmRam ?? false);
     this.clock = new Clock();
     const harts = config.numHarts ?? 1;
     if (!Number.isInteger(harts) || harts < 1 || harts > 8)

@@ -8,6 +8,7 @@
 // it fills a write translation, the kernel when it looks up an IPC buffer.
 
 import { DEFAULT_RAM_SIZE, RAM_BASE } from "../abi/platform.ts";
+import { wasmApi, type WasmMemory } from "./wasm-api.ts";
 
 /**
  * A memory-mapped device. `offset` is relative to the device's base. `size` is 1, 2 or 4: 8-byte accesses
@@ -26,6 +27,25 @@ interface DeviceRegion {
 
 const TWO_32 = 0x1_0000_0000;
 
+/**
+ * Bytes after RAM, in the same buffer, for the small arrays generated WebAssembly code reads
+ * directly (each hart's registers and TLB sets): see PhysicalMemory.side().
+ */
+const SIDE_BYTES = 512 * 1024;
+const WASM_PAGE = 65536;
+
+/** A WebAssembly.Memory of `bytes` (a multiple of 64 KiB), or null where there is none that large. */
+function wasmMemory(bytes: number): WasmMemory | null {
+  const pages = bytes / WASM_PAGE;
+  // memory32 addresses 4 GiB at most (and engines may allow less: the constructor then throws).
+  if (wasmApi === undefined || pages > 65536) return null;
+  try {
+    return new wasmApi.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null;
+  }
+}
+
 // The public u32 view is indexed directly by hot paths (page-table walks, IPC copies) that assume guest
 // little-endian byte order; that only holds when the host is little-endian too.
 function hostIsLittleEndian(): boolean {
@@ -43,8 +63,17 @@ export class PhysicalMemory {
   // DataView handles the unaligned cases without per-byte assembly.
   private readonly dv: DataView;
   private readonly devices: DeviceRegion[] = [];
+  /**
+   * The WebAssembly.Memory whose buffer holds RAM (at offset 0) and the side arrays, or null when
+   * RAM is a plain ArrayBuffer (not asked for, or not available).
+   */
+  readonly wasm: WasmMemory | null;
+  // Next free byte of the side region (after RAM), and its end.
+  private sideNext: number;
+  private readonly sideEnd: number;
 
-  constructor(ramBase = RAM_BASE, ramSize = DEFAULT_RAM_SIZE) {
+  /** `wasm`: back RAM by a WebAssembly.Memory when possible (for the WebAssembly translator). */
+  constructor(ramBase = RAM_BASE, ramSize = DEFAULT_RAM_SIZE, wasm = false) {
     if (!hostIsLittleEndian()) throw new Error("sel4ts requires a little-endian host");
     if (!Number.isInteger(ramBase) || ramBase < 0 || ramBase % 4096 !== 0) {
       throw new RangeError(`RAM base ${ramBase} must be a page-aligned non-negative integer`);
@@ -55,11 +84,37 @@ export class PhysicalMemory {
     this.ramBase = ramBase;
     this.ramSize = ramSize;
     this.ramEnd = ramBase + ramSize;
-    const buf = new ArrayBuffer(ramSize);
-    this.u8 = new Uint8Array(buf);
-    this.u32 = new Uint32Array(buf);
+    const total = Math.ceil(ramSize / WASM_PAGE) * WASM_PAGE + SIDE_BYTES;
+    this.wasm = wasm ? wasmMemory(total) : null;
+    const buf = this.wasm !== null ? this.wasm.buffer : new ArrayBuffer(ramSize);
+    this.sideNext = ramSize;
+    this.sideEnd = this.wasm !== null ? total : ramSize;
+    // The views cover RAM only; side arrays are views of their own.
+    this.u8 = new Uint8Array(buf, 0, ramSize);
+    this.u32 = new Uint32Array(buf, 0, ramSize / 4);
     this.dv = new DataView(buf);
     this.written = new Uint8Array(ramSize / 4096);
+  }
+
+  /**
+   * A zeroed Int32Array of `words` for state that generated WebAssembly code reads: in the RAM
+   * buffer after RAM when it is a WebAssembly.Memory and there is room (sideOk() then stays
+   * true), a plain array otherwise.
+   */
+  side(words: number): Int32Array {
+    const bytes = words * 4;
+    if (this.sideNext + bytes > this.sideEnd) {
+      this.sideNext = Infinity;
+      return new Int32Array(words);
+    }
+    const a = new Int32Array(this.u8.buffer, this.sideNext, words);
+    this.sideNext += (bytes + 63) & ~63;
+    return a;
+  }
+
+  /** True when RAM is a WebAssembly.Memory and every side() array lies in it. */
+  sideOk(): boolean {
+    return this.wasm !== null && this.sideNext !== Infinity;
   }
 
   /** Notes that [paddr, paddr+len) of RAM may be stored into (the caller checked it is RAM). */

@@ -20,7 +20,7 @@ import { seL4_TCBFlag_fpuDisabled } from "../abi/thread.ts";
 import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE } from "../machine/mmu.ts";
 import type { Machine } from "../machine/machine.ts";
 import { CPU_ECALL, CPU_EVENT, CPU_FAULT, Hart, type HartConfig } from "../machine/riscv/cpu.ts";
-import { canTranslate, Translator } from "../machine/riscv/translate.ts";
+import { canTranslate, Translator, type Backend } from "../machine/riscv/translate.ts";
 import { FpuState } from "../machine/riscv/fpu.ts";
 import { EXIT_INTERRUPT, EXIT_SYSCALL, EXIT_VMFAULT, type ThreadHandle } from "./ts-engine.ts";
 
@@ -50,11 +50,13 @@ export class RvEngine {
    */
   jit: boolean;
 
-  constructor(machine: Machine, config: HartConfig = {}, fpu = true, jit = false) {
+  constructor(machine: Machine, config: HartConfig = {}, fpu = true, jit = false, backend: Backend = "js") {
     this.hart = new Hart(machine, config);
     this.fpu = fpu;
     this.hart.fpu.enabled = false;
-    this.translator = jitAvailable() ? new Translator(this.hart, machine) : null;
+    // Where `new Function` is forbidden, WebAssembly may still be allowed (and the reverse).
+    const tr = jitAvailable() || backend === "wasm" ? new Translator(this.hart, machine, backend) : null;
+    this.translator = tr !== null && (jitAvailable() || tr.usesWasm) ? tr : null;
     this.jit = jit && this.translator !== null;
   }
 

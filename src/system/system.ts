@@ -82,9 +82,11 @@ export interface SystemOptions {
    * Translate hot RV64 code into JavaScript (default false: it wins on long-running compute, and
    * loses on code that runs briefly, such as sel4test, where compiling costs more than it saves).
    * Where `new Function` is forbidden the interpreter runs everything. Results, traces and
-   * consoles are the same either way.
+   * consoles are the same either way. "wasm" translates into WebAssembly instead (RAM then lives in
+   * a WebAssembly.Memory; where WebAssembly cannot run, JavaScript, then the interpreter, is used),
+   * "js" (as true) into JavaScript.
    */
-  jit?: boolean;
+  jit?: boolean | "js" | "wasm";
   /**
    * With several cores (kernelConfig.numNodes > 1): the length of a hart's turn in timer ticks
    * (default 100, i.e. 10 µs). Harts run one at a time, in turns, on one simulated clock.
@@ -169,6 +171,7 @@ export class System {
     this.machine = new Machine({
       ramSize: ram ?? this.config.ramBytes,
       numHarts: this.config.numNodes,
+      wasmRam: opts.jit === "wasm",
       onConsoleByte: onConsole,
       onUartByte: onConsole,
     });
@@ -189,7 +192,13 @@ export class System {
       this.config,
     );
     this.engine = new TsEngine(this.machine);
-    this.rv = new RvEngine(this.machine, opts.hart, this.config.fpu, opts.jit ?? false);
+    this.rv = new RvEngine(
+      this.machine,
+      opts.hart,
+      this.config.fpu,
+      (opts.jit ?? false) !== false,
+      opts.jit === "wasm" ? "wasm" : "js",
+    );
     this.rv.hart.stopAt = opts.maxTicks ?? Infinity;
     const input = opts.input;
     if (input !== undefined && input.length > 0) {

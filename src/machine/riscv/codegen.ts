@@ -89,7 +89,7 @@ function hi(r: number): string {
 }
 
 /** Registers read and written by an instruction (x0 and the sink excluded). */
-function regsOf(i: TInst, used: Set<number>, written: Set<number>): void {
+export function regsOf(i: TInst, used: Set<number>, written: Set<number>): void {
   const op = i.op;
   const add = (r: number): void => {
     if (r !== 0 && r < 32) used.add(r);
@@ -397,21 +397,18 @@ function instr(i: TInst, c: Ctx, selfLoop: boolean): string {
 }
 
 /** Ops after which execution does not fall through (the trace leaves or has left). */
-function leaves(op: number): boolean {
+export function leaves(op: number): boolean {
   return (
     op === O.OP_JALR || op === O.OP_ECALL || op === O.OP_EBREAK || op === O.OP_ILLEGAL || op === O.OP_FENCE_I
   );
 }
 
 /**
- * The body of the trace function for `insts`: the instructions of one region of a page, sorted
- * by page offset, entered at `entry`. It is cut into units (straight-line runs: a new unit at the
- * entry, at every branch or jump target, after every branch or jump, and wherever the next
- * instruction is not the previous one's fall-through), each a `case` of a switch on the page
- * offset inside a loop, so that branches between units stay in the function. The unit starts
- * (where the function may be entered) are left in `starts`.
+ * Indices in `insts` (sorted by page offset) of the instructions that start a unit: the entry,
+ * every branch or jump target, the instruction after a branch, jump or exit, and any that is not
+ * the previous one's fall-through.
  */
-export function generate(insts: readonly TInst[], entry: number, starts: Set<number>): string {
+export function unitStarts(insts: readonly TInst[], entry: number): Set<number> {
   const at = new Map<number, number>();
   insts.forEach((x, k) => at.set(x.off, k));
   const startIdx = new Set<number>();
@@ -431,6 +428,19 @@ export function generate(insts: readonly TInst[], entry: number, starts: Set<num
       if (t !== undefined) startIdx.add(t);
     }
   }
+  return startIdx;
+}
+
+/**
+ * The body of the trace function for `insts`: the instructions of one region of a page, sorted
+ * by page offset, entered at `entry`. It is cut into units (straight-line runs: a new unit at the
+ * entry, at every branch or jump target, after every branch or jump, and wherever the next
+ * instruction is not the previous one's fall-through), each a `case` of a switch on the page
+ * offset inside a loop, so that branches between units stay in the function. The unit starts
+ * (where the function may be entered) are left in `starts`.
+ */
+export function generate(insts: readonly TInst[], entry: number, starts: Set<number>): string {
+  const startIdx = unitStarts(insts, entry);
   starts.clear();
   for (const k of startIdx) starts.add(insts[k].off);
 

@@ -61,8 +61,8 @@ const MAX_CODE_PAGES = 4096;
 
 export class Hart {
   /** x0..x31 low and high halves; index 32 absorbs writes to x0. */
-  readonly xlo = new Int32Array(33);
-  readonly xhi = new Int32Array(33);
+  readonly xlo: Int32Array;
+  readonly xhi: Int32Array;
   /** The pc: where run() starts, and after it returns the trapping (or next) instruction. */
   pcLo = 0;
   pcHi = 0;
@@ -125,6 +125,9 @@ export class Hart {
     this.cpi = cpi;
     this.slice = config.maxSlice ?? 1 << 20;
     this.cap = this.slice;
+    // In RAM's side region when it has room, where generated WebAssembly reads them.
+    this.xlo = machine.memory.side(33);
+    this.xhi = machine.memory.side(33);
     this.mem = new UserMemory(machine);
     const buf = machine.memory.u8.buffer;
     this.i32 = new Int32Array(buf);

@@ -41,12 +41,25 @@ const TWO_32 = 4294967296;
 /** One address space's cached translations (like a TLB's entries for one ASID). */
 class TlbSet {
   satp = -1;
-  readonly rtag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly rbase = new Int32Array(TLB_SIZE);
-  readonly wtag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly wbase = new Int32Array(TLB_SIZE);
-  readonly xtag = new Int32Array(TLB_SIZE).fill(-1);
-  readonly xbase = new Int32Array(TLB_SIZE);
+  // One block of memory (RAM's side region when it has room: generated WebAssembly reads the
+  // tags and bases there), in this order, at TLB_SIZE words each.
+  readonly rtag: Int32Array;
+  readonly rbase: Int32Array;
+  readonly wtag: Int32Array;
+  readonly wbase: Int32Array;
+  readonly xtag: Int32Array;
+  readonly xbase: Int32Array;
+
+  constructor(block: Int32Array) {
+    const part = (k: number): Int32Array => block.subarray(k * TLB_SIZE, (k + 1) * TLB_SIZE);
+    this.rtag = part(0);
+    this.rbase = part(1);
+    this.wtag = part(2);
+    this.wbase = part(3);
+    this.xtag = part(4);
+    this.xbase = part(5);
+    this.clear();
+  }
 
   clear(): void {
     this.rtag.fill(-1);
@@ -99,7 +112,7 @@ export class UserMemory {
 
   constructor(private readonly machine: Machine) {
     this.u8 = machine.memory.u8;
-    for (let i = 0; i < TLB_SETS; i++) this.sets.push(new TlbSet());
+    for (let i = 0; i < TLB_SETS; i++) this.sets.push(new TlbSet(machine.memory.side(6 * TLB_SIZE)));
     this.current = this.sets[0];
     this.rtag = this.current.rtag;
     this.rbase = this.current.rbase;

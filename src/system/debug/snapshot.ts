@@ -64,7 +64,8 @@ export function takeSnapshot(
     if (typeof o !== "object" || o === null || seen.has(o)) continue;
     seen.add(o);
     if (ArrayBuffer.isView(o)) {
-      if (o.buffer === ram) continue; // RAM: copied by page below
+      // RAM: copied by page below (arrays after RAM in its buffer are copied as any other).
+      if (o.buffer === ram && o.byteOffset < mem.ramSize) continue;
       const v = new Uint8Array(o.buffer, o.byteOffset, o.byteLength).slice();
       bytes += v.length;
       copies.push({ k: 4, o, v });

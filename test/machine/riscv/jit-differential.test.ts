@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { elfImage, findSymbol, parseElf } from "../../../src/machine/elf.ts";
 import { REPO_ROOT } from "../../../scripts/gen-sdk.ts";
-import { elfBoot, imageBoot, microkitBoot, record, type Boot, type Record } from "./jit-harness.ts";
+import { BACKENDS, elfBoot, imageBoot, microkitBoot, record, type Boot, type Record } from "./jit-harness.ts";
 import type { SystemOptions } from "../../../src/system/system.ts";
 
 /** The first differing exit, with a little context, or null. */
@@ -20,9 +20,22 @@ function firstDifference(a: Record, b: Record): string | null {
   return null;
 }
 
-function same(boot: Boot, opts: SystemOptions = {}, mustTranslate = true): Record {
-  const interp = record(boot, false, opts);
-  const jit = record(boot, true, opts);
+// The interpreter's record of each run, computed once for both backends.
+const interpreted = new Map<string, Record>();
+
+function same(
+  backend: "js" | "wasm",
+  key: string,
+  boot: Boot,
+  opts: SystemOptions = {},
+  mustTranslate = true,
+): Record {
+  let interp = interpreted.get(key);
+  if (interp === undefined) {
+    interp = record(boot, false, opts);
+    interpreted.set(key, interp);
+  }
+  const jit = record(boot, backend, opts);
   expect(firstDifference(interp, jit)).toBeNull();
   expect(jit.console).toBe(interp.console);
   expect(jit.result).toBe(interp.result);
@@ -49,7 +62,7 @@ function patched(path: string, vars: { [name: string]: number }): Boot {
   return imageBoot(img);
 }
 
-describe("translated and interpreted runs are identical", () => {
+describe.each(BACKENDS)("translated (%s) and interpreted runs are identical", (backend) => {
   // Programs too short or too linear to get hot may translate nothing; the rest must translate.
   const programs = [
     ...elfsIn("test/machine/riscv/bin"),
@@ -57,17 +70,17 @@ describe("translated and interpreted runs are identical", () => {
     ...elfsIn("test/sdk/programs").filter((f) => !f.includes("nofpu")),
   ];
   it.each(programs)("%s", (path) => {
-    same(elfBoot(join(REPO_ROOT, path)), {}, false);
+    same(backend, path, elfBoot(join(REPO_ROOT, path)), {}, false);
   });
 
   it("the instruction tests and the C examples do translate", () => {
     for (const path of ["test/machine/riscv/bin/alu.elf", "examples/c/hello-root.elf"]) {
-      expect(record(elfBoot(join(REPO_ROOT, path)), true).made, path).toBeGreaterThan(0);
+      expect(record(elfBoot(join(REPO_ROOT, path)), backend).made, path).toBeGreaterThan(0);
     }
   });
 
   it("the mixed C workload (calls, loads and stores, branches, multiplies, divides)", () => {
-    const r = same(patched("bench/c/mixed-root.elf", { mixed_rounds: 3 }));
+    const r = same(backend, "mixed3", patched("bench/c/mixed-root.elf", { mixed_rounds: 3 }));
     expect(r.console).toMatch(/^SE [0-9a-f]{16}\n$/);
   });
 
@@ -75,7 +88,7 @@ describe("translated and interpreted runs are identical", () => {
     "the Microkit C system examples/microkit-c/%s.system",
     (name) => {
       const { boot, opts } = microkitBoot(join(REPO_ROOT, `examples/microkit-c/${name}.system`));
-      same(boot, { ...opts, maxTicks: 2_000_000 }, false);
+      same(backend, name, boot, { ...opts, maxTicks: 2_000_000 }, false);
     },
   );
 
@@ -83,18 +96,27 @@ describe("translated and interpreted runs are identical", () => {
   it.each([1_000, 1_237, 5_003, 20_011])(
     "a loop cut off after %i ticks stops at the same instruction",
     (ticks) => {
-      same(patched("test/machine/riscv/bin/loop.elf", { count: 100_000, passes: 50 }), { maxTicks: ticks });
+      same(
+        backend,
+        `loop${ticks}`,
+        patched("test/machine/riscv/bin/loop.elf", { count: 100_000, passes: 50 }),
+        {
+          maxTicks: ticks,
+        },
+      );
     },
   );
 
   it.each([1, 3, 7])("the same with %i cycles per instruction", (cpi) => {
-    same(patched("test/machine/riscv/bin/loop.elf", { count: 30_000, passes: 20 }), {
+    same(backend, `cpi${cpi}`, patched("test/machine/riscv/bin/loop.elf", { count: 30_000, passes: 20 }), {
       maxTicks: 9_001,
       hart: { cyclesPerInstruction: cpi },
     });
   });
 
   it.each([5, 37, 101])("slices of %i instructions (a slice ends inside traces)", (maxSlice) => {
-    same(patched("bench/c/mixed-root.elf", { mixed_rounds: 1 }), { hart: { maxSlice } });
+    same(backend, `slice${maxSlice}`, patched("bench/c/mixed-root.elf", { mixed_rounds: 1 }), {
+      hart: { maxSlice },
+    });
   });
 });

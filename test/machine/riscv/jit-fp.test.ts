@@ -5,7 +5,7 @@
 // code) and in a page of its own.
 
 import { describe, expect, it } from "vitest";
-import { imageBoot, record } from "./jit-harness.ts";
+import { BACKENDS, imageBoot, record } from "./jit-harness.ts";
 import { ADDI, B, ECALL, LUI } from "./rvgen.ts";
 
 const BASE = 0x10000;
@@ -43,14 +43,14 @@ function image(dataHi20: number, dataLo: number): { vaddr: number; bytes: Uint8A
   return { vaddr: BASE, bytes, entry: BASE };
 }
 
-describe("F/D instructions in translated code", () => {
+describe.each(BACKENDS)("F/D instructions in translated code (%s)", (backend) => {
   it.each([
     ["in a page of their own", 0x12, 0],
     ["in the code's page, beside the translated code", 0x10, 0x600],
   ])("run as on the interpreter, data %s", (_what, hi20, lo) => {
     const img = image(hi20, lo);
     const a = record(imageBoot(img), false);
-    const b = record(imageBoot(img), true);
+    const b = record(imageBoot(img), backend);
     expect(a.result).toMatch(/^halt/);
     expect(b.exits).toEqual(a.exits);
     expect(b.made).toBeGreaterThan(0);

@@ -24,8 +24,14 @@ export interface Record {
 
 export type Boot = (sys: System) => void;
 
-/** Runs the system `boot` sets up, with the translator on or off, recording every hart exit. */
-export function record(boot: Boot, jit: boolean, opts: SystemOptions = {}): Record {
+/** The translator's backends: every translated run is compared with the interpreter on each. */
+export const BACKENDS = ["js", "wasm"] as const;
+
+/**
+ * Runs the system `boot` sets up, with the translator on (true: the JavaScript backend) or off,
+ * recording every hart exit. A WebAssembly run must really have used WebAssembly throughout.
+ */
+export function record(boot: Boot, jit: boolean | "js" | "wasm", opts: SystemOptions = {}): Record {
   let out = "";
   const sys = new System({
     maxTicks: 50_000_000,
@@ -58,6 +64,11 @@ export function record(boot: Boot, jit: boolean, opts: SystemOptions = {}): Reco
   };
   boot(sys);
   const r = sys.run();
+  if (jit === "wasm") {
+    if (rv.translator?.usesWasm !== true) throw new Error("the WebAssembly backend is not in use");
+    if (rv.translator.wasmFailed !== 0)
+      throw new Error(`${rv.translator.wasmFailed} traces failed to compile`);
+  }
   return {
     exits,
     console: out,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ACCESS_READ } from "../../../src/machine/mmu.ts";
 import { System } from "../../../src/system/system.ts";
-import { imageBoot, record } from "./jit-harness.ts";
+import { BACKENDS, imageBoot, record } from "./jit-harness.ts";
 import { ADDI, B, ECALL, FENCE_I, LD, LUI, SW } from "./rvgen.ts";
 
 const BASE = 0x10000;
@@ -61,13 +61,13 @@ const x5 = (exit: string): bigint => {
   return (BigInt(hi) << 32n) | BigInt(lo);
 };
 
-describe("stores into translated code", () => {
+describe.each(BACKENDS)("stores into translated code (%s)", (backend) => {
   it.each([true, false])(
     "a loop rewritten after it was translated runs the new code (fence.i: %s)",
     (fence) => {
       const img = image(patchAfterLoop(fence));
       const a = record(imageBoot(img), false);
-      const b = record(imageBoot(img), true);
+      const b = record(imageBoot(img), backend);
       expect(b.exits).toEqual(a.exits);
       expect(b.made).toBeGreaterThan(0);
       expect(x5(b.exits.at(-1)!)).toBe(20n + 20n * 100n);
@@ -77,14 +77,14 @@ describe("stores into translated code", () => {
   it("an instruction rewritten by a store earlier in the same trace", () => {
     const img = image(patchAhead());
     const a = record(imageBoot(img), false);
-    const b = record(imageBoot(img), true);
+    const b = record(imageBoot(img), backend);
     expect(b.exits).toEqual(a.exits);
     expect(b.made).toBeGreaterThan(0);
     expect(x5(b.exits.at(-1)!)).toBe(20n * 100n + 20n * 1n);
   });
 });
 
-describe("code written from outside the hart between runs (a loader, the kernel)", () => {
+describe.each(BACKENDS)("code written from outside the hart between runs (%s)", (backend) => {
   it("is seen by the next run, as on the interpreter", () => {
     // A loop of 30,000 iterations; after 20,000 ticks its first instruction is rewritten in
     // physical memory, as a loader reusing the frame would.
@@ -93,7 +93,7 @@ describe("code written from outside the hart between runs (a loader, the kernel)
     const target = c.length;
     c.push(ADD1, ADDI(4, 4, -1), B(1, 4, 0, -8), ...HALT);
     const img = image(c);
-    const run = (jit: boolean): { x5: bigint; made: number } => {
+    const run = (jit: false | "js" | "wasm"): { x5: bigint; made: number } => {
       const sys = new System({ jit, onConsole: () => undefined });
       if (sys.rv.translator !== null) sys.rv.translator.compileAfter = 0;
       sys.bootImage({ vaddr: img.vaddr, bytes: img.bytes.slice(), entry: img.entry });
@@ -108,7 +108,7 @@ describe("code written from outside the hart between runs (a loader, the kernel)
       };
     };
     const a = run(false);
-    const b = run(true);
+    const b = run(backend);
     expect(b.made).toBeGreaterThan(0);
     expect(b.x5).toBe(a.x5);
     // Some iterations ran each form.

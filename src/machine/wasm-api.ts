@@ -1,0 +1,21 @@
+// The part of the WebAssembly JavaScript API sel4ts uses, typed here (the project's TypeScript
+// libraries do not declare it), or undefined where the host has none.
+
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+/** A compiled module (opaque). */
+export type WasmModule = object;
+
+export interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+
+export interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
+}
+
+export const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
