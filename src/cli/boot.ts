@@ -73,16 +73,10 @@ export async function boot(args: ParsedArgs, io: RunIO): Promise<number> {
   if (typeof v.gdb === "string") {
     const { debugSystem } = await import("./gdb.ts");
     const img = image;
-    return debugSystem(
-      Number(v.gdb),
-      io,
-      make,
-      (system) => {
-        if (img !== null) system.bootImage(img);
-        else system.boot(mod.default as RootMain);
-      },
-      kernelConfig.numNodes,
-    );
+    return debugSystem(Number(v.gdb), io, make, (system) => {
+      if (img !== null) system.bootImage(img);
+      else system.boot(mod.default as RootMain);
+    });
   }
   const sim = make(io);
   if (image !== null) {

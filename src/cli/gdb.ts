@@ -6,9 +6,10 @@
 import { createServer, type Socket } from "node:net";
 import type { System } from "../system/system.ts";
 import type { RunIO, Simulation } from "./run-io.ts";
-import { EXIT_USAGE } from "./exit.js";
 import { Debugger, type HostState } from "../system/debug/debugger.ts";
 import { RESUME, RspSession } from "../system/debug/rsp.ts";
+import { STOP_TIMEOUT } from "./channel.js";
+import { EXIT_INTERRUPTED, EXIT_TIMEOUT } from "./exit.js";
 
 /**
  * Console bytes across replays: a replay re-creates the system, which prints again what was already
@@ -54,12 +55,37 @@ export function serveGdb(
   make: () => System,
   log: (text: string) => void,
   host: HostState | null = null,
+  /** Non-zero once the CLI's thread asks the run to end (Ctrl-C, --timeout): see RunIO.stopReason. */
+  stopReason: () => number = () => 0,
+  /** Whether the root task runs before the first stop (a Microkit initialiser does). */
+  skipRoot = false,
 ): Promise<number> {
-  const dbg = new Debugger(make, host);
+  const dbg = new Debugger(make, host, undefined, skipRoot);
   const session = new RspSession(dbg);
   session.begin();
-  return new Promise((resolveDone) => {
+  return new Promise((resolve) => {
+    let conn: Socket | null = null;
+    // Asked to end while waiting for gdb or for its next command (the target runs in slices,
+    // each of which looks at the same flag): end the session now, naming no thread.
+    const poll = setInterval(() => {
+      const why = stopReason();
+      if (why === 0) return;
+      log(
+        `sel4ts: ${why === STOP_TIMEOUT ? "wall-clock limit reached" : "interrupted"}: debugging session ended`,
+      );
+      server.close();
+      conn?.destroy();
+      resolveDone(why === STOP_TIMEOUT ? EXIT_TIMEOUT : EXIT_INTERRUPTED);
+    }, 50);
+    let done = false;
+    const resolveDone = (code: number): void => {
+      if (done) return;
+      done = true;
+      clearInterval(poll);
+      resolve(code);
+    };
     const server = createServer((sock: Socket) => {
+      conn = sock;
       server.close();
       let buf = "";
       let ack = true;
@@ -156,17 +182,9 @@ export function debugSystem(
   io: RunIO,
   make: (io: RunIO) => Simulation,
   start: (system: System) => void,
-  /** KernelMaxNumNodes of the configuration the system is made for. */
-  numNodes = 1,
+  /** The root task builds the system (a Microkit initialiser): the first stop comes after it. */
+  skipRoot = false,
 ): Promise<number> {
-  // The debugger's hooks are in the one-core run loop; a multicore run (src/system/harts.ts)
-  // would pass them by and run to its end undebugged, so it is refused before anything runs.
-  if (numNodes > 1) {
-    io.stderr(
-      `sel4ts: --gdb debugs a one-core kernel; this one has ${numNodes} cores (KernelMaxNumNodes): debug it with --num-nodes 1 where its PDs allow, or without --gdb`,
-    );
-    return Promise.resolve(EXIT_USAGE);
-  }
   const console = new ReplayConsole((b) => io.console(b));
   const replayIO: RunIO = { ...io, console: console.byte };
   return serveGdb(
@@ -179,5 +197,7 @@ export function debugSystem(
     },
     io.stderr,
     console,
+    () => io.stopReason(),
+    skipRoot,
   );
 }

@@ -76,7 +76,7 @@ export async function run(args: ParsedArgs, io: RunIO): Promise<number> {
       io,
       make,
       (system) => system.boot(microkitRootTask(b, sys, loaded.programs)),
-      kernelConfig.numNodes,
+      true,
     );
   }
   const sim = make(io);

@@ -22,7 +22,10 @@ export function runHarts(sys: System, quantum: number): RunResult {
   };
   // Whether hart h has anything to do now: a thread to run or an interrupt to take.
   const busy = (h: number): boolean => !k.isIdleOn(h) || m.hartInterruptPending(h);
-  select(0);
+  // A run resumed after a stop (a debugger's, a time slice's) goes on with the hart and turn it
+  // stopped in; only the first run starts the turns, with hart 0.
+  if (m.quantumEnd === Infinity) select(0);
+  const dbg = sys.debug;
   for (;;) {
     if (k.halted) return sys.finish("halt");
     if (m.clock.now >= maxTicks) return sys.finish("max-time");
@@ -48,6 +51,7 @@ export function runHarts(sys: System, quantum: number): RunResult {
         continue;
       }
       if (sys.deliverIdleInput()) continue;
+      if (dbg !== null && dbg.beforeIdle()) return sys.finish("debug");
       const t = m.nextEventTimeAllHarts();
       if (t === Infinity) return sys.finish("idle");
       m.clock.advanceTo(Math.min(t, maxTicks));
@@ -62,9 +66,9 @@ export function runHarts(sys: System, quantum: number): RunResult {
         }
       } else m.quantumEnd = m.clock.now + quantum;
       continue;
-    } else {
+    } else if (dbg === null) {
       sys.step();
-    }
+    } else if (sys.debugStep(dbg)) return sys.finish("debug");
     const problem = sys.checkNow();
     if (problem !== null) return sys.finish("invariant", problem);
   }

@@ -117,15 +117,23 @@ export interface InputStream {
 export type StopReason = "halt" | "idle" | "max-time" | "invariant" | "stopped" | "debug";
 
 /**
- * A debugger's view of the loop (src/system/debug). Only consulted when `System.debug` is set, once
- * per run of an RV64 thread (which a debugger limits to one instruction): detached, the loop pays
- * one null test per engine run and the hart nothing.
+ * A debugger's view of the loop (src/system/debug). Only consulted when `System.debug` is set: once
+ * per run of an RV64 thread (which a debugger limits to one instruction) or of a TS thread, and
+ * before each jump of the clock while every thread waits; by the one-core loop and the multicore
+ * one (src/system/harts.ts) alike. Detached, the loop pays one null test per engine run (the
+ * multicore loop, of a local) and the hart nothing.
  */
 export interface DebugHook {
   /** Before RV64 thread `t` runs; true stops the run here (run() returns reason "debug"). */
   beforeRv(t: Tcb): boolean;
   /** After it ran (its registers are back in its TCB), before the kernel handles its exit. */
   afterRv(t: Tcb, exit: number): void;
+  /** Before TS thread `t` runs (to its next kernel entry); true stops the run here. */
+  beforeTs(t: Tcb): boolean;
+  /** After it ran (from `pcBefore`), before the kernel handles its exit. */
+  afterTs(t: Tcb, pcBefore: number): void;
+  /** Before the clock jumps to the next event, every thread waiting; true stops the run here. */
+  beforeIdle(): boolean;
 }
 
 export interface RunResult {
@@ -273,6 +281,7 @@ export class System {
             continue;
           }
         }
+        if (dbg !== null && dbg.beforeIdle()) return this.result("debug");
         const next = m.nextEventTime();
         if (next === Infinity) return this.result("idle");
         m.clock.advanceTo(Math.min(next, maxTicks));
@@ -289,10 +298,12 @@ export class System {
           // same address (0x200000) has an instruction there, never 0, which is illegal.
           const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
           eng = ts ? this.engine : this.rv;
-          if (dbg !== null && !ts) {
-            if (dbg.beforeRv(t)) return this.result("debug");
+          if (dbg !== null) {
+            if (ts ? dbg.beforeTs(t) : dbg.beforeRv(t)) return this.result("debug");
+            const pc = pcOf(t);
             exit = eng.run(t);
-            dbg.afterRv(t, exit);
+            if (ts) dbg.afterTs(t, pc);
+            else dbg.afterRv(t, exit);
           } else exit = eng.run(t);
         }
         if (fast && eng === this.engine) {
@@ -358,12 +369,32 @@ export class System {
    * (the body of run()'s loop without its one-core shortcuts; used by the multicore loop).
    */
   step(): void {
-    const k = this.kernel;
-    const m = this.machine;
-    const t = k.currentThread;
+    const t = this.kernel.currentThread;
     const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
     const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
+    this.handleExit(t, eng, eng.run(t));
+  }
+
+  /**
+   * step() with a debugger attached (the multicore loop calls it instead of step() then, so that
+   * an undebugged run pays nothing): true when the debugger stops the run before the thread runs.
+   */
+  debugStep(dbg: DebugHook): boolean {
+    const t = this.kernel.currentThread;
+    const ts = this.engine.owns(t) || (rt.entries.has(pcOf(t)) && this.tsEntryPage(pcOf(t)));
+    if (ts ? dbg.beforeTs(t) : dbg.beforeRv(t)) return true;
+    const eng: TsEngine | RvEngine = ts ? this.engine : this.rv;
+    const pc = pcOf(t);
     const exit = eng.run(t);
+    if (ts) dbg.afterTs(t, pc);
+    else dbg.afterRv(t, exit);
+    this.handleExit(t, eng, exit);
+    return false;
+  }
+
+  private handleExit(t: Tcb, eng: TsEngine | RvEngine, exit: number): void {
+    const k = this.kernel;
+    const m = this.machine;
     switch (exit) {
       case EXIT_SYSCALL:
         if (m.interruptPending()) k.interruptTrap();

@@ -134,12 +134,3 @@ describe("sel4ts help", () => {
     expect(a.stderr).toMatch(/^sel4ts: --at: 'soon' is not a duration/);
   });
 });
-
-describe("--gdb and a multicore kernel", () => {
-  it("is refused before anything runs (the debugger serves a one-core kernel)", async () => {
-    const r = await sel4ts(["run", `${EXAMPLES}/microkit-smp/spsc.system`, "--num-nodes", "4", "--gdb", "0"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^sel4ts: --gdb debugs a one-core kernel; this one has 4 cores/m);
-    expect(r.stdout).toBe("");
-  });
-});

@@ -1,8 +1,10 @@
 // Breakpoints on kernel events (`monitor break-on …`), end to end with gdb-multiarch: the stop names
 // the thread the event is about (GDB switches to it) and says why on GDB's console.
 
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { debugSession, haveGdb } from "./gdb-session.ts";
+import { ROOT, debugSession, haveGdb } from "./gdb-session.ts";
 
 describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
   it("break-on fault <thread> stops at the crasher PD's faulting store", async () => {
@@ -123,5 +125,70 @@ describe.skipIf(!haveGdb)("kernel-event breakpoints", () => {
     expect(out).toMatch(/Thread \d+ "client" received signal SIGTRAP/);
     expect(out).toMatch(/\* \d+ +Thread \d+ "client"/);
     expect(out).toMatch(/client \[TS\]: BlockedOnReply/);
+  }, 120_000);
+});
+
+describe.skipIf(!haveGdb)("systems of TypeScript PDs only", () => {
+  it("wait for gdb before any PD runs; Ctrl-C stops one that runs forever; monitor commands work", async () => {
+    const s = await debugSession(
+      "examples/microkit/domains.system",
+      [
+        "monitor threads",
+        "shell echo sel4ts-test-continuing",
+        "continue",
+        "info threads",
+        "monitor time",
+        "monitor sc collector",
+        "kill",
+      ],
+      { after: /sel4ts-test-continuing/, ms: 2000 },
+    );
+    const out = s.gdb;
+    // Before anything of the system ran: the PDs have not started, the monitor is about to.
+    expect(out).toMatch(/collector \[TS\]: Restart/);
+    expect(out).toMatch(/emitter \[TS\]: Restart/);
+    expect(out).toMatch(/Program received signal SIGINT|received signal SIGINT/);
+    expect(out).toMatch(/Thread \d+ "collector"/);
+    const ticks = Number(/simulated time [\d.]+ us \((\d+) ticks\)/.exec(out)?.[1]);
+    expect(ticks).toBeGreaterThan(0);
+    expect(out).toMatch(/collector: sc 0x[0-9a-f]+: period/);
+    expect(s.console).toMatch(/collector: Got an event/);
+  }, 120_000);
+
+  it("a kernel event of a TS thread on a 4-core system stops at its kernel entry, and the run goes on unchanged", async () => {
+    const args = ["run", "examples/microkit-smp/spsc.system", "--num-nodes", "4"];
+    const plain = spawnSync(process.execPath, [join(ROOT, "bin/sel4ts.js"), ...args], { cwd: ROOT });
+    const s = await debugSession(args, [
+      "monitor break-on syscall seL4_Send",
+      "continue",
+      "info threads",
+      "monitor threads",
+      "monitor break-delete 1",
+      "continue",
+    ]);
+    const out = s.gdb;
+    expect(out).toMatch(/sel4ts: starter calls seL4_SysSend/);
+    expect(out).toMatch(/Thread \d+ "starter" received signal SIGTRAP/);
+    expect(out).toMatch(/^\* \d+ +Thread \d+ "starter" \(core 0\)/m);
+    expect(out).toMatch(/starter \[TS\]: Running, prio 1, core 0,/);
+    expect(out).toMatch(/producer \[TS\]: \w+.*, prio 10, core 1,/);
+    expect(out).toMatch(/exited normally/);
+    expect(s.console).toBe(plain.stdout.toString());
+  }, 120_000);
+
+  it("a TS root task (sel4ts boot x.ts) stops before its first run; stepi runs it to its next kernel entry", async () => {
+    const s = await debugSession(
+      ["boot", "examples/hello-root.ts"],
+      ["monitor threads", "monitor time", "stepi", "monitor threads", "monitor time", "continue"],
+    );
+    const out = s.gdb;
+    expect(out).toMatch(/rootserver \[TS\]: Running, prio 255, sc 0x[0-9a-f]+, pc 0x10000\n/);
+    // The first stepi of a session is done by GDB with a breakpoint on the next instruction (it
+    // has not yet asked whether the stub steps): it too is one run of the TS thread.
+    const positions = [...out.matchAll(/position (\d+)/g)].map((m) => Number(m[1]));
+    expect(positions).toEqual([0, 1]);
+    expect(out).toMatch(/rootserver \[TS\]: Running, prio 255, sc 0x[0-9a-f]+, pc 0x10004\n/);
+    expect(out).toMatch(/exited normally/);
+    expect(s.console).toMatch(/^Hello from the sel4ts root task!\n[^]*\ndone/);
   }, 120_000);
 });

@@ -1,25 +1,29 @@
 // A debugger for a whole sel4ts system, platform-neutral (the GDB remote protocol is in rsp.ts, the
 // socket in src/cli/gdb.ts). It attaches to a System through its DebugHook: while attached the
 // hart runs one instruction per run(), so every instruction boundary of every RV64 thread passes
-// through beforeRv/afterRv, where breakpoints, watchpoints and steps are checked; detached, the
-// system pays nothing (the loop tests one null field per engine run, the hart nothing).
+// through beforeRv/afterRv, where breakpoints, watchpoints and steps are checked; a TS thread's
+// run (to its next kernel entry) passes through beforeTs/afterTs, and every jump of the clock
+// while all threads wait through beforeIdle. The one-core loop and the multicore one
+// (src/system/harts.ts, harts in turns on one clock) call the same hooks, so on a multicore
+// system the whole machine stops at once, and stepping one thread lets the other cores run their
+// turns exactly as they would undebugged. Detached, the system pays nothing (the loop tests one
+// null field per engine run, the hart nothing).
 //
-// Positions: `steps` counts the RV64 instructions run since boot, all threads together. The run
-// is deterministic, so a position is reached again by re-creating the system from its inputs
-// (the factory) and running to the same count: that is how reverse execution works (replay from
-// boot; the log of which thread ran at which step, at which pc, finds the target position).
+// Positions: `steps` counts the thread runs since boot, all cores together: RV64 instructions
+// and TS threads' runs. The run is deterministic, so a position is reached again by re-creating
+// the system from its inputs (the factory) and running to the same count: that is how reverse
+// execution works (replay from boot, or from a snapshot of the whole system; the log of which
+// thread ran at which step, at which pc, finds the target position).
 
-import { NextIP } from "../../abi/registers.ts";
-import { tcbVTable } from "../../abi/thread.ts";
-import { cap_page_table_cap } from "../../abi/captypes.ts";
-import { ACCESS_READ, sv39Translate } from "../../machine/mmu.ts";
-import { Tcb } from "../../kernel/structures.ts";
+import type { Tcb } from "../../kernel/structures.ts";
 import type { DebugHook, RunResult, System } from "../system.ts";
 import { EXIT_INTERRUPT } from "../ts-engine.ts";
-import { nextAccess } from "./access.ts";
+import { DebugTarget, pcOfTcb, vspaceRoot, type WatchKind } from "./target.ts";
 import { EventWatch, type EventBreak, type EventHit } from "./events.ts";
 import { restoreSnapshot, takeSnapshot, type Snapshot } from "./snapshot.ts";
 import { rt } from "../../user/runtime.ts";
+
+export { pcOfTcb, vspaceRoot, type WatchKind };
 
 export type StopKind =
   "initial" | "breakpoint" | "step" | "watch" | "interrupt" | "replay" | "begin" | "event";
@@ -39,19 +43,6 @@ export interface ExitEvent {
   kind: "exited";
   result: RunResult;
 }
-
-/** GDB's watchpoint kinds: Z2 write, Z3 read, Z4 access. */
-export type WatchKind = "write" | "read" | "access";
-
-interface Watch {
-  vaddr: number;
-  len: number;
-  kind: WatchKind;
-  /** Physical address of each watched byte (a watch follows memory, whoever maps it). */
-  paddrs: number[];
-}
-
-const TWO_32 = 4294967296;
 
 /**
  * State outside the system that a replay must rewind with it: the console of the CLI, which prints
@@ -82,27 +73,12 @@ const MAX_SNAPSHOTS = 40;
 const FINE = 5_000;
 const FINE_COUNT = 16;
 
-export function pcOfTcb(t: Tcb): number {
-  return t.regs[2 * NextIP + 1] * TWO_32 + t.regs[2 * NextIP];
-}
-
-/** The physical address of a thread's VSpace root, or 0 when it has none. */
-export function vspaceRoot(t: Tcb): number {
-  const c = t.cte[tcbVTable];
-  return c !== undefined && c.type === cap_page_table_cap ? c.ptr : 0;
-}
-
-export class Debugger implements DebugHook {
+export class Debugger extends DebugTarget implements DebugHook {
   sys: System;
-  /** RV64 instructions run since boot (all threads): the system's position. */
+  /** Thread runs since boot (RV64 instructions, TS runs; all cores): the system's position. */
   steps = 0;
   private logTid = new Float64Array(1 << 16);
   private logPc = new Float64Array(1 << 16);
-  /** Software breakpoints: virtual pc → VSpace root it applies to (0 = every address space). */
-  readonly breakpoints = new Map<number, number>();
-  readonly watches: Watch[] = [];
-  /** Breakpoints set from now on apply to this thread's address space only (monitor focus). */
-  focus: Tcb | null = null;
   /** The thread of the last stop: GDB's current thread. */
   current: Tcb | null = null;
   /**
@@ -126,6 +102,9 @@ export class Debugger implements DebugHook {
   private stop: StopEvent | null = null;
   private lastThread: Tcb | null = null;
   private lastEntries = -1;
+  // Until the first stop (start): the root task, the first thread to run.
+  private starting = false;
+  private root: Tcb | null = null;
 
   /** Instructions between two snapshots (0: none, reverse execution replays from boot). */
   snapshotEvery: number;
@@ -148,7 +127,13 @@ export class Debugger implements DebugHook {
     private readonly factory: () => System,
     private readonly host: HostState | null = null,
     snapshotEvery = 250_000,
+    /**
+     * Whether the root task runs before the first stop: a Microkit system's initialiser, which
+     * builds the system, yes; a root task that is the user's program (sel4ts boot), no.
+     */
+    private readonly skipRoot = true,
   ) {
+    super();
     this.sys = factory();
     this.snapshotEvery = snapshotEvery;
     this.nextSnapshot = snapshotEvery > 0 ? 0 : Infinity;
@@ -256,6 +241,7 @@ export class Debugger implements DebugHook {
   // ---- the hook ----
 
   beforeRv(t: Tcb): boolean {
+    if (this.starting) return this.halt({ kind: "initial", thread: t });
     if (this.replayTarget >= 0) {
       // A replay from boot snapshots as it goes (one from a snapshot is behind the last one kept).
       if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
@@ -300,8 +286,74 @@ export class Debugger implements DebugHook {
     return false;
   }
 
+  /**
+   * A TS thread runs to its next kernel entry in one go: a position of its own (logged like an
+   * instruction), where a run can stop (slice end, Ctrl-C, a kernel event, a step of this thread)
+   * but no breakpoint or watchpoint applies.
+   */
+  beforeTs(t: Tcb): boolean {
+    if (this.starting) {
+      // The first thread to run is the root task (with skipRoot, a Microkit system's
+      // initialiser): any other thread's first run is the first stop.
+      if (!this.skipRoot) return this.halt({ kind: "initial", thread: t });
+      if (this.root === null) this.root = t;
+      else if (t !== this.root) return this.halt({ kind: "initial", thread: t });
+    } else if (this.replayTarget >= 0) {
+      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
+      if (this.steps === this.replayTarget) {
+        this.replayTarget = -1;
+        return this.halt({ kind: "replay", thread: t });
+      }
+    } else {
+      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
+      if (this.stepDone) return this.halt({ kind: "step", thread: this.stepThread });
+      if (this.pending !== null) return this.halt(this.pending);
+      if (this.interruptRequested) {
+        this.interruptRequested = false;
+        return this.halt({ kind: "interrupt", thread: t });
+      }
+      if (this.budget <= 0) return true;
+      this.budget--;
+    }
+    this.log(t);
+    return false;
+  }
+
+  /**
+   * Every thread waits and the clock is about to jump to the next event: a kernel event just
+   * before stops the system there, before time passes; so does a Ctrl-C. Each jump counts
+   * against the budget, so that a system which mostly waits still runs in slices.
+   */
+  beforeIdle(): boolean {
+    if (this.replayTarget >= 0 || this.starting) return false;
+    if (this.pending !== null) return this.halt(this.pending);
+    if (this.interruptRequested) {
+      this.interruptRequested = false;
+      return this.halt({ kind: "interrupt", thread: null });
+    }
+    if (this.budget <= 0) return true;
+    this.budget--;
+    return false;
+  }
+
+  afterTs(t: Tcb, pcBefore: number): void {
+    this.lastThread = null;
+    if (this.replayTarget >= 0) return;
+    if (this.stepThread === t) this.stepDone = true;
+    else if (this.breakpointFor(t, pcBefore + 2) || this.breakpointFor(t, pcBefore + 4)) {
+      // GDB steps by a breakpoint on the next instruction until it has asked whether the stub
+      // can step (its first resume of a session): for a TS thread, whose instruction is its run
+      // to the next kernel entry, that breakpoint stands for a step.
+      this.stepThread = t;
+      this.stepDone = true;
+    }
+  }
+
   afterRv(t: Tcb, exit: number): void {
-    this.lastThread = exit === EXIT_INTERRUPT ? t : null;
+    // A run ended by the machine (an event due, the end of a hart's turn on a multicore system)
+    // drops the reservation; one ended by the slice of one instruction keeps it.
+    const m = this.sys.machine;
+    this.lastThread = exit === EXIT_INTERRUPT && m.clock.now < m.quantumEnd ? t : null;
     this.lastEntries = this.sys.kernel.state.entries;
     if (this.replayTarget >= 0) return;
     if (this.stepThread === t) this.stepDone = true;
@@ -367,10 +419,15 @@ export class Debugger implements DebugHook {
     return e;
   }
 
-  /** The first stop: before the first user instruction of an RV64 thread. */
+  /**
+   * The first stop: before the first run of any thread but the root task (see skipRoot), or of the
+   * root task's first instruction when it is RV64 code.
+   */
   start(): StopEvent | ExitEvent {
-    this.budget = 0;
+    this.starting = true;
+    this.budget = Infinity;
     const r = this.sys.run();
+    this.starting = false;
     if (r.reason !== "debug") return { kind: "exited", result: r };
     const t = this.sys.kernel.currentThread;
     return this.stopped({ kind: "initial", thread: t });
@@ -512,101 +569,5 @@ export class Debugger implements DebugHook {
       return { kind: "breakpoint", thread: e.thread };
     }
     return this.replayTo(0);
-  }
-
-  // ---- threads ----
-
-  /** Every thread (TCB) of the system but the idle thread, in address order. */
-  threads(): Tcb[] {
-    const ks = this.sys.kernel.state;
-    const out: Tcb[] = [];
-    for (const o of ks.objects.values()) {
-      if (o instanceof Tcb && o !== ks.idleThread) out.push(o);
-    }
-    out.sort((a, b) => a.ptr - b.ptr);
-    return out;
-  }
-
-  threadById(id: number): Tcb | null {
-    const o = this.sys.kernel.state.objects.get(id);
-    return o instanceof Tcb ? o : null;
-  }
-
-  // ---- memory through a thread's VSpace ----
-
-  /** Physical address of `vaddr` in `t`'s VSpace, or -1 if unmapped or not RAM. */
-  translate(t: Tcb, vaddr: number): number {
-    const root = vspaceRoot(t);
-    const mem = this.sys.machine.memory;
-    const p = sv39Translate(mem, root, vaddr, ACCESS_READ);
-    return p >= 0 && mem.isRam(p, 1) ? p : -1;
-  }
-
-  /** Bytes at vaddr in t's VSpace, or null if any of them is unmapped. */
-  readMemory(t: Tcb, vaddr: number, len: number): Uint8Array | null {
-    const out = new Uint8Array(len);
-    const mem = this.sys.machine.memory;
-    for (let i = 0; i < len; i++) {
-      const p = this.translate(t, vaddr + i);
-      if (p < 0) return i === 0 ? null : out.subarray(0, i);
-      out[i] = mem.read8(p);
-    }
-    return out;
-  }
-
-  writeMemory(t: Tcb, vaddr: number, bytes: Uint8Array): boolean {
-    const ps: number[] = [];
-    for (let i = 0; i < bytes.length; i++) {
-      const p = this.translate(t, vaddr + i);
-      if (p < 0) return false;
-      ps.push(p);
-    }
-    const mem = this.sys.machine.memory;
-    for (let i = 0; i < bytes.length; i++) mem.u8[ps[i] - mem.ramBase] = bytes[i];
-    for (const p of ps) mem.markWritten(p, 1);
-    this.diverged();
-    return true;
-  }
-
-  // ---- breakpoints and watchpoints ----
-
-  addBreakpoint(vaddr: number): void {
-    this.breakpoints.set(vaddr, this.focus === null ? 0 : vspaceRoot(this.focus));
-  }
-
-  removeBreakpoint(vaddr: number): void {
-    this.breakpoints.delete(vaddr);
-  }
-
-  /** A write watchpoint on [vaddr, vaddr+len) as mapped in t's VSpace; false if unmapped. */
-  addWatch(t: Tcb, vaddr: number, len: number, kind: WatchKind = "write"): boolean {
-    const paddrs: number[] = [];
-    for (let i = 0; i < len; i++) {
-      const p = this.translate(t, vaddr + i);
-      if (p < 0) return false;
-      paddrs.push(p);
-    }
-    this.watches.push({ vaddr, len, kind, paddrs });
-    return true;
-  }
-
-  removeWatch(vaddr: number, len: number, kind: WatchKind = "write"): void {
-    const i = this.watches.findIndex((w) => w.vaddr === vaddr && w.len === len && w.kind === kind);
-    if (i >= 0) this.watches.splice(i, 1);
-  }
-
-  /** The watchpoint the next instruction of `t` would access, if any. */
-  private accessedWatch(t: Tcb): Watch | null {
-    const a = nextAccess(this, t);
-    if (a === null) return null;
-    for (const w of this.watches) {
-      if (w.kind === "write" && !a.write) continue;
-      if (w.kind === "read" && !a.read) continue;
-      for (let i = 0; i < a.size; i++) {
-        const p = this.translate(t, a.addr + i);
-        if (p >= 0 && w.paddrs.includes(p)) return w;
-      }
-    }
-    return null;
   }
 }

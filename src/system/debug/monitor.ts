@@ -70,7 +70,7 @@ function scLine(t: Tcb): string {
 }
 
 const HELP = `sel4ts monitor commands:
-  threads            every thread: TS or RV64, state, priority, SC, what it is blocked on, pc
+  threads            every thread: TS or RV64, state, priority, core, SC, what it is blocked on, pc
   caps [thread]      the thread's CSpace (its root CNode's non-empty slots)
   sc [thread]        the thread's scheduling context
   time               simulated time and the debugger's position (instructions since boot)
@@ -188,7 +188,8 @@ export function monitorCommand(dbg: Debugger, line: string, cur: Tcb | null): st
         const st = STATES[t.state] ?? String(t.state);
         const sc = t.sc === null ? "passive" : `sc ${hex(t.sc.ptr)}`;
         const kind = isTsThread(dbg, t) ? "TS" : "RV64";
-        s += `${hex(t.ptr)} ${threadName(t)} [${kind}]: ${st}${blockedOn(t)}, prio ${t.priority}, ${sc}, pc ${hex(pcOfTcb(t))}\n`;
+        const core = sys.kernel.numNodes > 1 ? `, core ${t.affinity}` : "";
+        s += `${hex(t.ptr)} ${threadName(t)} [${kind}]: ${st}${blockedOn(t)}, prio ${t.priority}${core}, ${sc}, pc ${hex(pcOfTcb(t))}\n`;
       }
       return s;
     }

@@ -209,10 +209,20 @@ export class RspSession {
     return true;
   }
 
+  /** What GDB shows after a thread's name: on a multicore kernel, the core that runs it. */
+  private extraInfo(t: Tcb): string {
+    return this.dbg.sys.kernel.numNodes > 1 ? `core ${t.affinity}` : "";
+  }
+
   private threadsXml(): string {
     let s = `<?xml version="1.0"?><threads>`;
-    for (const t of this.listThreads())
-      s += `<thread id="${this.tid(t)}" name="${xmlEscape(t.name || `tcb@${t.ptr.toString(16)}`)}"/>`;
+    for (const t of this.listThreads()) {
+      const name = xmlEscape(t.name || `tcb@${t.ptr.toString(16)}`);
+      const extra = this.extraInfo(t);
+      s +=
+        `<thread id="${this.tid(t)}" name="${name}"` +
+        (extra === "" ? "/>" : `>${xmlEscape(extra)}</thread>`);
+    }
     return s + "</threads>";
   }
 
@@ -250,7 +260,8 @@ export class RspSession {
     if (p.startsWith("qXfer:threads:read::")) return this.xfer(this.threadsXml(), p.slice(20));
     if (p.startsWith("qThreadExtraInfo,")) {
       const t = this.threadOf(parseInt(p.slice(17), 16));
-      return bytesToHex(new TextEncoder().encode(t?.name ?? ""));
+      const extra = t === null ? "" : this.extraInfo(t);
+      return bytesToHex(new TextEncoder().encode(extra !== "" ? extra : (t?.name ?? "")));
     }
     if (p.startsWith("H")) {
       const t = this.parseTid(p.slice(2));
