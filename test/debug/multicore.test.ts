@@ -128,4 +128,61 @@ describe("debugger on a 4-core system", () => {
     },
     60_000,
   );
+
+  it("Ctrl-C stops the whole machine; a breakpoint on core 2 hit twice, reverse-continue returns to the first hit exactly", () => {
+    const out: number[] = [];
+    // The console, rewound with the system when a snapshot is restored (as the CLI's is).
+    const host = { mark: () => out.length, rewind: (n: number) => void (out.length = n) };
+    const d = new Debugger(cSystem(out), host, 200);
+    d.start();
+    d.interruptRequested = true;
+    const stop = d.run();
+    expect(stop?.kind).toBe("interrupt");
+    // A breakpoint on the consumer's next instruction, in its address space only.
+    const consumer = d.threads().find((t) => t.name === "consumer")!;
+    for (let i = 0; i < 50; i++) {
+      d.stepInstruction(consumer);
+      d.run();
+    }
+    const pc = pcOfTcb(consumer);
+    d.focus = consumer;
+    d.addBreakpoint(pc);
+    const hits: { steps: number; now: number; regs: number[]; hart: number }[] = [];
+    for (let i = 0; i < 2; i++) {
+      d.resumeAll();
+      const e = d.run();
+      if (!isStop(e)) break;
+      expect(e.kind).toBe("breakpoint");
+      expect(e.thread?.name).toBe("consumer");
+      hits.push({
+        steps: d.steps,
+        now: d.sys.machine.clock.now,
+        regs: Array.from(e.thread!.regs),
+        hart: d.sys.machine.hart,
+      });
+    }
+    expect(hits.length).toBe(2);
+    expect(hits[0].hart).toBe(2);
+    const incarnation = d.sys;
+    const back = d.reverseContinue();
+    // From a snapshot of every hart (the TS monitor has not run since), not a replay from boot.
+    expect(d.sys === incarnation).toBe(true);
+    expect(back.kind).toBe("breakpoint");
+    expect(back.thread?.name).toBe("consumer");
+    expect({
+      steps: d.steps,
+      now: d.sys.machine.clock.now,
+      regs: Array.from(back.thread!.regs),
+      hart: d.sys.machine.hart,
+    }).toEqual(hits[0]);
+    // And on from there, without the breakpoint, to the undebugged run's end.
+    d.removeBreakpoint(pc);
+    d.resumeAll();
+    let e: StopEvent | ExitEvent | null;
+    do e = d.run(100_000);
+    while (e === null);
+    expect(e.kind).toBe("exited");
+    expect(text(out)).toBe(expected);
+    expect(d.sys.kernel.state.entries).toBe(plainResult.kernelEntries);
+  }, 60_000);
 });

@@ -55,7 +55,7 @@ export interface HostState {
 
 interface Kept {
   steps: number;
-  /** genResumes when it was taken. */
+  /** tsRuns when it was taken. */
   gen: number;
   snap: Snapshot;
   host: number;
@@ -113,12 +113,11 @@ export class Debugger extends DebugTarget implements DebugHook {
   private fine: Kept[] = [];
   private fineNext = Infinity;
   /**
-   * Resumptions of TS threads' generators seen since boot (along the current timeline). A
+   * TS threads' runs since boot (along the current timeline; each passes through beforeTs). A
    * generator's state cannot be kept, so a snapshot can only be restored while this count is what
-   * it was when the snapshot was taken: no TS thread has run since (see countResumes).
+   * it was when the snapshot was taken: no TS thread has run, or started, since.
    */
-  private genResumes = 0;
-  private readonly counted = new WeakSet<Generator>();
+  private tsRuns = 0;
   // reverse-continue's scan for the last watchpoint hit (see lastWatchHit).
   private scanning = false;
   private scanHit = -1;
@@ -178,32 +177,15 @@ export class Debugger extends DebugTarget implements DebugHook {
     if (pages instanceof Map) opaque.add(pages);
     // Pages are shared with a snapshot near in time (any would do: sharing compares contents).
     const prev = near.length > 0 ? near[near.length - 1].snap : null;
-    const snap = takeSnapshot(this.sys, [this.sys, rt], opaque, prev, (g) => this.countResumes(g));
+    const snap = takeSnapshot(this.sys, [this.sys, rt], opaque, prev, () => undefined);
     return {
       steps: this.steps,
-      gen: this.genResumes,
+      gen: this.tsRuns,
       snap,
       host: this.host?.mark() ?? 0,
       lastThread: this.lastThread,
       lastEntries: this.lastEntries,
     };
-  }
-
-  /**
-   * Counts the resumptions of a TS thread's generator from now on (a debugging-only wrapper on the
-   * generator object itself; the engine's calls are unchanged).
-   */
-  private countResumes(g: Generator): void {
-    if (this.counted.has(g)) return;
-    this.counted.add(g);
-    for (const m of ["next", "throw", "return"] as const) {
-      const f = g[m] as (...a: unknown[]) => unknown;
-      const value = (...a: unknown[]): unknown => {
-        this.genResumes++;
-        return f.apply(g, a);
-      };
-      Object.defineProperty(g, m, { configurable: true, writable: true, value });
-    }
   }
 
   /**
@@ -315,6 +297,7 @@ export class Debugger extends DebugTarget implements DebugHook {
       if (this.budget <= 0) return true;
       this.budget--;
     }
+    this.tsRuns++;
     this.log(t);
     return false;
   }
@@ -482,10 +465,10 @@ export class Debugger extends DebugTarget implements DebugHook {
     const f = this.latest(this.fine, target);
     if (f !== null && (k === null || f.steps > k.steps)) k = f;
     // A TS thread ran since: its code's state is not in the snapshot (nor in any earlier one).
-    if (k !== null && k.gen !== this.genResumes) k = null;
+    if (k !== null && k.gen !== this.tsRuns) k = null;
     if (k !== null) {
       restoreSnapshot(this.sys, k.snap);
-      this.genResumes = k.gen;
+      this.tsRuns = k.gen;
       this.host?.rewind(k.host);
       this.steps = k.steps;
       this.lastThread = k.lastThread;
@@ -497,11 +480,10 @@ export class Debugger extends DebugTarget implements DebugHook {
       this.steps = 0;
       this.lastThread = null;
       this.lastEntries = -1;
-      this.focus = this.focus === null ? null : this.threadById(this.focus.ptr);
       // Snapshots of the old incarnation are of no use; the new one is snapshotted from its start.
       this.kept = [];
       this.fine = [];
-      this.genResumes = 0;
+      this.tsRuns = 0;
       if (this.snapshotEvery > 0) this.nextSnapshot = 0;
     }
     this.pending = null;

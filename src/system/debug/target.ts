@@ -38,8 +38,17 @@ export abstract class DebugTarget {
   /** Software breakpoints: virtual pc → VSpace root it applies to (0 = every address space). */
   readonly breakpoints = new Map<number, number>();
   readonly watches: Watch[] = [];
+  // The focus thread by address: a replay from boot re-creates every object, and the thread may
+  // not exist yet at the replay's start (a Microkit PD is made by the initialiser).
+  private focusPtr = -1;
+
   /** Breakpoints set from now on apply to this thread's address space only (monitor focus). */
-  focus: Tcb | null = null;
+  get focus(): Tcb | null {
+    return this.focusPtr < 0 ? null : this.threadById(this.focusPtr);
+  }
+  set focus(t: Tcb | null) {
+    this.focusPtr = t === null ? -1 : t.ptr;
+  }
 
   /** The user changed registers or memory (the run from here on is a new one). */
   abstract diverged(): void;
