@@ -118,7 +118,7 @@ export interface MixedResult {
 
 export function mixedWorkload(roundsInterp = 100, roundsJit = 1000, roundsQemu = 10000): MixedResult {
   const interp = mixedSel4ts(roundsInterp, false);
-  const jit = mixedSel4ts(roundsJit, true);
+  const jit = mixedSel4ts(roundsJit, "js");
   const wasm = mixedSel4ts(roundsJit, "wasm");
   // Instructions per round, from the difference of the two runs (the rest is the same start-up).
   const perRound = (jit.instructions - interp.instructions) / (roundsJit - roundsInterp);

@@ -17,7 +17,7 @@
 //       workload on sel4ts interpreted and translated, and under qemu-riscv64 when installed);
 //       mixed_mips_wasm, mixed_wasm_speedup (/ interpreted), mixed_wasm_vs_jit (/ JavaScript),
 //       mixed_qemu_ratio_wasm: the same translated into WebAssembly;
-//   sel4test_sel4ts_s / sel4test_qemu_s  bench/sel4test.ts, only with SEL4TS_BENCH_SEL4TEST=1;
+//   sel4test_sel4ts_s / _wasm_s / sel4test_qemu_s  bench/sel4test.ts, only with SEL4TS_BENCH_SEL4TEST=1;
 //   c_ppcall_roundtrip_ns (_sim_ns, _jit_ns, _wasm_ns)  bench/ppcall.ts (C PDs from bench/c; on
 //       the interpreter, translated, and translated into WebAssembly);
 //   sim_speedup_idle / _busy  bench/time.ts;
@@ -340,17 +340,17 @@ const boot = boot63();
 const bootChecked = boot63(5, 2, true);
 const mips = emulatedMips(50_000_000, 0);
 const mipsMem = emulatedMips(1, 50_000);
-const mipsJit = emulatedMips(200_000_000, 0, true);
-const mipsMemJit = emulatedMips(1, 200_000, true);
+const mipsJit = emulatedMips(200_000_000, 0, "js");
+const mipsMemJit = emulatedMips(1, 200_000, "js");
 const mipsWasm = emulatedMips(200_000_000, 0, "wasm");
 const mipsMemWasm = emulatedMips(1, 200_000, "wasm");
 const mixed = mixedWorkload();
 const sel4test =
   process.env.SEL4TS_BENCH_SEL4TEST !== undefined && sel4testAvailable()
-    ? { sel4ts: sel4testSel4ts(false), qemu: await sel4testQemu() }
+    ? { sel4ts: sel4testSel4ts(false), wasm: sel4testSel4ts("wasm"), qemu: await sel4testQemu() }
     : null;
 const ppcall = cPpcallRoundTrip();
-const ppcallJit = cPpcallRoundTrip(true);
+const ppcallJit = cPpcallRoundTrip("js");
 const ppcallWasm = cPpcallRoundTrip("wasm");
 if (boot.inits !== BOOT_PDS) throw new Error(`only ${boot.inits} of ${BOOT_PDS} inits ran`);
 if (full.failures !== 0 || kern.failures !== 0) throw new Error("an invocation in the loop failed");
@@ -381,6 +381,7 @@ const result = {
   mixed_qemu_ratio_wasm:
     mixed.qemuMips === null ? null : Number((mixed.qemuMips / mixed.wasm.mips).toFixed(1)),
   sel4test_sel4ts_s: sel4test?.sel4ts == null ? null : Number(sel4test.sel4ts.toFixed(1)),
+  sel4test_sel4ts_wasm_s: sel4test?.wasm == null ? null : Number(sel4test.wasm.toFixed(1)),
   sel4test_qemu_s: sel4test?.qemu == null ? null : Number(sel4test.qemu.toFixed(1)),
   c_ppcall_roundtrip_ns: Math.round(ppcall.ns),
   c_ppcall_roundtrip_sim_ns: Math.round(ppcall.simNs),
@@ -421,7 +422,11 @@ const rows: [string, string][] = [
   ["  speedup WebAssembly / interpreted", String(result.mixed_wasm_speedup)],
   ["  speedup WebAssembly / JavaScript", String(result.mixed_wasm_vs_jit)],
   ["  ratio qemu-riscv64 / sel4ts WebAssembly", String(result.mixed_qemu_ratio_wasm ?? "-")],
-  ["sel4test to 'All is well', sel4ts s (SEL4TS_BENCH_SEL4TEST=1)", String(result.sel4test_sel4ts_s ?? "-")],
+  [
+    "sel4test to 'All is well', sel4ts interpreted s (SEL4TS_BENCH_SEL4TEST=1)",
+    String(result.sel4test_sel4ts_s ?? "-"),
+  ],
+  ["  sel4ts translated into WebAssembly (the default), s", String(result.sel4test_sel4ts_wasm_s ?? "-")],
   ["  qemu-system-riscv64 with the real kernel, s", String(result.sel4test_qemu_s ?? "-")],
   ["C ppcall round trip between two PDs on the RV64 hart (wall ns)", String(result.c_ppcall_roundtrip_ns)],
   ["  the same in simulated time (ns)", String(result.c_ppcall_roundtrip_sim_ns)],
