@@ -31,34 +31,24 @@
 // instruction bits once per run ("epoch") and is made again if they changed.
 
 import type { Machine } from "../machine.ts";
-import * as alu from "./alu.ts";
 import * as cpu from "./cpu.ts";
 import type { Hart } from "./cpu.ts";
 import * as decode from "./decode.ts";
-import * as fpu from "./fpu.ts";
 import type { FpuState } from "./fpu.ts";
 import * as cg from "./codegen.ts";
 import type { TInst } from "./codegen.ts";
 import * as ma from "./memory-access.ts";
 import type { UserMemory } from "./memory-access.ts";
 import * as O from "./ops.ts";
-import { WasmBackend, type WasmTrace } from "./wasm-backend.ts";
+import { canTranslate, JsBackend } from "./js-backend.ts";
+import { WasmBackend, type TraceFn, type WasmTrace } from "./wasm-backend.ts";
 import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
 const { CPU_EVENT, CPU_FAULT } = cpu;
 const { decodeInto } = decode;
-const {
-  endsBlock,
-  generate,
-  translatable,
-  TRACE_BUDGET,
-  TRACE_CODE_WRITE,
-  TRACE_JUMP,
-  TRACE_NEXT,
-  TRACE_PC_SET,
-} = cg;
+const { endsBlock, translatable, TRACE_BUDGET, TRACE_CODE_WRITE, TRACE_JUMP, TRACE_NEXT, TRACE_PC_SET } = cg;
 const { MEM_FAULT, TLB_MASK } = ma;
 const {
   SLOT_WORDS,
@@ -90,13 +80,10 @@ const COMPILE_AFTER_WASM = 200_000;
 /** Instructions the interpreter runs at a time in a page with no translation. */
 const COLD_RUN = 1000;
 const MAX_TRACE = 256;
-const WARM_CALLS = 12;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
 const MAX_PAGES = 4096;
 /** Generated functions kept (by source) before all are dropped. */
 const MAX_FNS = 8192;
-
-type TraceFn = (xlo: Int32Array, xhi: Int32Array, pageV: number) => number;
 
 /** Which code traces become: JavaScript functions, or WebAssembly (falling back to JavaScript). */
 export type Backend = "js" | "wasm";
@@ -136,14 +123,7 @@ class CodePage {
   readonly covered = new Uint8Array(2048);
 }
 
-/** True where generated code may run (a Content-Security-Policy may forbid `new Function`). */
-export function canTranslate(): boolean {
-  try {
-    return (new Function("return 7") as () => number)() === 7;
-  } catch {
-    return false;
-  }
-}
+export { canTranslate };
 
 export class Translator {
   // Shared with the generated code (fields read and written by traces).
@@ -172,7 +152,7 @@ export class Translator {
   private readonly scratch = new Int32Array(SLOT_WORDS);
   private readonly u16: Uint16Array;
   private readonly i32: Int32Array;
-  private readonly factory: (J: Translator) => (body: string) => TraceFn;
+  private readonly js: JsBackend;
   private deviceTouched = false;
   // hart.instret before the instruction that last touched a device.
   private deviceAt = 0;
@@ -193,25 +173,7 @@ export class Translator {
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
-    const views = {
-      i32: this.i32,
-      u16: this.u16,
-      i16: new Int16Array(buf),
-      u8: new Uint8Array(buf),
-      i8: new Int8Array(buf),
-    };
-    const { mulh, divrem, divremw } = alu;
-    this.factory = (J) => (body) =>
-      new Function(
-        "J",
-        "V",
-        "mulh",
-        "divrem",
-        "divremw",
-        "execFp",
-        `"use strict"; const i32 = V.i32, u16 = V.u16, i16 = V.i16, u8 = V.u8, i8 = V.i8;\n` +
-          `return function trace(xlo, xhi, pageV) {\n${body}};`,
-      )(J, views, mulh, divrem, divremw, fpu.execFp) as TraceFn;
+    this.js = new JsBackend(this, buf, hart.xlo, hart.xhi);
     const before = this.mem.beforeDevice;
     this.mem.beforeDevice = () => {
       before();
@@ -361,24 +323,8 @@ export class Translator {
 
   /** The region compiled into a JavaScript function; null where `new Function` is forbidden. */
   private jsMade(insts: readonly TInst[], off: number): Made | null {
-    const starts = new Set<number>();
-    let fn: TraceFn;
-    try {
-      fn = this.factory(this)(generate(insts, off, starts));
-    } catch {
-      return null;
-    }
-    // Calls that leave at once (no budget) run the exit path, so that V8 has seen its stores
-    // before it optimizes a long-running loop inside the trace (on-stack replacement without
-    // that feedback gives code that deoptimizes at every exit). V8 keeps feedback only from
-    // about the eighth call on.
-    for (let k = 0; k < WARM_CALLS; k++) {
-      this.n = 0;
-      this.limit = -1;
-      this.entry = off;
-      fn(this.hart.xlo, this.hart.xhi, 0);
-    }
-    return { fn, wasm: null, starts: [...starts] };
+    const m = this.js.make(insts, off);
+    return m === null ? null : { fn: m.fn, wasm: null, starts: m.starts };
   }
 
   /** The region compiled into a WebAssembly module; null if it does not compile. */
