@@ -332,7 +332,15 @@ export class Translator {
     const b = this.wasm!;
     if (!insts.every((t) => wasmTranslatable(t.op))) return null;
     const starts = new Set<number>();
-    const w = b.compile(generateWasm(insts, off, starts, b.layout));
+    let bytes: Uint8Array;
+    try {
+      bytes = generateWasm(insts, off, starts, b.layout);
+    } catch {
+      // An op the WebAssembly emitter does not know yet (see wasmTranslatable): JavaScript.
+      this.wasmFailed++;
+      return null;
+    }
+    const w = b.compile(bytes);
     if (w === null) {
       this.wasmFailed++;
       return null;

@@ -234,15 +234,8 @@ export class Debugger extends DebugTarget implements DebugHook {
       }
       if (this.scanning && this.accessedWatch(t) !== null) this.scanHit = this.steps;
     } else {
-      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
-      if (this.stepDone) return this.halt({ kind: "step", thread: this.stepThread });
-      if (this.pending !== null) return this.halt(this.pending);
-      if (this.interruptRequested) {
-        this.interruptRequested = false;
-        return this.halt({ kind: "interrupt", thread: t });
-      }
-      if (this.budget <= 0) return true;
-      this.budget--;
+      const stop = this.stopBeforeRun(t);
+      if (stop !== null) return stop;
       const pc = pcOfTcb(t);
       if (this.skipTcb === t && this.skipPc === pc) this.skipTcb = null;
       else if (this.breakpoints.size > 0) {
@@ -269,6 +262,24 @@ export class Debugger extends DebugTarget implements DebugHook {
   }
 
   /**
+   * The stops every position checks before a thread runs (snapshot due first): a finished step,
+   * a pending kernel event, Ctrl-C, the end of the run's budget. What before/beforeTs return,
+   * or null to go on.
+   */
+  private stopBeforeRun(t: Tcb): boolean | null {
+    if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
+    if (this.stepDone) return this.halt({ kind: "step", thread: this.stepThread });
+    if (this.pending !== null) return this.halt(this.pending);
+    if (this.interruptRequested) {
+      this.interruptRequested = false;
+      return this.halt({ kind: "interrupt", thread: t });
+    }
+    if (this.budget <= 0) return true;
+    this.budget--;
+    return null;
+  }
+
+  /**
    * A TS thread runs to its next kernel entry in one go: a position of its own (logged like an
    * instruction), where a run can stop (slice end, Ctrl-C, a kernel event, a step of this thread)
    * but no breakpoint or watchpoint applies.
@@ -287,15 +298,8 @@ export class Debugger extends DebugTarget implements DebugHook {
         return this.halt({ kind: "replay", thread: t });
       }
     } else {
-      if (this.steps >= this.nextSnapshot) this.takeSnapshotNow();
-      if (this.stepDone) return this.halt({ kind: "step", thread: this.stepThread });
-      if (this.pending !== null) return this.halt(this.pending);
-      if (this.interruptRequested) {
-        this.interruptRequested = false;
-        return this.halt({ kind: "interrupt", thread: t });
-      }
-      if (this.budget <= 0) return true;
-      this.budget--;
+      const stop = this.stopBeforeRun(t);
+      if (stop !== null) return stop;
     }
     this.tsRuns++;
     this.log(t);
