@@ -28,16 +28,21 @@ export const reportOption: OptionSpec = {
   check: writableFileCheck,
 };
 
+/** A check that the value is an integer in lo..hi ("'x' is not <what> (lo..hi)" otherwise). */
+function intRangeCheck(lo: number, hi: number, what: string): (v: string) => string | null {
+  return (v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= lo && n <= hi ? null : `'${v}' is not ${what} (${lo}..${hi})`;
+  };
+}
+
 /** `--num-nodes N`: KernelMaxNumNodes (boot, run, graph, caps). */
 export const numNodesOption: OptionSpec = {
   name: "num-nodes",
   type: "string",
   arg: "<n>",
   help: "KernelMaxNumNodes: the number of cores (1..8; the Microkit's smp- configurations have 4)",
-  check: (v) => {
-    const n = Number(v);
-    return Number.isInteger(n) && n >= 1 && n <= 8 ? null : `'${v}' is not a core count (1..8)`;
-  },
+  check: intRangeCheck(1, 8, "a core count"),
 };
 
 export const runOptions: OptionSpec[] = [
@@ -181,9 +186,6 @@ export const inputOptions: OptionSpec[] = [
     type: "string",
     arg: "<n>",
     help: "KernelNumDomains of the kernel (1..256)",
-    check: (v) => {
-      const n = Number(v);
-      return Number.isInteger(n) && n >= 1 && n <= 256 ? null : `'${v}' is not a domain count (1..256)`;
-    },
+    check: intRangeCheck(1, 256, "a domain count"),
   },
 ];
