@@ -34,3 +34,18 @@ describe("--jit, --no-jit and --jit-backend", () => {
     expect(spec.check!("interp")).toMatch(/not wasm or js/);
   });
 });
+
+describe("integer options", () => {
+  it("--num-nodes takes 1..8 and --domains 1..256, naming what the value is not", () => {
+    const check = (name: string): ((v: string) => string | null) =>
+      runOptions.find((o) => o.name === name)?.check ??
+      (() => {
+        throw new Error(`no option ${name}`);
+      });
+    expect(check("num-nodes")("4")).toBeNull();
+    expect(check("num-nodes")("9")).toBe("'9' is not a core count (1..8)");
+    expect(check("num-nodes")("1.5")).toMatch(/not a core count/);
+    expect(check("domains")("256")).toBeNull();
+    expect(check("domains")("0")).toBe("'0' is not a domain count (1..256)");
+  });
+});
