@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { systemOptions } from "../../src/cli/run-io.ts";
-import { runOptions } from "../../src/cli/shared-options.ts";
+import { inputOptions, runOptions } from "../../src/cli/shared-options.ts";
 import { System } from "../../src/system/system.ts";
 
 const engine = (values: Record<string, string | boolean | undefined>): { jit: boolean; wasm: boolean } => {
@@ -38,7 +38,7 @@ describe("--jit, --no-jit and --jit-backend", () => {
 describe("integer options", () => {
   it("--num-nodes takes 1..8 and --domains 1..256, naming what the value is not", () => {
     const check = (name: string): ((v: string) => string | null) =>
-      runOptions.find((o) => o.name === name)?.check ??
+      [...runOptions, ...inputOptions].find((o) => o.name === name)?.check ??
       (() => {
         throw new Error(`no option ${name}`);
       });
