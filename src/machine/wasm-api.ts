@@ -12,7 +12,15 @@ export interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
 
+/** A table of functions (funcref). */
+export interface WasmTable {
+  readonly length: number;
+  grow(delta: number): number;
+  set(index: number, value: unknown): void;
+}
+
 export interface WasmApi {
+  Table: new (d: { element: "anyfunc"; initial: number }) => WasmTable;
   Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;

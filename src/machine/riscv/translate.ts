@@ -41,8 +41,9 @@ import * as ma from "./memory-access.ts";
 import type { UserMemory } from "./memory-access.ts";
 import * as O from "./ops.ts";
 import { canTranslate, JsBackend } from "./js-backend.ts";
-import { WasmBackend, type TraceFn, type WasmTrace } from "./wasm-backend.ts";
+import { WasmBackend, type TraceFn, type WasmTrace, type WasmVerify } from "./wasm-backend.ts";
 import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
+import { CTL_DEVICE, CTL_EPOCH, CTL_GEN, JUMP_CACHE, JUMP_WORDS } from "./wasm-chain.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
@@ -66,6 +67,11 @@ const {
 } = O;
 
 const TWO_32 = 4294967296;
+const JUMP_MASK = JUMP_CACHE - 1;
+const CTL_GEN_WORD = CTL_GEN / 4;
+const CTL_DEVICE_WORD = CTL_DEVICE / 4;
+const CTL_EPOCH_WORD = CTL_EPOCH / 4;
+const JUMP_SHIFT = Math.log2(JUMP_WORDS);
 const USER_TOP = 2 ** 38;
 /** Times a pc is reached (by the interpreter) before a trace is made there. */
 const HOT = 4;
@@ -88,10 +94,14 @@ const MAX_FNS = 8192;
 /** Which code traces become: JavaScript functions, or WebAssembly (falling back to JavaScript). */
 export type Backend = "js" | "wasm";
 
-/** A compiled region: its function, its WebAssembly export if it is one, and its unit starts. */
+/**
+ * A compiled region: its function, its WebAssembly exports if it is WebAssembly (the trace and
+ * the check that its code is unchanged), and its unit starts.
+ */
 interface Made {
   fn: TraceFn;
   wasm: WasmTrace | null;
+  verify: WasmVerify | null;
   starts: number[];
 }
 
@@ -101,6 +111,8 @@ class Trace {
     readonly fn: TraceFn,
     /** The WebAssembly export fn wraps, which the dispatcher calls directly; null for JavaScript. */
     readonly wasm: WasmTrace | null,
+    /** Its slot in the WebAssembly runner (wasm-chain.ts); -1 for JavaScript. */
+    readonly idx: number,
     /**
      * The 32-bit words of the page its instructions lie in, as runs: (first word, word count)
      * pairs, and the bits all those words held when translated, in order.
@@ -177,9 +189,15 @@ export class Translator {
     const before = this.mem.beforeDevice;
     this.mem.beforeDevice = () => {
       before();
+      this.wasm?.deviceTouched();
       this.deviceTouched = true;
       this.deviceAt = this.hart.instret;
     };
+  }
+
+  /** Traces the WebAssembly runner entered by itself, chained from another (wasm-chain.ts). */
+  get chained(): number {
+    return this.wasm?.chained ?? 0;
   }
 
   /** True when traces are made in WebAssembly. */
@@ -191,6 +209,7 @@ export class Translator {
   flush(): void {
     this.pages.clear();
     this.mem.clearCode();
+    this.wasm?.invalidate();
   }
 
   private page(base: number): CodePage {
@@ -306,14 +325,22 @@ export class Translator {
       if (!compile) return null;
       // (work stays: once a page has earned compilation, its other hot entries have too)
       if (this.fns.size >= MAX_FNS) this.fns.clear();
-      const m = (this.wasm !== null ? this.wasmMade(insts, off) : null) ?? this.jsMade(insts, off);
+      const m =
+        (this.wasm !== null ? this.wasmMade(insts, off, spans, bits) : null) ?? this.jsMade(insts, off);
       if (m === null) return null;
       made = m;
       this.fns.set(key, made);
     }
+    const w = this.wasm;
+    if (w !== null && w.full) {
+      // Every trace goes, so that the runner's slots can be given out again.
+      this.flush();
+      w.reset();
+    }
     this.mem.markCode(base, spans);
     this.made++;
-    const tr = new Trace(made.fn, made.wasm, spans, bits);
+    const idx = w !== null && made.wasm !== null ? w.register(made.wasm, made.verify!, base) : -1;
+    const tr = new Trace(made.fn, made.wasm, idx, spans, bits);
     cp.traced = true;
     for (const t of insts) cp.covered[t.off >>> 1] = 1;
     // The function may be entered at any unit start: those not yet covered use it too.
@@ -324,17 +351,17 @@ export class Translator {
   /** The region compiled into a JavaScript function; null where `new Function` is forbidden. */
   private jsMade(insts: readonly TInst[], off: number): Made | null {
     const m = this.js.make(insts, off);
-    return m === null ? null : { fn: m.fn, wasm: null, starts: m.starts };
+    return m === null ? null : { fn: m.fn, wasm: null, verify: null, starts: m.starts };
   }
 
   /** The region compiled into a WebAssembly module; null if it does not compile. */
-  private wasmMade(insts: readonly TInst[], off: number): Made | null {
+  private wasmMade(insts: readonly TInst[], off: number, spans: Int32Array, bits: Int32Array): Made | null {
     const b = this.wasm!;
     if (!insts.every((t) => wasmTranslatable(t.op))) return null;
     const starts = new Set<number>();
     let bytes: Uint8Array;
     try {
-      bytes = generateWasm(insts, off, starts, b.layout);
+      bytes = generateWasm(insts, off, starts, b.layout, spans, bits);
     } catch {
       // An op the WebAssembly emitter does not know yet (see wasmTranslatable): JavaScript.
       this.wasmFailed++;
@@ -345,7 +372,7 @@ export class Translator {
       this.wasmFailed++;
       return null;
     }
-    return { fn: b.wrap(w), wasm: w, starts: [...starts] };
+    return { fn: b.wrap(w.t), wasm: w.t, verify: w.v, starts: [...starts] };
   }
 
   /**
@@ -358,9 +385,15 @@ export class Translator {
       if (cp.hits[u] < HOT || cp.traces[u] !== undefined || cp.covered[u] !== 0) continue;
       const t = this.translate(base, 2 * u, cp, true);
       if (t === null) continue;
-      t.epoch = this.epoch;
+      this.stamp(t);
       cp.traces[u] = t;
     }
+  }
+
+  /** Notes that the trace was verified (or made) in this run, for the dispatcher and the runner. */
+  private stamp(tr: Trace): void {
+    tr.epoch = this.epoch;
+    if (tr.idx >= 0) this.wasm!.verified[tr.idx] = this.epoch;
   }
 
   /** True if the words holding the trace's instructions are still what it was made from. */
@@ -396,6 +429,10 @@ export class Translator {
     const xhi = hart.xhi;
     const wctl = this.wasm?.ctl;
     const wctlF = this.wasm?.ctlF;
+    const wcache = this.wasm?.cache;
+    const runner = this.wasm?.run;
+    // Traces are verified again in this run (by the runner too).
+    if (wctl !== undefined) wctl[CTL_EPOCH_WORD] = this.epoch;
     let pc = hart.pcHi * TWO_32 + (hart.pcLo >>> 0);
     let limit = hart.limit();
     let n = 0;
@@ -432,7 +469,7 @@ export class Translator {
         const s = off >>> 1;
         let tr = cp.traces[s];
         if (tr !== undefined && tr.epoch !== this.epoch) {
-          if (this.verify(tr, base)) tr.epoch = this.epoch;
+          if (this.verify(tr, base)) this.stamp(tr);
           else {
             cp.traces[s] = tr = undefined;
             cp.hits[s] = 0;
@@ -452,7 +489,7 @@ export class Translator {
           }
           const t = tr === undefined ? this.translate(base, off, cp, earned) : null;
           if (t !== null) {
-            t.epoch = this.epoch;
+            this.stamp(t);
             cp.traces[s] = tr = t;
           }
         }
@@ -464,15 +501,30 @@ export class Translator {
           let r: number;
           const w = tr.wasm;
           if (w !== null) {
-            // WebAssembly, called directly: n and the next offset come back in its control block.
-            r = w(off, n, limit, pageV | 0, (pageV / TWO_32) | 0, mem.rtag.byteOffset);
+            // WebAssembly, through the runner, which follows the traces this window has entered
+            // (see wasm-chain.ts): so it may enter this one from elsewhere from now on. n, the
+            // page and offset where it stopped come back in the control block.
+            const slot = jumpSlot(pc | 0);
+            wcache![slot] = pc | 0;
+            wcache![slot + 1] = (pc / TWO_32) | 0;
+            wcache![slot + 2] = tr.idx;
+            wcache![slot + 3] = wctl![CTL_GEN_WORD];
+            wctl![CTL_DEVICE_WORD] = 0;
+            r = runner!(tr.idx, off, n, limit, pageV | 0, (pageV / TWO_32) | 0, mem.rtag.byteOffset);
             n = wctl![0];
-            if (r !== TRACE_PC_SET) this.off = wctlF![1];
+            if (r !== TRACE_PC_SET) {
+              this.off = wctlF![1];
+              const pv = wctlF![3];
+              if (pv !== pageV) {
+                pc = pv + this.off;
+                pageV = NaN; // another page: the loop looks it up
+              } else pc = pageV + this.off;
+            }
           } else {
             r = tr.fn(xlo, xhi, pageV);
             n = this.n;
+            pc = pageV + this.off;
           }
-          pc = pageV + this.off;
           if (r === TRACE_NEXT || r === TRACE_JUMP) {
             if (this.deviceTouched) {
               // As the interpreter after a device access: n = 1 (that instruction), a fresh limit.
@@ -542,6 +594,7 @@ export class Translator {
 
   /** Drops the translations of the pages stores wrote code into (the memory system names them). */
   private noteCodeWrites(): void {
+    if (this.codeWrites !== this.mem.codeWrites) this.wasm?.invalidate();
     this.codeWrites = this.mem.codeWrites;
     const dropped = this.mem.droppedCode;
     for (let i = 0; i < dropped.length; i++) this.pages.delete(dropped[i]);
@@ -617,6 +670,11 @@ export class Translator {
     h.pcHi = thi;
     return TRACE_PC_SET;
   }
+}
+
+/** The jump cache entry (its first word) for a pc, from its low 32 bits (as the runner computes it). */
+function jumpSlot(lo: number): number {
+  return (((lo >>> 1) ^ (lo >>> 13)) & JUMP_MASK) << JUMP_SHIFT;
 }
 
 /** Access size of each load op, indexed by op - OP_LB. */

@@ -3,11 +3,21 @@
 // (translate.ts), so the dispatcher does not tell them apart.
 
 import type { PhysicalMemory } from "../memory.ts";
-import { wasmApi, type WasmMemory } from "../wasm-api.ts";
+import { wasmApi, type WasmMemory, type WasmTable } from "../wasm-api.ts";
 import { TRACE_PC_SET } from "./codegen.ts";
 import { execFp, type FpuState } from "./fpu.ts";
 import type { UserMemory } from "./memory-access.ts";
 import type { WasmLayout } from "./wasm-codegen.ts";
+import {
+  CTL_DEVICE,
+  CTL_GEN,
+  CTL_WORDS,
+  generateRunner,
+  JUMP_CACHE,
+  JUMP_WORDS,
+  SLOTS,
+  CTL_CHAINS,
+} from "./wasm-chain.ts";
 
 /** What a trace needs of the translator (its fields and helpers, see translate.ts). */
 export interface TraceHost {
@@ -40,26 +50,62 @@ export type WasmTrace = (
   tlb: number,
 ) => number;
 
+/** A trace module's verify export: (RAM byte offset of a page) → 1 if its code is unchanged. */
+export type WasmVerify = (base: number) => number;
+
+/** The runner's export (wasm-chain.ts): (trace index, entry, n, limit, pageV halves, tlb) → code. */
+export type WasmRunner = (
+  idx: number,
+  entry: number,
+  n: number,
+  limit: number,
+  pvlo: number,
+  pvhi: number,
+  tlb: number,
+) => number;
+
 export class WasmBackend {
   readonly layout: WasmLayout;
-  /** The control block: n at [0] (Int32), the next page offset at [1] (Float64). */
+  /**
+   * The control block: n at [0] (Int32), the next page offset at [1] (Float64), the page the
+   * last chained trace ran in at [3] (Float64), then the int32 fields of wasm-chain.ts.
+   */
   readonly ctl: Int32Array;
   readonly ctlF: Float64Array;
+  /** The jump cache: per entry pc low, pc high, slot, generation, TLB serial (wasm-chain.ts). */
+  readonly cache: Int32Array;
+  /** Per slot: the run it was last verified in, and the RAM offset of its page. */
+  readonly verified: Int32Array;
+  private readonly base: Int32Array;
+  /** Runs a trace and the traces it chains to (null until create() has made it). */
+  run: WasmRunner | null = null;
+  /** Slots in use (the next trace's slot). */
+  private used = 0;
   private readonly imports: Record<string, Record<string, unknown>>;
+  private readonly table: WasmTable;
 
   private constructor(
     private readonly J: TraceHost,
     memory: WasmMemory,
     ctl: Int32Array,
+    cache: Int32Array,
+    verified: Int32Array,
+    base: Int32Array,
     xlo: Int32Array,
     xhi: Int32Array,
   ) {
     this.ctl = ctl;
-    this.ctlF = new Float64Array(ctl.buffer, ctl.byteOffset, 3);
+    this.cache = cache;
+    this.verified = verified;
+    this.base = base;
+    this.ctlF = new Float64Array(ctl.buffer, ctl.byteOffset, 4);
+    this.table = new wasmApi!.Table({ element: "anyfunc", initial: 512 });
+    ctl[CTL_GEN / 4] = 1; // cache entries start at generation 0: never valid
     this.layout = { xlo: xlo.byteOffset, xhi: xhi.byteOffset, ctl: ctl.byteOffset };
     this.imports = {
       j: {
         m: memory,
+        tab: this.table,
         loadSlow: (op: number, lo: number, hi: number, count: number): number => {
           const r = J.loadSlow(op, lo, hi, count);
           ctl[4] = J.vlo;
@@ -87,23 +133,75 @@ export class WasmBackend {
    */
   static create(J: TraceHost, memory: PhysicalMemory, xlo: Int32Array, xhi: Int32Array): WasmBackend | null {
     if (wasmApi === undefined || memory.wasm === null) return null;
-    const ctl = memory.side(8);
+    const ctl = memory.side(CTL_WORDS);
+    const cache = memory.side(JUMP_WORDS * JUMP_CACHE);
+    const verified = memory.side(SLOTS);
+    const base = memory.side(SLOTS);
     if (!memory.sideOk()) return null;
-    const b = new WasmBackend(J, memory.wasm, ctl, xlo, xhi);
-    // The smallest module there is: compiling may be forbidden.
+    const b = new WasmBackend(J, memory.wasm, ctl, cache, verified, base, xlo, xhi);
+    const lay = {
+      ctl: ctl.byteOffset,
+      cache: cache.byteOffset,
+      verified: verified.byteOffset,
+      base: base.byteOffset,
+    };
+    // Compiling may be forbidden (then nothing is made in WebAssembly).
     try {
-      new wasmApi.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+      const m = new wasmApi.Module(generateRunner(lay));
+      b.run = new wasmApi.Instance(m, b.imports).exports.run as WasmRunner;
     } catch {
       return null;
     }
     return b;
   }
 
-  /** The export of a module from generateWasm, or null if it does not compile. */
-  compile(bytes: Uint8Array): WasmTrace | null {
+  /** Trace entries the runner made without the dispatcher (wrapping at 2^32). */
+  get chained(): number {
+    return this.ctl[CTL_CHAINS / 4] >>> 0;
+  }
+
+  /** True when every slot is in use (the translator then drops every trace: reset()). */
+  get full(): boolean {
+    return this.used === SLOTS;
+  }
+
+  /** Gives a trace of the RAM page at `base` a slot (not verified in any run yet): its number. */
+  register(t: WasmTrace, v: WasmVerify, base: number): number {
+    const k = this.used++;
+    if (2 * k + 2 > this.table.length) this.table.grow(this.table.length);
+    this.table.set(2 * k, t);
+    this.table.set(2 * k + 1, v);
+    this.base[k] = base;
+    this.verified[k] = -1;
+    return k;
+  }
+
+  /**
+   * Forgets every slot (the translator dropped every trace; slots are given out again, so the
+   * jump cache's entries are made invalid too).
+   */
+  reset(): void {
+    for (let i = 0; i < 2 * this.used; i++) this.table.set(i, null);
+    this.used = 0;
+    this.invalidate();
+  }
+
+  /** Makes every jump-cache entry invalid: the dispatcher's decisions may have changed. */
+  invalidate(): void {
+    this.ctl[CTL_GEN / 4]++;
+  }
+
+  /** Notes that a device was touched (the runner then returns to the dispatcher). */
+  deviceTouched(): void {
+    this.ctl[CTL_DEVICE / 4] = 1;
+  }
+
+  /** The exports of a module from generateWasm, or null if it does not compile. */
+  compile(bytes: Uint8Array): { t: WasmTrace; v: WasmVerify } | null {
     try {
       const m = new wasmApi!.Module(bytes);
-      return new wasmApi!.Instance(m, this.imports).exports.t as WasmTrace;
+      const e = new wasmApi!.Instance(m, this.imports).exports;
+      return { t: e.t as WasmTrace, v: e.v as WasmVerify };
     } catch {
       return null;
     }

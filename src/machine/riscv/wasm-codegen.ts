@@ -18,7 +18,7 @@ import { Code, encodeModule, I32, I64, Op, type ModuleSpec } from "./wasm-encode
 import {
   GenBase,
   WASM_IMPORTS,
-  F_EBREAK,
+  F_TRAP,
   F_JALRFAULT,
   F_TRACE,
   F_MULHU,
@@ -274,8 +274,21 @@ class Gen extends GenBase {
         c.i32(CPU_ECALL);
         return this.fault(off);
       case O.OP_EBREAK:
+        // The breakpoint trap (scause 3, stval = its pc): the pc from this trace's own page, which
+        // the runner may have chained to without the dispatcher knowing.
+        c.i32(4);
+        c.i32(3);
         c.i32(off);
-        c.call(F_EBREAK);
+        c.get(L_PAGEV);
+        c.i64(off);
+        c.op(Op.i64_add);
+        c.tee(L_T);
+        c.op(Op.i32_wrap_i64);
+        c.get(L_T);
+        c.i64(32);
+        c.op(Op.i64_shr_u);
+        c.op(Op.i32_wrap_i64);
+        c.call(F_TRAP);
         return this.fault(off);
       case O.OP_MULH:
       case O.OP_MULHSU:
@@ -294,6 +307,29 @@ class Gen extends GenBase {
         throw new Error(`op ${op} is not translatable`);
     }
   }
+}
+
+/**
+ * verify(base) → 1 if the words of the RAM page at byte offset `base` that the trace was made
+ * from (spans: first word, word count pairs) still hold `bits`, else 0.
+ */
+function verifyBody(spans: Int32Array, bits: Int32Array): Code {
+  const c = new Code();
+  c.open(Op.block);
+  let h = 0;
+  for (let r = 0; r < spans.length; r += 2)
+    for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) {
+      c.get(0);
+      c.mem(Op.i32_load, 2, 4 * w);
+      c.i32(bits[h++]);
+      c.op(Op.i32_ne);
+      c.brIf(-1);
+    }
+  c.i32(1);
+  c.op(Op.return);
+  c.end();
+  c.i32(0);
+  return c;
 }
 
 /** mulhu(a, b): the high 64 bits of the unsigned 128-bit product, from 32-bit halves. */
@@ -347,6 +383,8 @@ export function generateWasm(
   entry: number,
   starts: Set<number>,
   lay: WasmLayout,
+  spans: Int32Array,
+  bits: Int32Array,
 ): Uint8Array {
   const startIdx = [...unitStarts(insts, entry)].sort((a, b) => a - b);
   starts.clear();
@@ -469,8 +507,12 @@ export function generateWasm(
     funcs: [
       { type: 6, locals, body: c },
       { type: 7, locals: [I64, I64, I64], body: mulhuBody() },
+      { type: 4, locals: [], body: verifyBody(spans, bits) },
     ],
-    exports: [{ name: "t", func: F_TRACE }],
+    exports: [
+      { name: "t", func: F_TRACE },
+      { name: "v", func: F_MULHU + 1 },
+    ],
   };
   return encodeModule(spec);
 }

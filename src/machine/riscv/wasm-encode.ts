@@ -21,12 +21,14 @@ export const Op = {
   br_table: 0x0e,
   return: 0x0f,
   call: 0x10,
+  call_indirect: 0x11,
   drop: 0x1a,
   local_get: 0x20,
   local_set: 0x21,
   local_tee: 0x22,
   i32_load: 0x28,
   i64_load: 0x29,
+  f64_load: 0x2b,
   i64_load8_s: 0x30,
   i64_load8_u: 0x31,
   i64_load16_s: 0x32,
@@ -46,6 +48,7 @@ export const Op = {
   i32_ne: 0x47,
   i32_lt_s: 0x48,
   i32_gt_s: 0x4a,
+  i32_ge_s: 0x4e,
   i32_ge_u: 0x4f,
   i64_eqz: 0x50,
   i64_eq: 0x51,
@@ -83,6 +86,7 @@ export const Op = {
   i32_wrap_i64: 0xa7,
   i64_extend_i32_s: 0xac,
   i64_extend_i32_u: 0xad,
+  i64_trunc_f64_s: 0xb0,
   f64_convert_i32_s: 0xb7,
   f64_convert_i64_s: 0xb9,
 } as const;
@@ -229,6 +233,13 @@ export class Code extends Bytes {
     this.u(f);
   }
 
+  /** An indirect call through table 0 with function type `type` (the index is on the stack). */
+  callIndirect(type: number): void {
+    this.byte(Op.call_indirect);
+    this.u(type);
+    this.byte(0);
+  }
+
   /** A load or store with alignment log2 `align` at constant `offset` from the address operand. */
   mem(o: number, align: number, offset: number): void {
     this.byte(o);
@@ -251,6 +262,8 @@ export interface ModuleSpec {
   funcs: readonly { type: number; locals: readonly number[]; body: Code }[];
   /** Exported functions: name and function index. */
   exports: readonly { name: string; func: number }[];
+  /** Imports table "j"."tab" (funcref) as table 0. */
+  table?: boolean;
 }
 
 function section(out: Bytes, id: number, body: Bytes): void {
@@ -258,7 +271,7 @@ function section(out: Bytes, id: number, body: Bytes): void {
   out.sized(body);
 }
 
-/** The binary of a module that imports memory "j"."m" (any size) and the given helpers. */
+/** The binary of a module that imports memory "j"."m" (any size), maybe table "j"."tab", and the given helpers. */
 export function encodeModule(m: ModuleSpec): Uint8Array {
   const out = new Bytes();
   for (const b of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) out.byte(b);
@@ -273,12 +286,20 @@ export function encodeModule(m: ModuleSpec): Uint8Array {
   }
   section(out, 1, types);
   const imports = new Bytes();
-  imports.u(m.imports.length + 1);
+  imports.u(m.imports.length + (m.table === true ? 2 : 1));
   imports.str("j");
   imports.str("m");
   imports.byte(0x02);
   imports.byte(0x00);
   imports.u(0);
+  if (m.table === true) {
+    imports.str("j");
+    imports.str("tab");
+    imports.byte(0x01); // a table
+    imports.byte(0x70); // of funcref
+    imports.byte(0x00); // minimum size only
+    imports.u(0);
+  }
   for (const i of m.imports) {
     imports.str("j");
     imports.str(i.name);

@@ -115,3 +115,75 @@ describe.each(BACKENDS)("code written from outside the hart between runs (%s)", 
     expect(a.x5 % 99n !== 0n && a.x5 > 32767n).toBe(true);
   });
 });
+
+/** jalr rd, imm(rs1) */
+const JALR = (rd: number, rs1: number, imm: number): number =>
+  (((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x67) >>> 0;
+/** jal rd, off */
+const JAL = (rd: number, off: number): number =>
+  ((((off >> 20) & 1) << 31) |
+    (((off >> 1) & 0x3ff) << 21) |
+    (((off >> 11) & 1) << 20) |
+    (((off >> 12) & 0xff) << 12) |
+    (rd << 7) |
+    0x6f) >>>
+  0;
+
+/** A caller in the page at BASE, and f (addi x5, x5, 1; ret) at the start of the next page. */
+function callerImage(caller: number[]): { vaddr: number; bytes: Uint8Array; entry: number } {
+  const img = image(caller);
+  const dv = new DataView(img.bytes.buffer);
+  dv.setUint32(4096, ADD1, true);
+  dv.setUint32(4100, JALR(0, 1, 0), true);
+  return img;
+}
+
+/** `jal ra, f` from word `at` of the caller's page. */
+const CALL_F = (at: number): number => JAL(1, 4096 - 4 * at);
+
+describe("traces entered from other traces in WebAssembly (the runner, wasm-chain.ts)", () => {
+  it("a callee rewritten by the hart in another page runs its new code", () => {
+    // Two phases of 20 calls of f; between them the caller stores addi x5, x5, 100 over f's
+    // first instruction (and fence.i). After the store, the runner must not enter f's old trace.
+    const c: number[] = [LUI(8, 0x12), LD(6, 8, 0), ADDI(9, 0, 2)];
+    const phase = c.length;
+    c.push(ADDI(4, 0, 20));
+    const loop = c.length;
+    c.push(CALL_F(c.length), ADDI(4, 4, -1), B(1, 4, 0, 4 * (loop - (c.length + 0))));
+    c[c.length - 1] = B(1, 4, 0, 4 * (loop - (c.length - 1)));
+    c.push(LUI(7, 0x11), SW(6, 7, 0), FENCE_I, ADDI(9, 9, -1));
+    c.push(B(1, 9, 0, 4 * (phase - c.length)));
+    c.push(...HALT);
+    const img = callerImage(c);
+    const a = record(imageBoot(img), false);
+    const b = record(imageBoot(img), "wasm");
+    expect(b.exits).toEqual(a.exits);
+    expect(b.sys.rv.translator!.chained).toBeGreaterThan(0);
+    expect(x5(b.exits.at(-1)!)).toBe(20n + 20n * 100n);
+  });
+
+  it("a callee rewritten from outside the hart between runs is verified before it is entered", () => {
+    // 32,767 calls of f; after 200 ticks f's first instruction is rewritten in physical memory.
+    const c: number[] = [LUI(4, 8), ADDI(4, 4, -1)];
+    const loop = c.length;
+    c.push(CALL_F(c.length), ADDI(4, 4, -1));
+    c.push(B(1, 4, 0, 4 * (loop - c.length)), ...HALT);
+    const img = callerImage(c);
+    const run = (jit: false | "wasm"): { x5: bigint; chained: number } => {
+      const sys = new System({ jit, onConsole: () => undefined });
+      if (sys.rv.translator !== null) sys.rv.translator.compileAfter = 0;
+      sys.bootImage({ vaddr: img.vaddr, bytes: img.bytes.slice(), entry: img.entry });
+      expect(sys.run(200).reason).toBe("max-time");
+      const chained = sys.rv.translator?.chained ?? 0;
+      sys.machine.memory.write32(sys.machine.translate(BASE + 4096, ACCESS_READ), ADD100);
+      expect(sys.run().reason).toBe("halt");
+      const h = sys.rv.hart;
+      return { x5: (BigInt(h.xhi[5] >>> 0) << 32n) | BigInt(h.xlo[5] >>> 0), chained };
+    };
+    const a = run(false);
+    const b = run("wasm");
+    expect(b.chained).toBeGreaterThan(0);
+    expect(b.x5).toBe(a.x5);
+    expect(a.x5 % 99n !== 0n && a.x5 > 32767n).toBe(true);
+  });
+});
