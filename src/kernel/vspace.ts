@@ -147,7 +147,18 @@ export function unmapPage(sizeBits: number, asid: number, vaddr: number, paddr: 
   const pte = readPte(slot);
   if ((pte & PTE_V) === 0 || isPTEPageTable(pte) || ptePaddr(pte) !== paddr) return;
   writePte(slot, 0);
-  ks.machine.sfenceVma();
+  sfencePage(root, vaddr, sizeBits);
+}
+
+/**
+ * The TLB flush after the leaf PTE of a frame of 2^sizeBits bytes at `vaddr` in the VSpace whose
+ * root is `root` changed: that page alone for a 4 KiB frame, everything otherwise (seL4 flushes
+ * everything in both cases; the difference is not visible to programs, only to the speed of
+ * the machine's TLB).
+ */
+export function sfencePage(root: number, vaddr: number, sizeBits: number): void {
+  if (sizeBits === seL4_PageBits && root !== 0) ks.machine.sfenceVmaPage(root, vaddr);
+  else ks.machine.sfenceVma();
 }
 
 /**

@@ -18,7 +18,7 @@ import { Clock } from "./clock.ts";
 import { virtDtb } from "./fdt.ts";
 import { GoldfishRtc } from "./goldfish-rtc.ts";
 import { PhysicalMemory } from "./memory.ts";
-import { sv39Translate, type Sv39Access } from "./mmu.ts";
+import { sv39Translate, TLB_LOG, type Sv39Access } from "./mmu.ts";
 import { Plic, PlicDevice, sContext } from "./plic.ts";
 import { ClintDevice, Timer } from "./timer.ts";
 import { Uart, type ByteSink } from "./uart.ts";
@@ -79,6 +79,17 @@ export class Machine {
    * a changed generation means drop everything (a change of satp also invalidates by itself).
    */
   tlbGeneration = 0;
+  /**
+   * Single-page flushes (sfenceVmaPage), as a log: entry k (k < tlbSeq, the last TLB_LOG of them
+   * kept) names the address space (root page table) and virtual page number. A cache that has
+   * seen the log up to its own position drops just those pages; one that fell further behind
+   * drops everything.
+   */
+  tlbSeq = 0;
+  readonly tlbLogRoot = new Float64Array(TLB_LOG);
+  readonly tlbLogVpn = new Float64Array(TLB_LOG);
+  /** Bumped by every flush, whole or single-page (for caches that simply start again). */
+  tlbChanges = 0;
   private readonly consoleSink: ByteSink;
   // Host input scheduled for the UART: byte k of `input` (from inputPos on) arrives at inputNext +
   // (k - inputPos) * inputInterval; inputNext is Infinity when nothing is scheduled.
@@ -137,6 +148,21 @@ export class Machine {
   /** sfence.vma: the kernel calls this after changing any PTE (or ASID binding). */
   sfenceVma(): void {
     this.tlbGeneration++;
+    this.tlbChanges++;
+  }
+
+  /**
+   * sfence.vma of one 4 KiB page of the address space whose root page table is at `root`: the
+   * kernel calls this after changing that page's leaf PTE (a frame mapped or unmapped). The
+   * caches then drop only that page (seL4 flushes everything here; which entries a TLB drops
+   * beyond the changed one is not visible to programs).
+   */
+  sfenceVmaPage(root: number, vaddr: number): void {
+    const k = this.tlbSeq % TLB_LOG;
+    this.tlbLogRoot[k] = root;
+    this.tlbLogVpn[k] = Math.floor(vaddr / 4096);
+    this.tlbSeq++;
+    this.tlbChanges++;
   }
 
   /** Translates a user virtual address in the current address space (see sv39Translate for codes). */

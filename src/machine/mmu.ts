@@ -3,6 +3,9 @@
 
 import type { PhysicalMemory } from "./memory.ts";
 
+/** Single-page TLB flushes kept in the machine's log (Machine.tlbSeq). */
+export const TLB_LOG = 64;
+
 export const PTE_V = 1;
 export const PTE_R = 2;
 export const PTE_W = 4;

@@ -122,7 +122,7 @@ export class TsEngine {
     // The thread's IPC buffer translation stays valid while its address space is unchanged.
     rt.ipcBuffer = ex.ipcBuffer;
     rt.ipcIndex =
-      ex.ipcFor === ex.ipcBuffer && ex.ipcSatp === m.satp && ex.ipcGen === m.tlbGeneration ? ex.ipcIndex : -1;
+      ex.ipcFor === ex.ipcBuffer && ex.ipcSatp === m.satp && ex.ipcGen === m.tlbChanges ? ex.ipcIndex : -1;
     rt.regs = regs;
     rt.tls = ex.tls;
     if (rt.onResume !== null) rt.onResume();
@@ -253,7 +253,7 @@ export class TsEngine {
       ex.ipcIndex = rt.ipcIndex;
       ex.ipcFor = rt.ipcBuffer;
       ex.ipcSatp = this.machine.satp;
-      ex.ipcGen = this.machine.tlbGeneration;
+      ex.ipcGen = this.machine.tlbChanges;
     }
     if (r.done) {
       ex.gen = null;

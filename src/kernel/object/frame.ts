@@ -50,6 +50,7 @@ import {
   PTE_X,
   pteNew,
   readPte,
+  sfencePage,
   unmapPage,
   writePte,
 } from "../vspace.ts";
@@ -173,7 +174,7 @@ function decodePageMap(length: number, cap: Cte, slot: Cte): Exception {
   const vmRights = maskVMRights(cap.rights, rightsMask);
   const newPte = makeUserPTE(cap.ptr, (attr & riscvExecuteNever) === 0, vmRights);
   setThreadState(inv.thread, ThreadState_Restart);
-  performPageInvocationMapPTE(slot, asid, vaddr, newPte, ptSlot);
+  performPageInvocationMapPTE(slot, asid, vaddr, newPte, ptSlot, root, sizeBits);
   return EXCEPTION_NONE;
 }
 
@@ -184,12 +185,14 @@ function performPageInvocationMapPTE(
   vaddr: number,
   pte: number,
   ptSlot: number,
+  root: number,
+  sizeBits: number,
 ): void {
   touchSlot(slot);
   slot.mappedASID = asid;
   slot.mappedAddr = vaddr;
   writePte(ptSlot, pte);
-  ks.machine.sfenceVma();
+  sfencePage(root, vaddr, sizeBits);
 }
 
 /** performPageInvocationUnmap (VS-12): always succeeds; the cap forgets its mapping. */

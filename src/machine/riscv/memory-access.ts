@@ -14,7 +14,14 @@
 // by byte otherwise. A physical address that is neither RAM nor a device raises an access fault.
 
 import type { Machine } from "../machine.ts";
-import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE, sv39Translate, SV39_ACCESS_FAULT } from "../mmu.ts";
+import {
+  ACCESS_EXECUTE,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  sv39Translate,
+  SV39_ACCESS_FAULT,
+  TLB_LOG,
+} from "../mmu.ts";
 
 export const TLB_BITS = 8;
 export const TLB_SIZE = 1 << TLB_BITS;
@@ -108,6 +115,8 @@ export class UserMemory {
   readonly droppedCode: number[] = [];
   private satp = -1;
   private generation = -1;
+  // How far this cache has applied the machine's log of single-page flushes.
+  private seq = 0;
   private readonly u8: Uint8Array;
 
   constructor(private readonly machine: Machine) {
@@ -128,11 +137,14 @@ export class UserMemory {
    */
   sync(): void {
     const m = this.machine;
-    if (m.satp === this.satp && m.tlbGeneration === this.generation) return;
-    if (m.tlbGeneration !== this.generation) {
+    if (m.satp === this.satp && m.tlbGeneration === this.generation && m.tlbSeq === this.seq) return;
+    if (m.tlbGeneration !== this.generation || m.tlbSeq - this.seq > TLB_LOG) {
       this.flush();
       this.generation = m.tlbGeneration;
-    }
+    } else
+      for (let k = this.seq; k < m.tlbSeq; k++)
+        this.dropPage(m.tlbLogRoot[k % TLB_LOG], m.tlbLogVpn[k % TLB_LOG]);
+    this.seq = m.tlbSeq;
     this.satp = m.satp;
     let set = this.sets.find((x) => x.satp === m.satp);
     if (set === undefined) {
@@ -148,6 +160,17 @@ export class UserMemory {
     this.wbase = set.wbase;
     this.xtag = set.xtag;
     this.xbase = set.xbase;
+  }
+
+  /** Drops the translations of virtual page `vpn` in the address space whose root is `root`. */
+  private dropPage(root: number, vpn: number): void {
+    const i = vpn & TLB_MASK;
+    for (const x of this.sets) {
+      if (x.satp !== root) continue;
+      if (x.rtag[i] === vpn) x.rtag[i] = -1;
+      if (x.wtag[i] === vpn) x.wtag[i] = -1;
+      if (x.xtag[i] === vpn) x.xtag[i] = -1;
+    }
   }
 
   /** Drops every cached translation of every address space. */

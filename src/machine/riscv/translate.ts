@@ -113,6 +113,8 @@ class Trace {
     readonly wasm: WasmTrace | null,
     /** Its slot in the WebAssembly runner (wasm-chain.ts); -1 for JavaScript. */
     readonly idx: number,
+    /** Its module's check of its code (1 if unchanged), for WebAssembly traces. */
+    readonly check: WasmVerify | null,
     /**
      * The 32-bit words of the page its instructions lie in, as runs: (first word, word count)
      * pairs, and the bits all those words held when translated, in order.
@@ -340,7 +342,7 @@ export class Translator {
     this.mem.markCode(base, spans);
     this.made++;
     const idx = w !== null && made.wasm !== null ? w.register(made.wasm, made.verify!, base) : -1;
-    const tr = new Trace(made.fn, made.wasm, idx, spans, bits);
+    const tr = new Trace(made.fn, made.wasm, idx, made.verify, spans, bits);
     cp.traced = true;
     for (const t of insts) cp.covered[t.off >>> 1] = 1;
     // The function may be entered at any unit start: those not yet covered use it too.
@@ -396,8 +398,13 @@ export class Translator {
     if (tr.idx >= 0) this.wasm!.verified[tr.idx] = this.epoch;
   }
 
-  /** True if the words holding the trace's instructions are still what it was made from. */
+  /**
+   * True if the words holding the trace's instructions are still what it was made from: the
+   * runner may have checked already in this run, else its module's check does (several times
+   * faster than this loop).
+   */
   private verify(tr: Trace, base: number): boolean {
+    if (tr.idx >= 0) return this.wasm!.verified[tr.idx] === this.epoch || tr.check!(base) === 1;
     const i32 = this.i32;
     const b = base >>> 2;
     const spans = tr.spans;

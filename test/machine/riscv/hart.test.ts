@@ -4,7 +4,17 @@
 
 import { describe, expect, it } from "vitest";
 import { Machine } from "../../../src/machine/machine.ts";
-import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, writePte } from "../../../src/machine/mmu.ts";
+import {
+  PTE_A,
+  PTE_D,
+  PTE_R,
+  PTE_U,
+  PTE_V,
+  PTE_W,
+  PTE_X,
+  TLB_LOG,
+  writePte,
+} from "../../../src/machine/mmu.ts";
 import { CPU_ECALL, CPU_FAULT, Hart } from "../../../src/machine/riscv/cpu.ts";
 import { RAM_BASE, RTC_BASE, UART0_BASE } from "../../../src/abi/platform.ts";
 
@@ -68,6 +78,34 @@ describe("RV64 hart on a bare machine", () => {
     expect(hart.run()).toBe(CPU_FAULT);
     expect(hart.scause).toBe(12);
     expect(hart.stvalLo).toBe(0x10000);
+  });
+
+  it("sfenceVmaPage drops one page's translation; more flushes than the log keeps drop them all", () => {
+    // lw x10 from 0x40000 and lw x11 from 0x50000, each page a RAM frame holding its own value.
+    const { m, hart, root } = setup([lui(5, 0x40), lw(10, 5), lui(5, 0x50), lw(11, 5), ECALL]);
+    const l0 = root + 2 * PAGE;
+    const frame = (k: number): number => RAM_BASE + 0x20_0000 + k * PAGE;
+    for (let k = 0; k < 4; k++) m.memory.write32(frame(k), 100 + k);
+    writePte(m.memory, l0 + 8 * 0x40, frame(0), LEAF);
+    writePte(m.memory, l0 + 8 * 0x50, frame(1), LEAF);
+    const run = (): [number, number] => {
+      hart.pcLo = 0x10000;
+      expect(hart.run()).toBe(CPU_ECALL);
+      return [hart.xlo[10], hart.xlo[11]];
+    };
+    expect(run()).toEqual([100, 101]);
+    // Both pages now map other frames; only 0x40000 is flushed: 0x50000 still translates as
+    // cached, as a TLB does until it is told.
+    writePte(m.memory, l0 + 8 * 0x40, frame(2), LEAF);
+    writePte(m.memory, l0 + 8 * 0x50, frame(3), LEAF);
+    m.sfenceVmaPage(root, 0x40000);
+    expect(run()).toEqual([102, 101]);
+    // A flush of the page in another address space drops nothing here.
+    m.sfenceVmaPage(root + 8 * PAGE, 0x50000);
+    expect(run()).toEqual([102, 101]);
+    // A hart further behind than the log reaches drops everything.
+    for (let k = 0; k <= TLB_LOG; k++) m.sfenceVmaPage(root, 0x100000 + k * PAGE);
+    expect(run()).toEqual([102, 103]);
   });
 
   it("a PTE change with sfence.vma (tlbGeneration) is seen on the next run", () => {
