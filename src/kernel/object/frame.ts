@@ -31,7 +31,6 @@ import {
   current_syscall_error,
   EXCEPTION_NONE,
   EXCEPTION_SYSCALL_ERROR,
-  ks,
   type Exception,
 } from "../state.ts";
 import type { Cte } from "../structures.ts";
