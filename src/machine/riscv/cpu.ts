@@ -82,7 +82,7 @@ export class Hart {
    * The F/D register file and fcsr of the thread being run, and sstatus.FS (`enabled`): the
    * kernel's context switch saves and restores it (see RvEngine).
    */
-  readonly fpu = new FpuState();
+  readonly fpu: FpuState;
   private slice: number;
   /** Most instructions per run(); a debugger sets 1 to see every instruction boundary. */
   get maxSlice(): number {
@@ -128,6 +128,7 @@ export class Hart {
     // In RAM's side region when it has room, where generated WebAssembly reads them.
     this.xlo = machine.memory.side(33);
     this.xhi = machine.memory.side(33);
+    this.fpu = new FpuState(machine.memory.side(64));
     this.mem = new UserMemory(machine);
     const buf = machine.memory.u8.buffer;
     this.i32 = new Int32Array(buf);

@@ -22,10 +22,14 @@ export class FpuState {
   /** sstatus.FS != Off: F/D instructions and the FP CSRs may execute. */
   enabled = true;
 
-  constructor() {
-    const buf = new ArrayBuffer(32 * 8);
-    this.f64 = new Float64Array(buf);
-    this.i32 = new Int32Array(buf);
+  /**
+   * `storage`: 64 words (8-byte aligned) to hold the registers in, e.g. in RAM's side region where
+   * generated WebAssembly reads them; a fresh buffer if not given.
+   */
+  constructor(storage?: Int32Array) {
+    const s = storage ?? new Int32Array(64);
+    this.f64 = new Float64Array(s.buffer, s.byteOffset, 32);
+    this.i32 = s;
   }
 
   /** Copies registers and fcsr from `o` (a context switch's save or restore). */

@@ -43,6 +43,7 @@ import * as O from "./ops.ts";
 import { canTranslate, JsBackend } from "./js-backend.ts";
 import { WasmBackend, type TraceFn, type WasmTrace, type WasmVerify } from "./wasm-backend.ts";
 import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
+import { CTL_FPU } from "./wasm-frame.ts";
 import { CTL_DEVICE, CTL_EPOCH, CTL_GEN, JUMP_CACHE, JUMP_WORDS } from "./wasm-chain.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
@@ -71,6 +72,7 @@ const JUMP_MASK = JUMP_CACHE - 1;
 const CTL_GEN_WORD = CTL_GEN / 4;
 const CTL_DEVICE_WORD = CTL_DEVICE / 4;
 const CTL_EPOCH_WORD = CTL_EPOCH / 4;
+const CTL_FPU_WORD = CTL_FPU / 4;
 const JUMP_SHIFT = Math.log2(JUMP_WORDS);
 const USER_TOP = 2 ** 38;
 /** Times a pc is reached (by the interpreter) before a trace is made there. */
@@ -181,9 +183,9 @@ export class Translator {
     backend: Backend = "js",
   ) {
     this.mem = hart.mem;
+    this.fpu = hart.fpu;
     this.wasm = backend === "wasm" ? WasmBackend.create(this, machine.memory, hart.xlo, hart.xhi) : null;
     if (this.wasm !== null) this.compileAfter = COMPILE_AFTER_WASM;
-    this.fpu = hart.fpu;
     const buf = machine.memory.u8.buffer;
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
@@ -438,8 +440,12 @@ export class Translator {
     const wctlF = this.wasm?.ctlF;
     const wcache = this.wasm?.cache;
     const runner = this.wasm?.run;
-    // Traces are verified again in this run (by the runner too).
-    if (wctl !== undefined) wctl[CTL_EPOCH_WORD] = this.epoch;
+    if (wctl !== undefined) {
+      // Traces are verified again in this run (by the runner too); F/D accesses go straight to
+      // RAM only while the unit is on (the kernel changes that only between runs).
+      wctl[CTL_EPOCH_WORD] = this.epoch;
+      wctl[CTL_FPU_WORD] = this.fpu.enabled ? 1 : 0;
+    }
     let pc = hart.pcHi * TWO_32 + (hart.pcLo >>> 0);
     let limit = hart.limit();
     let n = 0;

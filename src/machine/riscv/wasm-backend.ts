@@ -101,7 +101,12 @@ export class WasmBackend {
     this.ctlF = new Float64Array(ctl.buffer, ctl.byteOffset, 4);
     this.table = new wasmApi!.Table({ element: "anyfunc", initial: 512 });
     ctl[CTL_GEN / 4] = 1; // cache entries start at generation 0: never valid
-    this.layout = { xlo: xlo.byteOffset, xhi: xhi.byteOffset, ctl: ctl.byteOffset };
+    this.layout = {
+      xlo: xlo.byteOffset,
+      xhi: xhi.byteOffset,
+      ctl: ctl.byteOffset,
+      fregs: J.fpu.i32.byteOffset,
+    };
     this.imports = {
       j: {
         m: memory,

@@ -6,12 +6,16 @@ import * as O from "./ops.ts";
 import { TRACE_CODE_WRITE, TRACE_JUMP, translatable, type TInst } from "./codegen.ts";
 import { Code, I32, I64, Op } from "./wasm-encode.ts";
 
-/** Byte addresses in the memory of the hart's register halves and the control block. */
+/** Byte addresses in the memory of the hart's register halves, F/D registers and the control block. */
 export interface WasmLayout {
   xlo: number;
   xhi: number;
   ctl: number;
+  fregs: number;
 }
+
+/** Byte offset in the control block of "the F/D unit is on" (int32, set by the dispatcher per run). */
+export const CTL_FPU = 48;
 
 /** The helpers a trace imports (module "j"), in function-index order, with their type index. */
 export const WASM_IMPORTS = [
@@ -404,8 +408,52 @@ export class GenBase {
     this.fault(i.off);
   }
 
-  /** FLW/FLD/FSW/FSD through the hart's own access (rd holds the size, rs2 the f register). */
+  /**
+   * FLW/FLD/FSW/FSD (rd holds the size, rs2 the f register): straight between RAM and the F/D
+   * registers when the unit is on and the access is aligned and in the TLB, as the integer
+   * accesses; otherwise through the hart's own access.
+   */
   fpMem(i: TInst): void {
+    const c = this.c;
+    const store = i.op === O.OP_FSTORE;
+    const size = i.rd;
+    const fr = this.lay.fregs + 8 * i.rs2;
+    c.i32(0);
+    c.mem(Op.i32_load, 2, this.lay.ctl + CTL_FPU);
+    c.open(Op.if, -1, I32);
+    this.address(i, store ? 2048 : 0, size === 8 ? 3 : 2);
+    c.else();
+    c.i32(0);
+    c.end();
+    c.open(Op.if);
+    if (store) {
+      this.ramAddress(3072);
+      c.i32(0);
+      if (size === 8) {
+        c.mem(Op.i64_load, 3, fr);
+        c.mem(Op.i64_store, 3, 0);
+      } else {
+        c.mem(Op.i32_load, 2, fr);
+        c.mem(Op.i32_store, 2, 0);
+      }
+    } else {
+      c.i32(0);
+      this.ramAddress(1024);
+      if (size === 8) c.mem(Op.i64_load, 3, 0);
+      else {
+        // A single is NaN-boxed: the upper half all ones.
+        c.mem(Op.i64_load32_u, 2, 0);
+        c.i64(-4294967296);
+        c.op(Op.i64_or);
+      }
+      c.mem(Op.i64_store, 3, fr);
+    }
+    c.else();
+    this.fpMemSlow(i);
+    c.end();
+  }
+
+  private fpMemSlow(i: TInst): void {
     const c = this.c;
     const store = i.op === O.OP_FSTORE;
     const next = i.off + i.len;

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { BACKENDS, imageBoot, record } from "./jit-harness.ts";
-import { ADDI, B, ECALL, LUI } from "./rvgen.ts";
+import { ADDI, B, ECALL, LD, LUI, SD } from "./rvgen.ts";
 
 const BASE = 0x10000;
 
@@ -58,5 +58,37 @@ describe.each(BACKENDS)("F/D instructions in translated code (%s)", (backend) =>
     // An exit reads "code pc= n= t= cause= tval= x1 x2 …", each register as hi:lo.
     const x9 = a.exits.at(-1)!.split(" ")[5 + 9];
     expect(x9).not.toBe("0:0");
+  });
+});
+
+describe.each(BACKENDS)("F/D loads and stores in translated code on a kernel without F/D (%s)", (backend) => {
+  it("the first one reached is an illegal instruction, as on the interpreter", () => {
+    // A loop of 300 iterations whose fld (and fsd) run only when x4 reaches 5: by then the loop
+    // has long been translated, so the translated access must see the unit off.
+    const bytes = new Uint8Array(2 * 4096);
+    const dv = new DataView(bytes.buffer);
+    const code = [
+      LUI(8, 0x11),
+      ADDI(4, 0, 300),
+      ADDI(5, 0, 5),
+      ADDI(4, 4, -1),
+      LD(6, 8, 0), // the data page in the TLB for loads and stores
+      SD(6, 8, 16),
+      B(1, 4, 5, 12), // bne x4, x5, +12: skip the two accesses
+      0x00043087, // fld f1, 0(x8)
+      0x00143427, // fsd f1, 8(x8)
+      B(1, 4, 0, -24), // bnez x4, back to the addi
+      ADDI(17, 0, -14),
+      ECALL,
+    ];
+    code.forEach((w, i) => dv.setUint32(4 * i, w >>> 0, true));
+    const img = { vaddr: BASE, bytes, entry: BASE };
+    const opts = { kernelConfig: { fpu: false } };
+    const a = record(imageBoot(img), false, opts);
+    const b = record(imageBoot(img), backend, opts);
+    expect(b.made).toBeGreaterThan(0);
+    expect(b.exits).toEqual(a.exits);
+    // The run stopped at the fld with an illegal-instruction trap (scause 2), 295 iterations in.
+    expect(a.exits.at(-1)).toMatch(new RegExp(`pc=0:${BASE + 28} .* cause=2 `));
   });
 });
