@@ -1,5 +1,6 @@
-// The translating RV64 machine: hot user code becomes JavaScript functions (codegen.ts), the
-// interpreter (cpu.ts) stays the reference and runs everything else.
+// The translating RV64 machine: hot user code becomes WebAssembly (wasm-codegen.ts) or JavaScript
+// functions (codegen.ts), the interpreter (cpu.ts) stays the reference and runs everything else.
+// This file is the dispatcher; region.ts reads the code, the backends make the functions.
 //
 // A trace starts at a pc that has been reached often enough (HOT times) and covers the region of
 // its 4 KiB page reachable from there through fall-through, both ways of conditional branches,
@@ -10,7 +11,9 @@
 // function may be entered at any of its basic blocks, so one translation serves every hot entry
 // it covers. Traces are cached per physical page (every mapping of the page shares them); the
 // virtual page is looked up in the hart's TLB as the interpreter's fetch does, so satp, ASID and
-// tlbGeneration changes are respected the same way.
+// TLB flushes are respected the same way. WebAssembly traces are entered through the runner
+// (wasm-chain.ts), which goes on from one trace to the next where this dispatcher would have
+// entered the same trace, without coming back here.
 //
 // When to compile: V8 needs tens of milliseconds (more on a busy machine) to optimise a trace,
 // as long as the interpreter takes for millions of instructions, so new code is compiled after
@@ -33,7 +36,6 @@
 import type { Machine } from "../machine.ts";
 import * as cpu from "./cpu.ts";
 import type { Hart } from "./cpu.ts";
-import * as decode from "./decode.ts";
 import type { FpuState } from "./fpu.ts";
 import * as cg from "./codegen.ts";
 import type { TInst } from "./codegen.ts";
@@ -44,28 +46,15 @@ import { canTranslate, JsBackend } from "./js-backend.ts";
 import { WasmBackend, type TraceFn, type WasmTrace, type WasmVerify } from "./wasm-backend.ts";
 import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
 import { CTL_FPU } from "./wasm-frame.ts";
+import { CodePage, CodeReader, Trace } from "./region.ts";
 import { CTL_DEVICE, CTL_EPOCH, CTL_GEN, JUMP_CACHE, JUMP_WORDS } from "./wasm-chain.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
 const { CPU_EVENT, CPU_FAULT } = cpu;
-const { decodeInto } = decode;
-const { endsBlock, translatable, TRACE_BUDGET, TRACE_CODE_WRITE, TRACE_JUMP, TRACE_NEXT, TRACE_PC_SET } = cg;
+const { TRACE_BUDGET, TRACE_CODE_WRITE, TRACE_JUMP, TRACE_NEXT, TRACE_PC_SET } = cg;
 const { MEM_FAULT, TLB_MASK } = ma;
-const {
-  SLOT_WORDS,
-  OP_LB,
-  OP_LW,
-  OP_JALR,
-  OP_ECALL,
-  OP_EBREAK,
-  OP_ILLEGAL,
-  OP_FENCE_I,
-  OP_JAL,
-  OP_BEQ,
-  OP_BGEU,
-  X_SINK,
-} = O;
+const { OP_LB, OP_LW } = O;
 
 const TWO_32 = 4294967296;
 const JUMP_MASK = JUMP_CACHE - 1;
@@ -87,7 +76,6 @@ const COMPILE_AFTER = 2_000_000;
 const COMPILE_AFTER_WASM = 200_000;
 /** Instructions the interpreter runs at a time in a page with no translation. */
 const COLD_RUN = 1000;
-const MAX_TRACE = 256;
 /** Pages whose traces are kept before all are dropped (as the interpreter's decode cache). */
 const MAX_PAGES = 4096;
 /** Generated functions kept (by source) before all are dropped. */
@@ -105,38 +93,6 @@ interface Made {
   wasm: WasmTrace | null;
   verify: WasmVerify | null;
   starts: number[];
-}
-
-class Trace {
-  epoch = -1;
-  constructor(
-    readonly fn: TraceFn,
-    /** The WebAssembly export fn wraps, which the dispatcher calls directly; null for JavaScript. */
-    readonly wasm: WasmTrace | null,
-    /** Its slot in the WebAssembly runner (wasm-chain.ts); -1 for JavaScript. */
-    readonly idx: number,
-    /** Its module's check of its code (1 if unchanged), for WebAssembly traces. */
-    readonly check: WasmVerify | null,
-    /**
-     * The 32-bit words of the page its instructions lie in, as runs: (first word, word count)
-     * pairs, and the bits all those words held when translated, in order.
-     */
-    readonly spans: Int32Array,
-    readonly bits: Int32Array,
-  ) {}
-}
-
-class CodePage {
-  readonly traces: (Trace | undefined)[] = new Array<Trace | undefined>(2048).fill(undefined);
-  readonly hits = new Uint16Array(2048);
-  /** Instructions to the end of the basic block from each halfword (0 = not known). */
-  readonly blockLen = new Uint8Array(2048);
-  /** Instructions interpreted in the page since code was last compiled for it. */
-  work = 0;
-  /** True once a trace of this page exists: the dispatcher then hands the interpreter single blocks. */
-  traced = false;
-  /** Halfwords where an instruction some trace holds starts. */
-  readonly covered = new Uint8Array(2048);
 }
 
 export { canTranslate };
@@ -165,8 +121,7 @@ export class Translator {
   private codeWrites = 0;
   private readonly pages = new Map<number, CodePage>();
   private readonly fns = new Map<string, Made>();
-  private readonly scratch = new Int32Array(SLOT_WORDS);
-  private readonly u16: Uint16Array;
+  private readonly code: CodeReader;
   private readonly i32: Int32Array;
   private readonly js: JsBackend;
   private deviceTouched = false;
@@ -187,7 +142,7 @@ export class Translator {
     this.wasm = backend === "wasm" ? WasmBackend.create(this, machine.memory, hart.xlo, hart.xhi) : null;
     if (this.wasm !== null) this.compileAfter = COMPILE_AFTER_WASM;
     const buf = machine.memory.u8.buffer;
-    this.u16 = new Uint16Array(buf);
+    this.code = new CodeReader(buf);
     this.i32 = new Int32Array(buf);
     this.js = new JsBackend(this, buf, hart.xlo, hart.xhi);
     const before = this.mem.beforeDevice;
@@ -226,43 +181,6 @@ export class Translator {
     return p;
   }
 
-  /** Decodes the instruction at page offset `off` of the RAM page at `base`; null if it straddles the page end. */
-  private decodeAt(base: number, off: number, out: TInst): boolean {
-    const ro = base + off;
-    let w: number;
-    if ((off & 2) === 0) w = this.i32[ro >>> 2];
-    else if (off !== 4094) w = this.u16[ro >>> 1] | (this.u16[(ro >>> 1) + 1] << 16);
-    else {
-      w = this.u16[ro >>> 1];
-      if ((w & 3) === 3) return false;
-    }
-    const c = this.scratch;
-    decodeInto(c, 0, w);
-    const p = c[1];
-    out.off = off;
-    out.op = p & 255;
-    out.rd = (p >>> 8) & 63;
-    out.rs1 = (p >>> 16) & 63;
-    out.rs2 = (p >>> 24) & 31;
-    out.imm = c[2];
-    out.len = 2 + ((p >>> 28) & 2);
-    out.w = out.len === 2 ? w & 0xffff : w;
-    return true;
-  }
-
-  /** Instructions from `off` to the end of its basic block (what a cold run interprets). */
-  private blockLength(base: number, off: number): number {
-    const t: TInst = { off: 0, op: 0, rd: 0, rs1: 0, rs2: 0, imm: 0, len: 0, w: 0 };
-    let k = 0;
-    while (k < 64 && off < 4096) {
-      if (!this.decodeAt(base, off, t)) return k + 1;
-      k++;
-      if (endsBlock(t.op) || !translatable(t.op)) break;
-      off += t.len;
-    }
-    return k;
-  }
-
   /**
    * Makes the trace entered at `off` of the RAM page `base`: the region of the page reachable
    * from there through fall-through, branches (both ways) and direct jumps, up to MAX_TRACE
@@ -270,55 +188,9 @@ export class Translator {
    * instruction is the interpreter's.
    */
   private translate(base: number, off: number, cp: CodePage, compile: boolean): Trace | null {
-    const insts: TInst[] = [];
-    const seen = new Set<number>();
-    const work = [off];
-    while (work.length > 0 && insts.length < MAX_TRACE) {
-      let next = work.pop()!;
-      for (;;) {
-        if (next < 0 || next >= 4096 || seen.has(next) || insts.length >= MAX_TRACE) break;
-        const t: TInst = { off: 0, op: 0, rd: 0, rs1: 0, rs2: 0, imm: 0, len: 0, w: 0 };
-        if (!this.decodeAt(base, next, t) || !translatable(t.op)) break;
-        insts.push(t);
-        seen.add(next);
-        const op = t.op;
-        // After a call (a jump that links), the return lands on the next instruction.
-        if ((op === OP_JAL || op === OP_JALR) && t.rd !== X_SINK) work.push(next + t.len);
-        if (op === OP_JALR || op === OP_ECALL || op === OP_EBREAK || op === OP_ILLEGAL || op === OP_FENCE_I)
-          break;
-        if (op === OP_JAL) next += t.imm;
-        else {
-          // A conditional branch: its target later, the fall-through now.
-          if (op >= OP_BEQ && op <= OP_BGEU) work.push(next + t.imm);
-          next += t.len;
-        }
-      }
-    }
-    insts.sort((a, b) => a.off - b.off);
-    if (insts.length === 0) return null;
-    // The words the instructions occupy (insts is sorted by offset), merged into runs.
-    const runs: number[] = [];
-    let words = 0;
-    for (const t of insts) {
-      const w0 = t.off >> 2;
-      const w1 = (t.off + t.len - 1) >> 2;
-      const n = runs.length;
-      if (n > 0 && w0 <= runs[n - 2] + runs[n - 1]) {
-        const end = Math.max(runs[n - 2] + runs[n - 1], w1 + 1);
-        words += end - (runs[n - 2] + runs[n - 1]);
-        runs[n - 1] = end - runs[n - 2];
-      } else {
-        runs.push(w0, w1 - w0 + 1);
-        words += w1 - w0 + 1;
-      }
-    }
-    const spans = Int32Array.from(runs);
-    const bits = new Int32Array(words);
-    const i32 = this.i32;
-    const b = base >>> 2;
-    let h = 0;
-    for (let r = 0; r < spans.length; r += 2)
-      for (let w = spans[r]; w < spans[r] + spans[r + 1]; w++) bits[h++] = i32[b + w];
+    const reg = this.code.region(base, off);
+    if (reg === null) return null;
+    const { insts, spans, bits } = reg;
     // The same code elsewhere (another process's copy of a program, another mapping, code
     // translated again after the cache was dropped) gives the same function: the source depends
     // only on the entry, the instructions' offsets and their bits, so those are the cache key,
@@ -563,7 +435,7 @@ export class Translator {
           if (cp.hits[s] < 65535) cp.hits[s]++;
           if (cp.traced || this.compileAfter === 0) {
             k = cp.blockLen[s];
-            if (k === 0) k = cp.blockLen[s] = this.blockLength(base, off);
+            if (k === 0) k = cp.blockLen[s] = this.code.blockLength(base, off);
           } else {
             k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
             lastCold = true;
