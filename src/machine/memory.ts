@@ -29,10 +29,11 @@ const TWO_32 = 0x1_0000_0000;
 
 /**
  * Bytes after RAM, in the same buffer, for the small arrays generated WebAssembly code reads
- * directly (each hart's registers, TLB sets and the translator's jump cache and slots, about 370 KiB a hart, for up to
- * 8 harts): see PhysicalMemory.side().
+ * directly: the hart's registers, TLB sets, and the translator's control block, jump cache and
+ * trace slots, about 370 KiB (the harts of a multicore machine take turns on one Hart); see
+ * PhysicalMemory.side().
  */
-const SIDE_BYTES = 4 * 1024 * 1024;
+const SIDE_BYTES = 1024 * 1024;
 const WASM_PAGE = 65536;
 
 /** A WebAssembly.Memory of `bytes` (a multiple of 64 KiB), or null where there is none that large. */
