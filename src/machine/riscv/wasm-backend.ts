@@ -53,16 +53,8 @@ export type WasmTrace = (
 /** A trace module's verify export: (RAM byte offset of a page) → 1 if its code is unchanged. */
 export type WasmVerify = (base: number) => number;
 
-/** The runner's export (wasm-chain.ts): (trace index, entry, n, limit, pageV halves, tlb) → code. */
-export type WasmRunner = (
-  idx: number,
-  entry: number,
-  n: number,
-  limit: number,
-  pvlo: number,
-  pvhi: number,
-  tlb: number,
-) => number;
+/** The runner's export (wasm-chain.ts): (trace slot, then a trace's arguments) → code. */
+export type WasmRunner = (idx: number, ...trace: Parameters<WasmTrace>) => number;
 
 export class WasmBackend {
   readonly layout: WasmLayout;

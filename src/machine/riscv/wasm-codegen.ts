@@ -74,12 +74,7 @@ class Gen extends GenBase {
     c.op(Op.i32_eqz);
     c.open(Op.if);
     this.uncount();
-    c.get(L_T);
-    c.op(Op.i32_wrap_i64);
-    c.get(L_T);
-    c.i64(32);
-    c.op(Op.i64_shr_u);
-    c.op(Op.i32_wrap_i64);
+    this.halves(L_T);
     c.call(F_JALRFAULT);
     c.set(L_CODE);
     c.br(LBL_DONE);
@@ -282,12 +277,8 @@ class Gen extends GenBase {
         c.get(L_PAGEV);
         c.i64(off);
         c.op(Op.i64_add);
-        c.tee(L_T);
-        c.op(Op.i32_wrap_i64);
-        c.get(L_T);
-        c.i64(32);
-        c.op(Op.i64_shr_u);
-        c.op(Op.i32_wrap_i64);
+        c.set(L_T);
+        this.halves(L_T);
         c.call(F_TRAP);
         return this.fault(off);
       case O.OP_MULH:

@@ -248,15 +248,20 @@ export class GenBase {
     c.op(Op.i32_add);
   }
 
-  /** lo and hi halves of L_AD on the stack, then count = n - after. */
-  slowArgs(): void {
+  /** The low and high 32-bit halves of the i64 local `l` on the stack (the helpers take halves). */
+  halves(l: number): void {
     const c = this.c;
-    c.get(L_AD);
+    c.get(l);
     c.op(Op.i32_wrap_i64);
-    c.get(L_AD);
+    c.get(l);
     c.i64(32);
     c.op(Op.i64_shr_u);
     c.op(Op.i32_wrap_i64);
+  }
+
+  /** The halves of the access's address (L_AD). */
+  slowArgs(): void {
+    this.halves(L_AD);
   }
 
   count(): void {

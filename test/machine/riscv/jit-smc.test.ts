@@ -187,3 +187,27 @@ describe("traces entered from other traces in WebAssembly (the runner, wasm-chai
     expect(a.x5 % 99n !== 0n && a.x5 > 32767n).toBe(true);
   });
 });
+
+describe.each(BACKENDS)("traps from inside translated code (%s)", (backend) => {
+  // A loop of 300 iterations that, when x4 reaches 5 (long after it was translated), takes the
+  // trapping instruction; the trap must be the interpreter's: pc, scause and stval.
+  const hotLoop = (trapping: number[]): { vaddr: number; bytes: Uint8Array; entry: number } => {
+    const c: number[] = [ADDI(4, 0, 300), ADDI(5, 0, 5)];
+    const loop = c.length;
+    c.push(ADDI(4, 4, -1), B(1, 4, 5, 4 * (1 + trapping.length)), ...trapping);
+    c.push(B(1, 4, 0, 4 * (loop - c.length)), ...HALT);
+    return image(c);
+  };
+  it.each([
+    ["ebreak (scause 3, stval its pc)", [0x00100073], 3],
+    // jalr to 2^38: the fetch there faults (scause 12, stval the target).
+    ["a jalr out of the user address space", [ADDI(6, 0, 1), 0x02631313, JALR(0, 6, 0)], 12],
+  ] as const)("%s", (_what, trapping, cause) => {
+    const img = hotLoop([...trapping]);
+    const a = record(imageBoot(img), false);
+    const b = record(imageBoot(img), backend);
+    expect(b.made).toBeGreaterThan(0);
+    expect(b.exits).toEqual(a.exits);
+    expect(a.exits.at(-1)).toMatch(new RegExp(` cause=${cause} `));
+  });
+});
