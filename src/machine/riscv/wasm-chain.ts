@@ -19,7 +19,8 @@
 // the last trace at CTL_PAGEV.
 
 import { TRACE_JUMP, TRACE_NEXT } from "./codegen.ts";
-import { TLB_MASK, TLB_SIZE } from "./memory-access.ts";
+import { TLB_SIZE } from "./memory-access.ts";
+import { joinHalves, tlbEntry } from "./wasm-frame.ts";
 import { Code, encodeModule, I32, I64, Op } from "./wasm-encode.ts";
 
 /** Words of the control block (see wasm-codegen.ts for the first three fields). */
@@ -79,13 +80,7 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   const { ctl, cache } = lay;
   const c = new Code();
   // pv = pageV as an i64
-  c.get(P_PVHI);
-  c.op(Op.i64_extend_i32_u);
-  c.i64(32);
-  c.op(Op.i64_shl);
-  c.get(P_PVLO);
-  c.op(Op.i64_extend_i32_u);
-  c.op(Op.i64_or);
+  joinHalves(c, P_PVLO, P_PVHI);
   c.set(L_PV);
   c.open(Op.block, LBL_OUT);
   c.open(Op.loop, LBL_NEXT);
@@ -153,15 +148,7 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.get(L_PC);
   c.i64(12);
   c.op(Op.i64_shr_u);
-  c.tee(L_VPN);
-  c.op(Op.i32_wrap_i64);
-  c.i32(TLB_MASK);
-  c.op(Op.i32_and);
-  c.i32(2);
-  c.op(Op.i32_shl);
-  c.get(P_TLB);
-  c.op(Op.i32_add);
-  c.tee(L_TI);
+  tlbEntry(c, L_VPN, P_TLB, L_TI);
   c.mem(Op.i32_load, 2, XTAG);
   c.op(Op.i64_extend_i32_s);
   c.get(L_VPN);

@@ -17,6 +17,7 @@ import { leaves, regsOf, unitStarts, TRACE_BUDGET, TRACE_JUMP, TRACE_NEXT, type 
 import { Code, encodeModule, I32, I64, Op, type ModuleSpec } from "./wasm-encode.ts";
 import {
   GenBase,
+  joinHalves,
   WASM_IMPORTS,
   F_TRAP,
   F_JALRFAULT,
@@ -402,13 +403,7 @@ export function generateWasm(
     c.op(Op.i64_or);
     c.set(l);
   }
-  c.get(L_PVHI);
-  c.op(Op.i64_extend_i32_u);
-  c.i64(32);
-  c.op(Op.i64_shl);
-  c.get(L_PVLO);
-  c.op(Op.i64_extend_i32_u);
-  c.op(Op.i64_or);
+  joinHalves(c, L_PVLO, L_PVHI);
   c.set(L_PAGEV);
   c.get(L_ENTRY);
   c.set(L_PC);

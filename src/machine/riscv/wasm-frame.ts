@@ -4,6 +4,7 @@
 
 import * as O from "./ops.ts";
 import { TRACE_CODE_WRITE, TRACE_JUMP, translatable, type TInst } from "./codegen.ts";
+import { TLB_MASK } from "./memory-access.ts";
 import { Code, I32, I64, Op } from "./wasm-encode.ts";
 
 /** Byte addresses in the memory of the hart's register halves, F/D registers and the control block. */
@@ -144,6 +145,34 @@ export const BRANCH: Record<number, number> = {
   [O.OP_BGEU]: Op.i64_ge_u,
 };
 
+/** Pushes the i64 whose low and high halves are the i32 locals `lo` and `hi`. */
+export function joinHalves(c: Code, lo: number, hi: number): void {
+  c.get(hi);
+  c.op(Op.i64_extend_i32_u);
+  c.i64(32);
+  c.op(Op.i64_shl);
+  c.get(lo);
+  c.op(Op.i64_extend_i32_u);
+  c.op(Op.i64_or);
+}
+
+/**
+ * With a virtual page number (i64) on the stack: keeps it in local `vpn` and leaves in local `ti`
+ * (and on the stack) the byte address of its entry in the TLB set at local `tlb` (memory-access.ts's
+ * layout: one int32 an entry in each array).
+ */
+export function tlbEntry(c: Code, vpn: number, tlb: number, ti: number): void {
+  c.tee(vpn);
+  c.op(Op.i32_wrap_i64);
+  c.i32(TLB_MASK);
+  c.op(Op.i32_and);
+  c.i32(2);
+  c.op(Op.i32_shl);
+  c.get(tlb);
+  c.op(Op.i32_add);
+  c.tee(ti);
+}
+
 /** Emits a trace function: registers, exits and memory accesses (wasm-codegen.ts adds the rest). */
 export class GenBase {
   readonly c = new Code();
@@ -212,15 +241,7 @@ export class GenBase {
     c.tee(L_AD);
     c.i64(12);
     c.op(Op.i64_shr_u);
-    c.tee(L_T);
-    c.op(Op.i32_wrap_i64);
-    c.i32(255);
-    c.op(Op.i32_and);
-    c.i32(2);
-    c.op(Op.i32_shl);
-    c.get(L_TLB);
-    c.op(Op.i32_add);
-    c.tee(L_TI);
+    tlbEntry(c, L_T, L_TLB, L_TI);
     c.mem(Op.i32_load, 2, tagOff);
     // Tags are < 2^26 or -1, the page number of an address ≥ 2^38 is ≥ 2^26: one compare.
     c.op(Op.i64_extend_i32_s);
