@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ACCESS_READ } from "../../../src/machine/mmu.ts";
 import { System } from "../../../src/system/system.ts";
 import { BACKENDS, imageBoot, record } from "./jit-harness.ts";
-import { ADDI, B, ECALL, FENCE_I, LD, LUI, SW } from "./rvgen.ts";
+import { ADDI, B, ECALL, FENCE_I, J, LD, LUI, SW } from "./rvgen.ts";
 
 const BASE = 0x10000;
 const AUIPC_X7 = (7 << 7) | 0x17;
@@ -119,15 +119,6 @@ describe.each(BACKENDS)("code written from outside the hart between runs (%s)", 
 /** jalr rd, imm(rs1) */
 const JALR = (rd: number, rs1: number, imm: number): number =>
   (((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x67) >>> 0;
-/** jal rd, off */
-const JAL = (rd: number, off: number): number =>
-  ((((off >> 20) & 1) << 31) |
-    (((off >> 1) & 0x3ff) << 21) |
-    (((off >> 11) & 1) << 20) |
-    (((off >> 12) & 0xff) << 12) |
-    (rd << 7) |
-    0x6f) >>>
-  0;
 
 /** A caller in the page at BASE, and f (addi x5, x5, 1; ret) at the start of the next page. */
 function callerImage(caller: number[]): { vaddr: number; bytes: Uint8Array; entry: number } {
@@ -139,7 +130,7 @@ function callerImage(caller: number[]): { vaddr: number; bytes: Uint8Array; entr
 }
 
 /** `jal ra, f` from word `at` of the caller's page. */
-const CALL_F = (at: number): number => JAL(1, 4096 - 4 * at);
+const CALL_F = (at: number): number => J(1, 4096 - 4 * at);
 
 describe("traces entered from other traces in WebAssembly (the runner, wasm-chain.ts)", () => {
   it("a callee rewritten by the hart in another page runs its new code", () => {
