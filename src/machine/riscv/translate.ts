@@ -47,7 +47,7 @@ import { WasmBackend, type TraceFn, type WasmTrace, type WasmVerify } from "./wa
 import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
 import { CTL_FPU } from "./wasm-frame.ts";
 import { CodePage, CodeReader, Trace } from "./region.ts";
-import { CTL_DEVICE, CTL_EPOCH, CTL_GEN, JUMP_CACHE, JUMP_WORDS } from "./wasm-chain.ts";
+import { CTL_DEVICE, CTL_EPOCH, CTL_GEN, JUMP_CACHE, JUMP_WORDS, TRACE_STALE } from "./wasm-chain.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
@@ -326,6 +326,8 @@ export class Translator {
     let cp: CodePage | null = null;
     // The pc may be any instruction (where the last run or a cold run of the interpreter ended).
     let lastCold = true;
+    // The runner found the trace at pc made from changed code: verify (and drop) it here.
+    let stale = false;
     for (;;) {
       if (n >= limit) {
         hart.pcLo = pc | 0;
@@ -353,7 +355,9 @@ export class Translator {
       if (cp !== null) {
         const s = off >>> 1;
         let tr = cp.traces[s];
-        if (tr !== undefined && tr.epoch !== this.epoch) {
+        // (The runner verifies WebAssembly traces itself; stale says it found this one changed.)
+        if (tr !== undefined && tr.epoch !== this.epoch && (tr.idx < 0 || stale)) {
+          stale = false;
           if (this.verify(tr, base)) this.stamp(tr);
           else {
             cp.traces[s] = tr = undefined;
@@ -404,6 +408,10 @@ export class Translator {
                 pc = pv + this.off;
                 pageV = NaN; // another page: the loop looks it up
               } else pc = pageV + this.off;
+            }
+            if (r === TRACE_STALE) {
+              stale = true;
+              continue;
             }
           } else {
             r = tr.fn(xlo, xhi, pageV);

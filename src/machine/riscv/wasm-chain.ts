@@ -19,6 +19,9 @@
 // the last trace at CTL_PAGEV.
 
 import { TRACE_JUMP, TRACE_NEXT } from "./codegen.ts";
+
+/** The runner's result when the trace it was to enter was made from code that has changed since. */
+export const TRACE_STALE = -5;
 import { TLB_SIZE } from "./memory-access.ts";
 import { joinHalves, tlbEntry } from "./wasm-frame.ts";
 import { Code, encodeModule, I32, I64, Op } from "./wasm-encode.ts";
@@ -84,6 +87,44 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.set(L_PV);
   c.open(Op.block, LBL_OUT);
   c.open(Op.loop, LBL_NEXT);
+  // A slot not verified in this run yet is verified first, as the dispatcher would before
+  // entering it (the first one too: the dispatcher leaves that to the runner); if its code
+  // changed, the runner leaves with TRACE_STALE, n and the trace's pc, and enters nothing.
+  c.get(P_IDX);
+  c.i32(2);
+  c.op(Op.i32_shl);
+  c.tee(L_IDX4);
+  c.mem(Op.i32_load, 2, lay.verified);
+  c.i32(0);
+  c.mem(Op.i32_load, 2, ctl + CTL_EPOCH);
+  c.op(Op.i32_ne);
+  c.open(Op.if);
+  c.get(L_IDX4);
+  c.mem(Op.i32_load, 2, lay.base);
+  c.get(P_IDX);
+  c.i32(1);
+  c.op(Op.i32_shl);
+  c.i32(1);
+  c.op(Op.i32_add);
+  c.callIndirect(2);
+  c.op(Op.i32_eqz);
+  c.open(Op.if);
+  c.i32(0);
+  c.get(P_N);
+  c.mem(Op.i32_store, 2, ctl);
+  c.i32(0);
+  c.get(P_ENTRY);
+  c.op(Op.f64_convert_i32_s);
+  c.mem(Op.f64_store, 3, ctl + 8);
+  c.i32(TRACE_STALE);
+  c.set(L_CODE);
+  c.br(LBL_OUT);
+  c.end();
+  c.get(L_IDX4);
+  c.i32(0);
+  c.mem(Op.i32_load, 2, ctl + CTL_EPOCH);
+  c.mem(Op.i32_store, 2, lay.verified);
+  c.end();
   for (const p of [P_ENTRY, P_N, P_LIMIT, P_PVLO, P_PVHI, P_TLB]) c.get(p);
   c.get(P_IDX);
   c.i32(1);
@@ -167,28 +208,6 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.i32(1);
   c.op(Op.i32_add);
   c.mem(Op.i32_store, 2, ctl + CTL_CHAINS);
-  c.get(L_IDX4);
-  c.mem(Op.i32_load, 2, lay.verified);
-  c.i32(0);
-  c.mem(Op.i32_load, 2, ctl + CTL_EPOCH);
-  c.op(Op.i32_ne);
-  c.open(Op.if);
-  // Not verified in this run yet: as the dispatcher would, before entering it.
-  c.get(L_IDX4);
-  c.mem(Op.i32_load, 2, lay.base);
-  c.get(P_IDX);
-  c.i32(1);
-  c.op(Op.i32_shl);
-  c.i32(1);
-  c.op(Op.i32_add);
-  c.callIndirect(2);
-  c.op(Op.i32_eqz);
-  c.brIf(LBL_OUT);
-  c.get(L_IDX4);
-  c.i32(0);
-  c.mem(Op.i32_load, 2, ctl + CTL_EPOCH);
-  c.mem(Op.i32_store, 2, lay.verified);
-  c.end();
   c.get(L_PC);
   c.op(Op.i32_wrap_i64);
   c.i32(4095);
