@@ -159,6 +159,11 @@ export class Translator {
     return this.wasm?.chained ?? 0;
   }
 
+  /** Lowers the number of WebAssembly trace slots before every trace is dropped (tests). */
+  limitSlots(n: number): void {
+    if (this.wasm !== null) this.wasm.slotLimit = n;
+  }
+
   /** True when traces are made in WebAssembly. */
   get usesWasm(): boolean {
     return this.wasm !== null;
@@ -208,11 +213,10 @@ export class Translator {
       this.fns.set(key, made);
     }
     const w = this.wasm;
-    if (w !== null && w.full) {
-      // Every trace goes, so that the runner's slots can be given out again.
-      this.flush();
-      w.reset();
-    }
+    // No slot left: nothing is made until the next run starts with every trace dropped (not
+    // here: the dispatcher may still hold this page's traces, whose slots would be given out
+    // again).
+    if (w !== null && w.full) return null;
     this.mem.markCode(base, spans);
     this.made++;
     const idx = w !== null && made.wasm !== null ? w.register(made.wasm, made.verify!, base) : -1;
@@ -304,6 +308,11 @@ export class Translator {
     hart.clearReservation();
     if (hart.pcHi >>> 6 !== 0) return hart.run();
     this.epoch++;
+    if (this.wasm?.full === true) {
+      // Every trace goes, so that the runner's slots can be given out again.
+      this.flush();
+      this.wasm.reset();
+    }
     this.noteCodeWrites();
     this.deviceTouched = false;
     const xlo = hart.xlo;

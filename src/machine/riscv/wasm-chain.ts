@@ -23,7 +23,7 @@ import { TRACE_JUMP, TRACE_NEXT } from "./codegen.ts";
 /** The runner's result when the trace it was to enter was made from code that has changed since. */
 export const TRACE_STALE = -5;
 import { TLB_SIZE } from "./memory-access.ts";
-import { joinHalves, tlbEntry } from "./wasm-frame.ts";
+import { joinHalves, tlbHit } from "./wasm-frame.ts";
 import { Code, encodeModule, I32, I64, Op } from "./wasm-encode.ts";
 
 /** Words of the control block (see wasm-codegen.ts for the first three fields). */
@@ -187,13 +187,8 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.op(Op.i32_shl);
   c.set(L_IDX4);
   c.get(L_PC);
-  c.i64(12);
-  c.op(Op.i64_shr_u);
-  tlbEntry(c, L_VPN, P_TLB, L_TI);
-  c.mem(Op.i32_load, 2, XTAG);
-  c.op(Op.i64_extend_i32_s);
-  c.get(L_VPN);
-  c.op(Op.i64_ne);
+  tlbHit(c, L_VPN, P_TLB, L_TI, XTAG);
+  c.op(Op.i32_eqz);
   c.brIf(LBL_OUT);
   c.get(L_TI);
   c.mem(Op.i32_load, 2, XBASE);

@@ -157,11 +157,15 @@ export function joinHalves(c: Code, lo: number, hi: number): void {
 }
 
 /**
- * With a virtual page number (i64) on the stack: keeps it in local `vpn` and leaves in local `ti`
- * (and on the stack) the byte address of its entry in the TLB set at local `tlb` (memory-access.ts's
- * layout: one int32 an entry in each array).
+ * With a virtual address (i64) on the stack: keeps its page number in local `vpn`, the byte
+ * address of its entry in the TLB set at local `tlb` in local `ti` (memory-access.ts's layout: one
+ * int32 an entry in each array), and leaves 1 on the stack if the tag array at `tagOff` from the
+ * set's start holds that page, else 0. Tags are < 2^26 or -1, and the page number of an address
+ * ≥ 2^38 is ≥ 2^26: one compare.
  */
-export function tlbEntry(c: Code, vpn: number, tlb: number, ti: number): void {
+export function tlbHit(c: Code, vpn: number, tlb: number, ti: number, tagOff: number): void {
+  c.i64(12);
+  c.op(Op.i64_shr_u);
   c.tee(vpn);
   c.op(Op.i32_wrap_i64);
   c.i32(TLB_MASK);
@@ -171,6 +175,10 @@ export function tlbEntry(c: Code, vpn: number, tlb: number, ti: number): void {
   c.get(tlb);
   c.op(Op.i32_add);
   c.tee(ti);
+  c.mem(Op.i32_load, 2, tagOff);
+  c.op(Op.i64_extend_i32_s);
+  c.get(vpn);
+  c.op(Op.i64_eq);
 }
 
 /** Emits a trace function: registers, exits and memory accesses (wasm-codegen.ts adds the rest). */
@@ -239,14 +247,7 @@ export class GenBase {
     c.i64(i.imm);
     c.op(Op.i64_add);
     c.tee(L_AD);
-    c.i64(12);
-    c.op(Op.i64_shr_u);
-    tlbEntry(c, L_T, L_TLB, L_TI);
-    c.mem(Op.i32_load, 2, tagOff);
-    // Tags are < 2^26 or -1, the page number of an address ≥ 2^38 is ≥ 2^26: one compare.
-    c.op(Op.i64_extend_i32_s);
-    c.get(L_T);
-    c.op(Op.i64_eq);
+    tlbHit(c, L_T, L_TLB, L_TI, tagOff);
     if (align > 0) {
       c.get(L_AD);
       c.op(Op.i32_wrap_i64);

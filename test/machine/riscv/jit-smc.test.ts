@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ACCESS_READ } from "../../../src/machine/mmu.ts";
 import { System } from "../../../src/system/system.ts";
-import { BACKENDS, imageBoot, record } from "./jit-harness.ts";
+import { BACKENDS, elfBoot, imageBoot, record } from "./jit-harness.ts";
 import { ADDI, B, ECALL, FENCE_I, J, LD, LUI, SW } from "./rvgen.ts";
 
 const BASE = 0x10000;
@@ -201,4 +201,24 @@ describe.each(BACKENDS)("traps from inside translated code (%s)", (backend) => {
     expect(b.exits).toEqual(a.exits);
     expect(a.exits.at(-1)).toMatch(new RegExp(` cause=${cause} `));
   });
+});
+
+describe("the runner's slots running out (wasm)", () => {
+  it.each([2, 5])(
+    "with %i slots, every trace dropped and made again, runs as on the interpreter",
+    (slots) => {
+      // A program of many short runs (about 280 traces made); with so few slots they are dropped
+      // over and over, and no trace may then run in a slot given out again.
+      const path = "test/sdk/programs/syscalls.elf";
+      const boot = elfBoot(path);
+      const a = record(boot, false);
+      const b = record((sys) => {
+        sys.rv.translator!.limitSlots(slots);
+        boot(sys);
+      }, "wasm");
+      expect(b.made).toBeGreaterThan(2 * slots);
+      expect(b.exits).toEqual(a.exits);
+      expect(b.console).toBe(a.console);
+    },
+  );
 });
