@@ -67,8 +67,10 @@ export function lookupIPCBuffer(isReceiver: boolean, t: Tcb): number {
   const mem = ks.machine.memory;
   if (paddr < mem.ramBase || paddr + 1024 > mem.ramEnd) return -1;
   const off = paddr - mem.ramBase;
-  // The kernel stores message words straight into the buffer (1 KiB aligned: one page).
+  // The kernel stores message words straight into the buffer (1 KiB aligned: one page), so the
+  // page counts as written, and as a store into translated code if it holds some.
   mem.written[off >>> 12] = 1;
+  if (mem.codePages[off >>> 12] !== 0) mem.codeStores++;
   return off >>> 2;
 }
 

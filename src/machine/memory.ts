@@ -62,6 +62,15 @@ export class PhysicalMemory {
   readonly u32: Uint32Array;
   /** Per 4 KiB page of RAM: 1 once anything may have stored into it since it was last zeroed. */
   readonly written: Uint8Array;
+  /**
+   * Per 4 KiB page of RAM: 1 while translated code was made from it (the hart's memory system
+   * sets and clears these). A store into such a page from outside the hart (the kernel, a
+   * loader, a debugger) counts in `codeStores`; the translator checks its translations again
+   * only when that count has moved, instead of before every run.
+   */
+  readonly codePages: Uint8Array;
+  /** Stores from outside the hart into pages with translated code (see codePages), and noteStores(). */
+  codeStores = 0;
   // DataView handles the unaligned cases without per-byte assembly.
   private readonly dv: DataView;
   private readonly devices: DeviceRegion[] = [];
@@ -96,6 +105,15 @@ export class PhysicalMemory {
     this.u32 = new Uint32Array(buf, 0, ramSize / 4);
     this.dv = new DataView(buf);
     this.written = new Uint8Array(ramSize / 4096);
+    this.codePages = new Uint8Array(ramSize / 4096);
+  }
+
+  /**
+   * RAM may have been written in ways the pages cannot name (a restored snapshot, user code
+   * outside the hart holding views of RAM): translated code is checked again before it runs.
+   */
+  noteStores(): void {
+    this.codeStores++;
   }
 
   /**
@@ -124,7 +142,10 @@ export class PhysicalMemory {
     if (len <= 0) return;
     const first = (paddr - this.ramBase) >>> 12;
     const last = (paddr + len - 1 - this.ramBase) >>> 12;
-    for (let p = first; p <= last; p++) this.written[p] = 1;
+    for (let p = first; p <= last; p++) {
+      this.written[p] = 1;
+      if (this.codePages[p] !== 0) this.codeStores++;
+    }
   }
 
   /** True when [paddr, paddr+len) lies entirely inside RAM. */
@@ -162,6 +183,7 @@ export class PhysicalMemory {
       const off = paddr - this.ramBase;
       this.u8[off] = v;
       this.written[off >>> 12] = 1;
+      if (this.codePages[off >>> 12] !== 0) this.codeStores++;
     } else this.mmioWrite(paddr, 1, v & 0xff);
   }
 
@@ -178,6 +200,7 @@ export class PhysicalMemory {
       if ((off & 3) === 0) {
         this.u32[off >>> 2] = v;
         this.written[off >>> 12] = 1;
+        if (this.codePages[off >>> 12] !== 0) this.codeStores++;
       } else {
         this.dv.setUint32(off, v >>> 0, true);
         this.markWritten(paddr, 4);
@@ -231,6 +254,7 @@ export class PhysicalMemory {
       const pageEnd = Math.min(end, (page + 1) * 4096);
       if (written[page] !== 0) {
         this.u8.fill(0, p, pageEnd);
+        if (this.codePages[page] !== 0) this.codeStores++;
         if (p === page * 4096 && pageEnd === (page + 1) * 4096) written[page] = 0;
       }
       p = pageEnd;

@@ -22,6 +22,7 @@ import type { Machine } from "../machine/machine.ts";
 import { CPU_ECALL, CPU_EVENT, CPU_FAULT, Hart, type HartConfig } from "../machine/riscv/cpu.ts";
 import { canTranslate, Translator, type Backend } from "../machine/riscv/translate.ts";
 import { FpuState } from "../machine/riscv/fpu.ts";
+import { loadRegs, storeRegs } from "./rv-regs.ts";
 import { EXIT_INTERRUPT, EXIT_SYSCALL, EXIT_VMFAULT, type ThreadHandle } from "./ts-engine.ts";
 
 /** A synchronous exception other than ecall and page/access faults: exceptionCause holds scause. */
@@ -100,21 +101,14 @@ export class RvEngine {
     const r = t.regs;
     const xlo = h.xlo;
     const xhi = h.xhi;
-    // seL4's riscv register context lists x1..x31 in order (ra = 0 ... t6 = 30).
-    for (let x = 1; x < 32; x++) {
-      xlo[x] = r[2 * x - 2];
-      xhi[x] = r[2 * x - 1];
-    }
+    loadRegs(r, xlo, xhi);
     h.pcLo = r[2 * NextIP];
     h.pcHi = r[2 * NextIP + 1];
     const tr = this.translator;
     // A debugger stepping one instruction per run keeps the LR reservation across runs, which
     // only the interpreter's run() does: it runs everything then.
     const c = this.jit && tr !== null && !h.keepReservation ? tr.run() : h.run();
-    for (let x = 1; x < 32; x++) {
-      r[2 * x - 2] = xlo[x];
-      r[2 * x - 1] = xhi[x];
-    }
+    storeRegs(r, xlo, xhi);
     r[2 * NextIP] = h.pcLo;
     r[2 * NextIP + 1] = h.pcHi;
     switch (c) {

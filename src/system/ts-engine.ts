@@ -228,6 +228,9 @@ export class TsEngine {
 
   private step(ex: ThreadExec, regs: Uint32Array): number {
     this.machine.clock.charge(USER_STEP_CYCLES);
+    // TS code stores through views of RAM it looked up earlier (rt.ram32 at a cached index), which
+    // no page map sees: machine code translated from RAM is checked again before it next runs.
+    this.machine.memory.noteStores();
     let r: IteratorResult<number, unknown>;
     try {
       r = (ex.gen as UserGenerator).next();

@@ -106,6 +106,7 @@ export class UserMemory {
    * checks it against codeWords: a store into a word that translated code was made from drops
    * the page's translations (codeWrites counts it, droppedCode names the page for the
    * translator, and the page returns to the write TLB); a store beside them changes nothing.
+   * It is the machine's PhysicalMemory.codePages once set.
    */
   codeMap: Uint8Array | null = null;
   /** One bit per 32-bit word of RAM: set where translated code was made from. */
@@ -146,7 +147,14 @@ export class UserMemory {
         this.dropPage(m.tlbLogRoot[k % TLB_LOG], m.tlbLogVpn[k % TLB_LOG]);
     this.seq = m.tlbSeq;
     this.satp = m.satp;
-    let set = this.sets.find((x) => x.satp === m.satp);
+    // (a plain loop: this runs at every switch between address spaces)
+    let set: TlbSet | undefined;
+    for (let i = 0; i < this.sets.length; i++) {
+      if (this.sets[i].satp === m.satp) {
+        set = this.sets[i];
+        break;
+      }
+    }
     if (set === undefined) {
       set = this.sets[this.victim];
       this.victim = (this.victim + 1) % TLB_SETS;
@@ -225,9 +233,9 @@ export class UserMemory {
     let cm = this.codeMap;
     let cw = this.codeWords;
     if (cm === null || cw === null) {
-      const pages = Math.ceil(this.machine.memory.ramSize / 4096);
-      cm = this.codeMap = new Uint8Array(pages);
-      cw = this.codeWords = new Uint32Array(pages * 32);
+      // The machine's own map: stores from outside the hart into these pages are counted there.
+      cm = this.codeMap = this.machine.memory.codePages;
+      cw = this.codeWords = new Uint32Array(cm.length * 32);
     }
     const w0 = base / 4;
     for (let r = 0; r < spans.length; r += 2)

@@ -1,6 +1,8 @@
 // The translating RV64 machine: hot user code becomes WebAssembly (wasm-codegen.ts) or JavaScript
 // functions (codegen.ts), the interpreter (cpu.ts) stays the reference and runs everything else.
-// This file is the dispatcher; region.ts reads the code, the backends make the functions.
+// This file is the dispatcher; region.ts reads the code, the backends make the functions. (It is
+// longer than most: run() is the measured hot loop and stays one function, with its state in
+// locals.)
 //
 // A trace starts at a pc that has been reached often enough (HOT times) and covers the region of
 // its 4 KiB page reachable from there through fall-through, both ways of conditional branches,
@@ -30,8 +32,10 @@
 // after translation: pages holding translations leave the write TLB (memory-access.ts), so every
 // store into them is seen; a store into a word translated code was made from drops the page's
 // translations (and ends the running trace), a store beside them changes nothing. The kernel
-// (or anything else outside the hart) may write memory only between runs: a trace checks its
-// instruction bits once per run ("epoch") and is made again if they changed.
+// (or anything else outside the hart) may write memory only between runs, and the machine counts
+// those stores that land in pages holding translated code (PhysicalMemory.codeStores): after
+// any, each trace checks its instruction bits again before it next runs (a new "epoch") and is
+// made again if they changed.
 
 import type { Machine } from "../machine.ts";
 import * as cpu from "./cpu.ts";
@@ -47,7 +51,15 @@ import { WasmBackend, type TraceFn, type WasmTrace, type WasmVerify } from "./wa
 import { generateWasm, wasmTranslatable } from "./wasm-codegen.ts";
 import { CTL_FPU } from "./wasm-frame.ts";
 import { CodePage, CodeReader, Trace } from "./region.ts";
-import { CTL_DEVICE, CTL_EPOCH, CTL_GEN, JUMP_CACHE, JUMP_WORDS, TRACE_STALE } from "./wasm-chain.ts";
+import {
+  CTL_DEVICE,
+  CTL_EPOCH,
+  CTL_GEN,
+  JUMP_CACHE,
+  JUMP_WORDS,
+  TRACE_MISS,
+  TRACE_STALE,
+} from "./wasm-chain.ts";
 
 // Module-local copies of the imports used on the hot path (a transpiled ES module may reach an
 // imported binding through a getter on every use; see cpu.ts).
@@ -118,6 +130,8 @@ export class Translator {
   /** Traces made (for tests and the bench). */
   made = 0;
   private epoch = 0;
+  // PhysicalMemory.codeStores when the epoch last moved.
+  private stores = -1;
   private codeWrites = 0;
   private readonly pages = new Map<number, CodePage>();
   private readonly fns = new Map<string, Made>();
@@ -307,7 +321,14 @@ export class Translator {
     mem.sync();
     hart.clearReservation();
     if (hart.pcHi >>> 6 !== 0) return hart.run();
-    this.epoch++;
+    // Traces are checked against their code again only when something outside the hart may
+    // have stored into a page holding some (PhysicalMemory.codeStores): the hart's own stores
+    // into translated code are seen as they happen.
+    const stores = this.machine.memory.codeStores;
+    if (stores !== this.stores) {
+      this.stores = stores;
+      this.epoch++;
+    }
     if (this.wasm?.full === true) {
       // Every trace goes, so that the runner's slots can be given out again.
       this.flush();
@@ -337,6 +358,41 @@ export class Translator {
     let lastCold = true;
     // The runner found the trace at pc made from changed code: verify (and drop) it here.
     let stale = false;
+    if (runner !== undefined && runner !== null && limit > 0 && pc < USER_TOP) {
+      // A run resuming where the dispatcher has entered a trace before (after a system call, most
+      // often): the runner looks the trace up in its jump cache and runs from there, as the loop
+      // below would have; on a miss nothing ran and the loop decides. The loop takes over
+      // from wherever the runner stopped, as after its own calls.
+      const off = (pc | 0) & 4095;
+      const pv = pc - off;
+      wctl![CTL_DEVICE_WORD] = 0;
+      this.n = 0;
+      this.limit = limit;
+      this.entry = off;
+      this.pageV = pv;
+      const r = runner(-1, off, 0, limit, pv | 0, (pv / TWO_32) | 0, mem.rtag.byteOffset);
+      if (r !== TRACE_MISS) {
+        n = wctl![0];
+        if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
+        this.off = wctlF![1];
+        pc = wctlF![3] + this.off;
+        lastCold = false;
+        if (r === TRACE_NEXT || r === TRACE_JUMP) {
+          if (this.deviceTouched) {
+            this.deviceTouched = false;
+            limit = hart.limit();
+          }
+        } else if (r === TRACE_STALE) stale = true;
+        else if (r === TRACE_CODE_WRITE) this.noteCodeWrites();
+        else if (r !== TRACE_BUDGET) {
+          hart.pcLo = pc | 0;
+          hart.pcHi = Math.floor(pc / TWO_32) | 0;
+          return this.finish(r, n);
+        }
+        // (TRACE_BUDGET: the loop enters the same trace, which stops at once, and then has the
+        // interpreter run what is left of the window.)
+      }
+    }
     for (;;) {
       if (n >= limit) {
         hart.pcLo = pc | 0;
@@ -348,7 +404,7 @@ export class Translator {
         cp = null;
         off = 0;
         if (pc >= 0 && pc < USER_TOP) {
-          off = pc % 4096;
+          off = (pc | 0) & 4095; // (pc % 4096 is a floating-point remainder: slower)
           pageV = pc - off;
           const vpn = pageV / 4096;
           const ti = vpn & TLB_MASK;
@@ -496,7 +552,8 @@ export class Translator {
 
   /** Drops the translations of the pages stores wrote code into (the memory system names them). */
   private noteCodeWrites(): void {
-    if (this.codeWrites !== this.mem.codeWrites) this.wasm?.invalidate();
+    if (this.codeWrites === this.mem.codeWrites) return;
+    this.wasm?.invalidate();
     this.codeWrites = this.mem.codeWrites;
     const dropped = this.mem.droppedCode;
     for (let i = 0; i < dropped.length; i++) this.pages.delete(dropped[i]);

@@ -16,12 +16,19 @@
 // are instruction for instruction the dispatcher's. It goes back to JavaScript on any other
 // result, when the window is used up (n ≥ limit), after a device access (the dispatcher then
 // starts a fresh window), on a miss and when a verification fails; it then leaves the page of
-// the last trace at CTL_PAGEV.
+// the last trace at CTL_PAGEV. At the start of a run the dispatcher lets the runner look up the
+// first trace too (slot -1), so that a run resuming at a pc entered before (after a system call,
+// most often) costs JavaScript one call and no lookups of its own.
 
 import { TRACE_JUMP, TRACE_NEXT } from "./codegen.ts";
 
 /** The runner's result when the trace it was to enter was made from code that has changed since. */
 export const TRACE_STALE = -5;
+/**
+ * The runner's result when it was asked to find the trace for a pc itself (slot -1) and the
+ * jump cache has none: nothing ran, the dispatcher decides.
+ */
+export const TRACE_MISS = -6;
 import { TLB_SIZE } from "./memory-access.ts";
 import { joinHalves, tlbHit } from "./wasm-frame.ts";
 import { Code, encodeModule, I32, I64, Op } from "./wasm-encode.ts";
@@ -80,12 +87,28 @@ export interface ChainLayout {
  * pageV high, tlb) → code, calling traces through the imported table.
  */
 export function generateRunner(lay: ChainLayout): Uint8Array {
-  const { ctl, cache } = lay;
+  const { ctl } = lay;
   const c = new Code();
   // pv = pageV as an i64
   joinHalves(c, P_PVLO, P_PVHI);
   c.set(L_PV);
   c.open(Op.block, LBL_OUT);
+  // Slot -1: the dispatcher asks the runner to find the trace at pageV + entry itself (the start
+  // of a run at a pc it has entered before); TRACE_MISS, having run nothing, if there is none.
+  c.get(P_IDX);
+  c.i32(0);
+  c.op(Op.i32_lt_s);
+  c.open(Op.if);
+  c.i32(TRACE_MISS);
+  c.set(L_CODE);
+  c.get(L_PV);
+  c.get(P_ENTRY);
+  c.op(Op.i64_extend_i32_u);
+  c.op(Op.i64_add);
+  c.set(L_PC);
+  lookup(c, lay);
+  enterFound(c);
+  c.end();
   c.open(Op.loop, LBL_NEXT);
   // A slot not verified in this run yet is verified first, as the dispatcher would before
   // entering it (the first one too: the dispatcher leaves that to the runner); if its code
@@ -154,7 +177,47 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.mem(Op.f64_load, 3, ctl + 8);
   c.op(Op.i64_trunc_f64_s);
   c.op(Op.i64_add);
-  c.tee(L_PC);
+  c.set(L_PC);
+  lookup(c, lay);
+  // A hit: the trace the dispatcher entered at this pc in this generation.
+  c.i32(0);
+  c.i32(0);
+  c.mem(Op.i32_load, 2, ctl + CTL_CHAINS);
+  c.i32(1);
+  c.op(Op.i32_add);
+  c.mem(Op.i32_store, 2, ctl + CTL_CHAINS);
+  enterFound(c);
+  c.br(LBL_NEXT);
+  c.end(); // loop
+  c.end(); // out
+  c.i32(0);
+  c.get(L_PV);
+  c.op(Op.f64_convert_i64_s);
+  c.mem(Op.f64_store, 3, ctl + CTL_PAGEV);
+  c.get(L_CODE);
+  const six = [I32, I32, I32, I32, I32, I32];
+  return encodeModule({
+    types: [
+      { params: six, results: [I32] },
+      { params: [...six, I32], results: [I32] },
+      { params: [I32], results: [I32] },
+    ],
+    imports: [],
+    funcs: [{ type: 1, locals: [I32, I64, I64, I32, I32, I64, I32], body: c }],
+    exports: [{ name: "run", func: 0 }],
+    table: true,
+  });
+}
+
+/**
+ * The jump cache's slot for the pc in L_PC, into P_IDX (and 4 × it into L_IDX4), or a branch out
+ * of the runner when there is none: an entry for this pc in this generation whose page is in the
+ * current TLB set's execute entries and maps to the slot's RAM page, exactly the test the
+ * dispatcher makes before it looks at that page's traces.
+ */
+function lookup(c: Code, lay: ChainLayout): void {
+  const { ctl, cache } = lay;
+  c.get(L_PC);
   c.op(Op.i32_wrap_i64);
   c.tee(L_SLOT);
   c.i32(1);
@@ -178,8 +241,6 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.mem(Op.i32_load, 2, ctl + CTL_GEN);
   c.op(Op.i32_ne);
   c.brIf(LBL_OUT);
-  // The page must be in the current TLB set's execute entries and map to the slot's RAM page,
-  // exactly the test the dispatcher makes before it looks at the page's traces.
   c.get(L_SLOT);
   c.mem(Op.i32_load, 2, cache + 8);
   c.tee(P_IDX);
@@ -196,13 +257,10 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.mem(Op.i32_load, 2, lay.base);
   c.op(Op.i32_ne);
   c.brIf(LBL_OUT);
-  // A hit: the trace the dispatcher entered at this pc in this generation.
-  c.i32(0);
-  c.i32(0);
-  c.mem(Op.i32_load, 2, ctl + CTL_CHAINS);
-  c.i32(1);
-  c.op(Op.i32_add);
-  c.mem(Op.i32_store, 2, ctl + CTL_CHAINS);
+}
+
+/** Entry offset and page (P_ENTRY, L_PV and its halves) of the pc in L_PC. */
+function enterFound(c: Code): void {
   c.get(L_PC);
   c.op(Op.i32_wrap_i64);
   c.i32(4095);
@@ -219,24 +277,4 @@ export function generateRunner(lay: ChainLayout): Uint8Array {
   c.op(Op.i64_shr_u);
   c.op(Op.i32_wrap_i64);
   c.set(P_PVHI);
-  c.br(LBL_NEXT);
-  c.end(); // loop
-  c.end(); // out
-  c.i32(0);
-  c.get(L_PV);
-  c.op(Op.f64_convert_i64_s);
-  c.mem(Op.f64_store, 3, ctl + CTL_PAGEV);
-  c.get(L_CODE);
-  const six = [I32, I32, I32, I32, I32, I32];
-  return encodeModule({
-    types: [
-      { params: six, results: [I32] },
-      { params: [...six, I32], results: [I32] },
-      { params: [I32], results: [I32] },
-    ],
-    imports: [],
-    funcs: [{ type: 1, locals: [I32, I64, I64, I32, I32, I64, I32], body: c }],
-    exports: [{ name: "run", func: 0 }],
-    table: true,
-  });
 }

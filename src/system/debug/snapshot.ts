@@ -157,4 +157,6 @@ export function restoreSnapshot(sys: System, s: Snapshot): void {
       now[p] = 0;
     }
   }
+  // RAM changed behind the machine's back: translated code is checked again before it runs.
+  mem.noteStores();
 }
