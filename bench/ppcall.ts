@@ -9,9 +9,11 @@
 // translated). The simulated time of a round trip is the same in every mode, so the rounds in the
 // timed part are ROUNDS × its share of the loop's simulated time. A noisy machine shifts single
 // runs by tens of percent: ppcallRoundTrips runs the modes in turn, several times, and keeps each
-// mode's median.
+// mode's median; `npm run bench` runs it in a process of its own.
 
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { parseSdf } from "../src/microkit/sdf.ts";
 import { buildMicrokit } from "../src/microkit/builder.ts";
@@ -79,9 +81,26 @@ export function ppcallRoundTrips<M extends PpcallMode>(
   return out;
 }
 
+/**
+ * ppcallRoundTrips for the three modes in a process of its own (`npm run bench` runs many other
+ * benchmarks first, whose type feedback and heap would otherwise be measured too).
+ */
+export function ppcallRoundTripsApart(): Map<PpcallMode, { ns: number; simNs: number }> {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--json"], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`bench/ppcall.ts failed: ${r.stderr}`);
+  const rows = JSON.parse(r.stdout) as [PpcallMode, { ns: number; simNs: number }][];
+  return new Map(rows);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const modes = [false, "js", "wasm"] as const;
   const res = ppcallRoundTrips(modes);
+  if (process.argv.includes("--json")) {
+    console.log(JSON.stringify([...res]));
+    process.exit(0);
+  }
   for (const jit of modes) {
     const r = res.get(jit)!;
     const how = jit === false ? "interpreted" : `translated (${jit})`;

@@ -20,7 +20,7 @@
 //   sel4test_sel4ts_s / _wasm_s / sel4test_qemu_s  bench/sel4test.ts, only with SEL4TS_BENCH_SEL4TEST=1;
 //   c_ppcall_roundtrip_ns (_sim_ns, _jit_ns, _wasm_ns)  bench/ppcall.ts (C PDs from bench/c; on
 //       the interpreter, translated, and translated into WebAssembly; the steady state, each the
-//       median of 3 runs taken in turn);
+//       median of 3 runs taken in turn, in a process of their own);
 //   sim_speedup_idle / _busy  bench/time.ts;
 //   copy_delete_pairs_per_s / copy_delete_pair_ns  seL4_CNode_Copy + seL4_CNode_Delete of an
 //       endpoint cap, issued by a TS root task through libsel4, the TS engine and the kernel;
@@ -68,7 +68,7 @@ import { boot63, BOOT_PDS } from "./boot.ts";
 import { emulatedMips } from "./mips.ts";
 import { mixedWorkload } from "./mixed.ts";
 import { sel4testAvailable, sel4testQemu, sel4testSel4ts } from "./sel4test.ts";
-import { ppcallRoundTrips } from "./ppcall.ts";
+import { ppcallRoundTripsApart } from "./ppcall.ts";
 import type { CNode, Tcb } from "../src/kernel/structures.ts";
 import {
   seL4_CNode_Copy,
@@ -350,7 +350,7 @@ const sel4test =
   process.env.SEL4TS_BENCH_SEL4TEST !== undefined && sel4testAvailable()
     ? { sel4ts: sel4testSel4ts(false), wasm: sel4testSel4ts("wasm"), qemu: await sel4testQemu() }
     : null;
-const ppcalls = ppcallRoundTrips([false, "js", "wasm"] as const);
+const ppcalls = ppcallRoundTripsApart();
 const ppcall = ppcalls.get(false)!;
 const ppcallJit = ppcalls.get("js")!;
 const ppcallWasm = ppcalls.get("wasm")!;
