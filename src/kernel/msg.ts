@@ -69,8 +69,7 @@ export function lookupIPCBuffer(isReceiver: boolean, t: Tcb): number {
   const off = paddr - mem.ramBase;
   // The kernel stores message words straight into the buffer (1 KiB aligned: one page), so the
   // page counts as written, and as a store into translated code if it holds some.
-  mem.written[off >>> 12] = 1;
-  if (mem.codePages[off >>> 12] !== 0) mem.codeStores++;
+  mem.markPage(off >>> 12);
   return off >>> 2;
 }
 

@@ -137,15 +137,21 @@ export class PhysicalMemory {
     return this.wasm !== null && this.sideNext !== Infinity;
   }
 
+  /**
+   * Notes that RAM page `page` (an index) may be stored into from outside the hart: it is no
+   * longer known to be zero, and a store into translated code if it holds some.
+   */
+  markPage(page: number): void {
+    this.written[page] = 1;
+    if (this.codePages[page] !== 0) this.codeStores++;
+  }
+
   /** Notes that [paddr, paddr+len) of RAM may be stored into (the caller checked it is RAM). */
   markWritten(paddr: number, len: number): void {
     if (len <= 0) return;
     const first = (paddr - this.ramBase) >>> 12;
     const last = (paddr + len - 1 - this.ramBase) >>> 12;
-    for (let p = first; p <= last; p++) {
-      this.written[p] = 1;
-      if (this.codePages[p] !== 0) this.codeStores++;
-    }
+    for (let p = first; p <= last; p++) this.markPage(p);
   }
 
   /** True when [paddr, paddr+len) lies entirely inside RAM. */
@@ -182,8 +188,7 @@ export class PhysicalMemory {
     if (paddr >= this.ramBase && paddr < this.ramEnd) {
       const off = paddr - this.ramBase;
       this.u8[off] = v;
-      this.written[off >>> 12] = 1;
-      if (this.codePages[off >>> 12] !== 0) this.codeStores++;
+      this.markPage(off >>> 12);
     } else this.mmioWrite(paddr, 1, v & 0xff);
   }
 
@@ -199,8 +204,7 @@ export class PhysicalMemory {
       const off = paddr - this.ramBase;
       if ((off & 3) === 0) {
         this.u32[off >>> 2] = v;
-        this.written[off >>> 12] = 1;
-        if (this.codePages[off >>> 12] !== 0) this.codeStores++;
+        this.markPage(off >>> 12);
       } else {
         this.dv.setUint32(off, v >>> 0, true);
         this.markWritten(paddr, 4);

@@ -358,163 +358,154 @@ export class Translator {
     let lastCold = true;
     // The runner found the trace at pc made from changed code: verify (and drop) it here.
     let stale = false;
-    if (runner !== undefined && runner !== null && limit > 0 && pc < USER_TOP) {
-      // A run resuming where the dispatcher has entered a trace before (after a system call, most
-      // often): the runner looks the trace up in its jump cache and runs from there, as the loop
-      // below would have; on a miss nothing ran and the loop decides. The loop takes over
-      // from wherever the runner stopped, as after its own calls.
-      const off = (pc | 0) & 4095;
-      const pv = pc - off;
-      wctl![CTL_DEVICE_WORD] = 0;
-      this.n = 0;
-      this.limit = limit;
-      this.entry = off;
-      this.pageV = pv;
-      const r = runner(-1, off, 0, limit, pv | 0, (pv / TWO_32) | 0, mem.rtag.byteOffset);
-      if (r !== TRACE_MISS) {
-        n = wctl![0];
-        if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
-        this.off = wctlF![1];
-        pc = wctlF![3] + this.off;
-        lastCold = false;
-        if (r === TRACE_NEXT || r === TRACE_JUMP) {
-          if (this.deviceTouched) {
-            this.deviceTouched = false;
-            limit = hart.limit();
-          }
-        } else if (r === TRACE_STALE) stale = true;
-        else if (r === TRACE_CODE_WRITE) this.noteCodeWrites();
-        else if (r !== TRACE_BUDGET) {
-          hart.pcLo = pc | 0;
-          hart.pcHi = Math.floor(pc / TWO_32) | 0;
-          return this.finish(r, n);
-        }
-        // (TRACE_BUDGET: the loop enters the same trace, which stops at once, and then has the
-        // interpreter run what is left of the window.)
-      }
-    }
+    // A run resuming where the dispatcher has entered a trace before (after a system call, most
+    // often) starts in the runner, which looks the trace up in its jump cache itself.
+    let resume = runner !== undefined && runner !== null && pc < USER_TOP;
     for (;;) {
       if (n >= limit) {
         hart.pcLo = pc | 0;
         hart.pcHi = Math.floor(pc / TWO_32) | 0;
         return this.finish(CPU_EVENT, n);
       }
-      let off = pc - pageV;
-      if (!(off >= 0 && off < 4096)) {
-        cp = null;
-        off = 0;
-        if (pc >= 0 && pc < USER_TOP) {
-          off = (pc | 0) & 4095; // (pc % 4096 is a floating-point remainder: slower)
-          pageV = pc - off;
-          const vpn = pageV / 4096;
-          const ti = vpn & TLB_MASK;
-          // xbase holds RAM offsets as int32 (RAM may exceed 2 GiB): read back unsigned.
-          base = mem.xtag[ti] === vpn ? mem.xbase[ti] >>> 0 : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
-          if (base >= 0) cp = this.page(base);
-        } else pageV = NaN;
-      }
-      // How many instructions the interpreter runs if no trace does (0: a trace ran).
+      // How many instructions the interpreter runs if no trace does.
       let k = 1;
-      const cold = lastCold;
-      lastCold = false;
-      if (cp !== null) {
-        const s = off >>> 1;
-        let tr = cp.traces[s];
-        // (The runner verifies WebAssembly traces itself; stale says it found this one changed.)
-        if (tr !== undefined && tr.epoch !== this.epoch && (tr.idx < 0 || stale)) {
-          stale = false;
-          if (this.verify(tr, base)) this.stamp(tr);
-          else {
-            cp.traces[s] = tr = undefined;
-            cp.hits[s] = 0;
-            cp.blockLen[s] = 0;
-          }
+      // What the trace (or the runner) returned; TRACE_MISS while none ran.
+      let r = TRACE_MISS;
+      let ranWasm = false;
+      if (resume) {
+        // The first round only: the runner finds the trace at pc as this loop would below, and
+        // runs nothing on a miss (then the loop looks it up itself).
+        resume = false;
+        const off = (pc | 0) & 4095;
+        const pv = pc - off;
+        this.n = n;
+        this.limit = limit;
+        this.entry = off;
+        this.pageV = pv;
+        wctl![CTL_DEVICE_WORD] = 0;
+        r = runner!(-1, off, n, limit, pv | 0, (pv / TWO_32) | 0, mem.rtag.byteOffset);
+        ranWasm = r !== TRACE_MISS;
+      }
+      if (r === TRACE_MISS) {
+        let off = pc - pageV;
+        if (!(off >= 0 && off < 4096)) {
+          cp = null;
+          off = 0;
+          if (pc >= 0 && pc < USER_TOP) {
+            off = (pc | 0) & 4095; // (pc % 4096 is a floating-point remainder: slower)
+            pageV = pc - off;
+            const vpn = pageV / 4096;
+            const ti = vpn & TLB_MASK;
+            // xbase holds RAM offsets as int32 (RAM may exceed 2 GiB): read back unsigned.
+            base =
+              mem.xtag[ti] === vpn ? mem.xbase[ti] >>> 0 : mem.fetchPage(pc | 0, Math.floor(pc / TWO_32));
+            if (base >= 0) cp = this.page(base);
+          } else pageV = NaN;
         }
-        // At HOT hits the region is made if the same code is compiled already (another copy of
-        // the program); new code is compiled only once the page has earned it (compileAfter).
-        const h = cp.hits[s];
-        const earned = cp.work >= this.compileAfter;
-        // A cold run may end anywhere: where it ends inside a trace but not at one of its blocks,
-        // the block is run to its end and the trace entered there.
-        if (tr === undefined && (!cold || cp.covered[s] === 0) && (h === HOT || (h > HOT && earned))) {
-          if (earned && !cp.traced) {
-            this.translatePage(base, cp);
-            tr = cp.traces[s];
-          }
-          const t = tr === undefined ? this.translate(base, off, cp, earned) : null;
-          if (t !== null) {
-            this.stamp(t);
-            cp.traces[s] = tr = t;
-          }
-        }
-        if (tr !== undefined) {
-          this.n = n;
-          this.limit = limit;
-          this.entry = off;
-          this.pageV = pageV;
-          let r: number;
-          const w = tr.wasm;
-          if (w !== null) {
-            // WebAssembly, through the runner, which follows the traces this window has entered
-            // (see wasm-chain.ts): so it may enter this one from elsewhere from now on. n, the
-            // page and offset where it stopped come back in the control block.
-            const slot = jumpSlot(pc | 0);
-            wcache![slot] = pc | 0;
-            wcache![slot + 1] = (pc / TWO_32) | 0;
-            wcache![slot + 2] = tr.idx;
-            wcache![slot + 3] = wctl![CTL_GEN_WORD];
-            wctl![CTL_DEVICE_WORD] = 0;
-            r = runner!(tr.idx, off, n, limit, pageV | 0, (pageV / TWO_32) | 0, mem.rtag.byteOffset);
-            n = wctl![0];
-            if (r !== TRACE_PC_SET) {
-              this.off = wctlF![1];
-              const pv = wctlF![3];
-              if (pv !== pageV) {
-                pc = pv + this.off;
-                pageV = NaN; // another page: the loop looks it up
-              } else pc = pageV + this.off;
+        const cold = lastCold;
+        lastCold = false;
+        if (cp !== null) {
+          const s = off >>> 1;
+          let tr = cp.traces[s];
+          // (The runner verifies WebAssembly traces itself; stale says it found this one changed.)
+          if (tr !== undefined && tr.epoch !== this.epoch && (tr.idx < 0 || stale)) {
+            stale = false;
+            if (this.verify(tr, base)) this.stamp(tr);
+            else {
+              cp.traces[s] = tr = undefined;
+              cp.hits[s] = 0;
+              cp.blockLen[s] = 0;
             }
-            if (r === TRACE_STALE) {
-              stale = true;
-              continue;
+          }
+          // At HOT hits the region is made if the same code is compiled already (another copy of
+          // the program); new code is compiled only once the page has earned it (compileAfter).
+          const h = cp.hits[s];
+          const earned = cp.work >= this.compileAfter;
+          // A cold run may end anywhere: where it ends inside a trace but not at one of its
+          // blocks, the block is run to its end and the trace entered there.
+          if (tr === undefined && (!cold || cp.covered[s] === 0) && (h === HOT || (h > HOT && earned))) {
+            if (earned && !cp.traced) {
+              this.translatePage(base, cp);
+              tr = cp.traces[s];
+            }
+            const t = tr === undefined ? this.translate(base, off, cp, earned) : null;
+            if (t !== null) {
+              this.stamp(t);
+              cp.traces[s] = tr = t;
+            }
+          }
+          if (tr !== undefined) {
+            this.n = n;
+            this.limit = limit;
+            this.entry = off;
+            this.pageV = pageV;
+            if (tr.wasm !== null) {
+              // WebAssembly, through the runner, which follows the traces this window has
+              // entered (see wasm-chain.ts): so it may enter this one from elsewhere from now on.
+              const slot = jumpSlot(pc | 0);
+              wcache![slot] = pc | 0;
+              wcache![slot + 1] = (pc / TWO_32) | 0;
+              wcache![slot + 2] = tr.idx;
+              wcache![slot + 3] = wctl![CTL_GEN_WORD];
+              wctl![CTL_DEVICE_WORD] = 0;
+              r = runner!(tr.idx, off, n, limit, pageV | 0, (pageV / TWO_32) | 0, mem.rtag.byteOffset);
+              ranWasm = true;
+            } else {
+              r = tr.fn(xlo, xhi, pageV);
+              n = this.n;
+              pc = pageV + this.off;
             }
           } else {
-            r = tr.fn(xlo, xhi, pageV);
-            n = this.n;
-            pc = pageV + this.off;
-          }
-          if (r === TRACE_NEXT || r === TRACE_JUMP) {
-            if (this.deviceTouched) {
-              // As the interpreter after a device access: n = 1 (that instruction), a fresh limit.
-              this.deviceTouched = false;
-              limit = hart.limit();
+            if (cp.hits[s] < 65535) cp.hits[s]++;
+            if (cp.traced || this.compileAfter === 0) {
+              k = cp.blockLen[s];
+              if (k === 0) k = cp.blockLen[s] = this.code.blockLength(base, off);
+            } else {
+              k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
+              lastCold = true;
             }
-            continue;
+            cp.work += k;
           }
-          if (r === TRACE_CODE_WRITE) {
-            this.noteCodeWrites();
-            pageV = NaN; // the page's CodePage may be gone
-            continue;
-          }
-          if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
-          if (r !== TRACE_BUDGET) {
-            hart.pcLo = pc | 0;
-            hart.pcHi = Math.floor(pc / TWO_32) | 0;
-            return this.finish(r, n);
-          }
-          // Fewer instructions left than the next block has: the interpreter runs them.
-          k = limit;
-        } else {
-          if (cp.hits[s] < 65535) cp.hits[s]++;
-          if (cp.traced || this.compileAfter === 0) {
-            k = cp.blockLen[s];
-            if (k === 0) k = cp.blockLen[s] = this.code.blockLength(base, off);
-          } else {
-            k = COLD_RUN; // nothing translated here: the interpreter keeps going (sampled)
-            lastCold = true;
-          }
-          cp.work += k;
         }
+      } else lastCold = false;
+      if (ranWasm) {
+        // n, the page and the offset where the runner stopped come back in the control block.
+        n = wctl![0];
+        if (r !== TRACE_PC_SET) {
+          this.off = wctlF![1];
+          const pv = wctlF![3];
+          if (pv !== pageV) {
+            pc = pv + this.off;
+            pageV = NaN; // another page: the loop looks it up
+          } else pc = pageV + this.off;
+        }
+        if (r === TRACE_STALE) {
+          stale = true;
+          continue;
+        }
+      }
+      if (r !== TRACE_MISS) {
+        if (r === TRACE_NEXT || r === TRACE_JUMP) {
+          if (this.deviceTouched) {
+            // As the interpreter after a device access: n = 1 (that instruction), a fresh limit.
+            this.deviceTouched = false;
+            limit = hart.limit();
+          }
+          continue;
+        }
+        if (r === TRACE_CODE_WRITE) {
+          this.noteCodeWrites();
+          pageV = NaN; // the page's CodePage may be gone
+          continue;
+        }
+        if (r === TRACE_PC_SET) return this.finish(CPU_FAULT, n);
+        if (r !== TRACE_BUDGET) {
+          hart.pcLo = pc | 0;
+          hart.pcHi = Math.floor(pc / TWO_32) | 0;
+          return this.finish(r, n);
+        }
+        // Fewer instructions left than the next block has: the interpreter runs them.
+        k = limit;
       }
       // The interpreter runs k instructions (the rest of a basic block, or one it keeps).
       clock.charge(n * cpi);

@@ -393,16 +393,7 @@ export function generateWasm(
     locals.push(I64);
   }
   // Registers in, pageV, pc.
-  for (const [r, l] of g.local) {
-    c.i32(0);
-    c.mem(Op.i64_load32_u, 2, lay.xlo + 4 * r);
-    c.i32(0);
-    c.mem(Op.i64_load32_s, 2, lay.xhi + 4 * r);
-    c.i64(32);
-    c.op(Op.i64_shl);
-    c.op(Op.i64_or);
-    c.set(l);
-  }
+  for (const r of g.local.keys()) g.reload(r);
   joinHalves(c, L_PVLO, L_PVHI);
   c.set(L_PAGEV);
   c.get(L_ENTRY);
@@ -471,17 +462,7 @@ export function generateWasm(
   c.op(Op.f64_convert_i32_s);
   c.mem(Op.f64_store, 3, lay.ctl + 8);
   c.end(); // done
-  for (const r of written) {
-    const l = g.local.get(r)!;
-    c.i32(0);
-    c.get(l);
-    c.mem(Op.i64_store32, 2, lay.xlo + 4 * r);
-    c.i32(0);
-    c.get(l);
-    c.i64(32);
-    c.op(Op.i64_shr_u);
-    c.mem(Op.i64_store32, 2, lay.xhi + 4 * r);
-  }
+  for (const r of written) g.spill(r);
   c.i32(0);
   c.get(L_N);
   c.mem(Op.i32_store, 2, lay.ctl);
